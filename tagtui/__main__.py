@@ -1,0 +1,3 @@
+from tagtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,24 @@
+"""Credentials: where they come from (environment, keyring, docker, podman) and how they are held.
+
+A ``Credential`` never shows its secret in ``repr``/``str``, so it is safe in logs and tracebacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A username and secret for one registry, and where they were found."""
+
+    username: str | None
+    secret: str = field(repr=False)
+    # "environment", "keyring", "docker config", "docker-credential-<name>", "podman", "session"...
+    source: str = "session"
+    # True when ``secret`` is an identity (refresh) token rather than a password.
+    identity_token: bool = False
+
+    def __str__(self) -> str:
+        who = self.username or "?"
+        return f"{who} (from {self.source})"

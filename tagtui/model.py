@@ -1,0 +1,241 @@
+"""The domain model: plain frozen dataclasses shared by providers, the CLI and the UI.
+
+Nothing here knows a wire format or a widget. Providers build these from JSON; the UI and the
+CLI only ever read them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Ordered (label, value) facts a provider wants shown that the model has no field for.
+Extras = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Repository:
+    """An image repository ("image" in some vendor APIs), named as the provider addresses it."""
+
+    name: str
+    tag_count: int | None = None
+    extras: Extras = ()
+
+
+@dataclass(frozen=True)
+class TagRevision:
+    """An older image a tag pointed at (OpenShift's status history); shown as a tag's child."""
+
+    digest: str
+    created: datetime | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One tag in a list. Optional facts are filled in when the provider knows them cheaply."""
+
+    name: str
+    digest: str | None = None
+    created: datetime | None = None
+    size: int | None = None
+    status: str | None = None
+    media_type: str | None = None
+    revisions: tuple[TagRevision, ...] = ()
+
+
+@dataclass(frozen=True)
+class Port:
+    number: int
+    protocol: str = "tcp"
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.protocol}"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    created: datetime | None = None
+    created_by: str | None = None
+    comment: str | None = None
+    author: str | None = None
+    empty_layer: bool = False
+
+
+@dataclass(frozen=True)
+class ImageConfig:
+    """What an image's config says about how it runs. Env and labels keep their order."""
+
+    author: str | None = None
+    created: datetime | None = None
+    entrypoint: tuple[str, ...] | None = None
+    cmd: tuple[str, ...] | None = None
+    # Env values may contain "=" or be empty: split on the first "=" only.
+    env: tuple[tuple[str, str], ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+    ports: tuple[Port, ...] = ()
+    volumes: tuple[str, ...] = ()
+    user: str | None = None
+    working_dir: str | None = None
+    os: str | None = None
+    architecture: str | None = None
+    variant: str | None = None
+    history: tuple[HistoryEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Layer:
+    digest: str
+    media_type: str | None = None
+    size: int | None = None
+    created_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One entry of an image index. Attestations and signatures are flagged, not counted."""
+
+    os: str
+    architecture: str
+    digest: str
+    variant: str | None = None
+    size: int | None = None
+    media_type: str | None = None
+    is_attestation: bool = False
+    # For an attestation: the digest of the image it describes.
+    attests: str | None = None
+
+    @property
+    def name(self) -> str:
+        parts = [self.os, self.architecture] + ([self.variant] if self.variant else [])
+        return "/".join(parts)
+
+
+@dataclass(frozen=True)
+class Image:
+    """A single (non-index) image: its manifest facts, config and layers."""
+
+    digest: str | None
+    media_type: str | None
+    config: ImageConfig = field(default_factory=ImageConfig)
+    layers: tuple[Layer, ...] = ()
+    config_size: int | None = None
+    extras: Extras = ()
+
+    @property
+    def platform(self) -> str | None:
+        if not (self.config.os or self.config.architecture):
+            return None
+        parts = [self.config.os or "?", self.config.architecture or "?"]
+        if self.config.variant:
+            parts.append(self.config.variant)
+        return "/".join(parts)
+
+    @property
+    def compressed_size(self) -> int | None:
+        """Total of the layer sizes (what a pull downloads), None when any size is unknown."""
+        if not self.layers or any(layer.size is None for layer in self.layers):
+            return None
+        return sum(layer.size or 0 for layer in self.layers)
+
+
+@dataclass(frozen=True)
+class TagDetail:
+    """Everything the detail panel shows for a tag: an index with platforms, or one image."""
+
+    reference: str
+    repository: str
+    tag: str
+    digest: str | None
+    media_type: str | None
+    platforms: tuple[Platform, ...] = ()
+    image: Image | None = None
+    extras: Extras = ()
+
+    @property
+    def is_index(self) -> bool:
+        return self.image is None and bool(self.platforms)
+
+    @property
+    def runnable_platforms(self) -> tuple[Platform, ...]:
+        return tuple(p for p in self.platforms if not p.is_attestation)
+
+    @property
+    def attestations(self) -> tuple[Platform, ...]:
+        return tuple(p for p in self.platforms if p.is_attestation)
+
+    @property
+    def created(self) -> datetime | None:
+        return self.image.config.created if self.image else None
+
+    @property
+    def size(self) -> int | None:
+        if self.image is not None:
+            return self.image.compressed_size
+        sizes = [p.size for p in self.runnable_platforms]
+        if not sizes or any(s is None for s in sizes):
+            return None
+        return sum(s or 0 for s in sizes)
+
+
+class DeleteMethod(enum.Enum):
+    """How a provider removes what the user chose; each says in words what it does."""
+
+    # OCI 1.1 tag deletion: DELETE /v2/<name>/manifests/<tag>.
+    REGISTRY_TAG_DELETE = "registry tag delete"
+    # regctl's method: push a throw-away manifest onto the tag, then delete that digest.
+    THROWAWAY_MANIFEST = "throw-away manifest"
+    # DELETE /v2/<name>/manifests/<digest>: the digest and every tag pointing at it.
+    DIGEST_DELETE = "digest delete"
+    # A vendor API's own tag deletion.
+    API_TAG_DELETE = "API tag delete"
+    # A vendor API that deletes whole images (repositories) only.
+    API_IMAGE_DELETE = "API image delete"
+    # Removing a ref from a local OCI layout's index.json.
+    LAYOUT_REF_DELETE = "layout ref delete"
+
+
+@dataclass(frozen=True)
+class DeletePlan:
+    """What a delete will do, computed before the user confirms and checked again before acting.
+
+    ``removes`` is exactly what disappears; ``keeps`` lists the tags sharing the digest that stay.
+    A provider must never remove anything outside ``removes``.
+    """
+
+    repository: str
+    tag: str
+    digest: str | None
+    method: DeleteMethod
+    removes: tuple[str, ...]
+    keeps: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    # One sentence for the confirmation modal, e.g. "Only latest is removed; staging and prod stay."
+    summary: str = ""
+    whole_digest: bool = False
+    # Everything in the repository when the plan was made, for "shares a digest" displays.
+    shared_tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    removed: tuple[str, ...]
+    # Things left behind that the user should know about (e.g. a throw-away manifest).
+    leftovers: tuple[str, ...] = ()
+    messages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a provider can do, so the UI can say so before the user tries."""
+
+    catalog: bool = True
+    delete: bool = True
+    # Removing one tag while the other tags sharing its digest stay.
+    tag_delete: bool = True
+    # Removing a digest with all its tags.
+    digest_delete: bool = False
+    # Server-side tag sort orders the provider accepts (e.g. "name", "newest").
+    sorts: tuple[str, ...] = ()
+    note: str | None = None

@@ -1,0 +1,1 @@
+"""Providers: one per kind of registry, all behind ``tagtui.providers.base.Provider``."""

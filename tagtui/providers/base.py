@@ -1,0 +1,124 @@
+"""The one interface every provider implements; the CLI and the UI use nothing else.
+
+A provider is the only code that knows a wire format. It turns JSON (or files) into the domain
+model in ``tagtui.model`` and failures into ``tagtui.errors`` exceptions.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tagtui.model import (
+    Capabilities,
+    DeletePlan,
+    DeleteResult,
+    Image,
+    Repository,
+    Tag,
+    TagDetail,
+)
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """How to reach a network provider. Never holds a secret."""
+
+    insecure: bool = False
+    ca_cert: Path | None = None
+    timeout: float = 30.0
+    # Requests in flight at once against one registry.
+    concurrency: int = 16
+
+
+class Provider(abc.ABC):
+    """A registry (or local store) seen as repositories -> tags -> images."""
+
+    #: Short machine name: "oci", "layout", "scaleway", "ncr", "openshift", "tutum".
+    kind: str = "abstract"
+
+    @property
+    @abc.abstractmethod
+    def display_name(self) -> str:
+        """What the header shows, e.g. ``127.0.0.1:5000`` or ``scaleway fr-par``."""
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities()
+
+    @property
+    def credential_source(self) -> str:
+        """Where the credentials in use came from ("keyring", "docker config", "anonymous"...)."""
+        return "anonymous"
+
+    async def check(self) -> None:  # noqa: B027 - optional hook
+        """Probe the registry (reachability, auth); raise a ``TagtuiError`` if unusable."""
+
+    @abc.abstractmethod
+    def list_repositories(self) -> AsyncIterator[list[Repository]]:
+        """Yield repositories a page at a time, in the order the registry gives them.
+
+        Raise ``CatalogUnavailable`` when the registry refuses to list (Docker Hub, GHCR).
+        """
+
+    @abc.abstractmethod
+    async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
+        """Every tag of ``repository`` (all pages), naturally sorted unless ``sort`` says otherwise."""
+
+    @abc.abstractmethod
+    async def get_tag(self, repository: str, tag: str) -> TagDetail:
+        """The tag's detail: an image with config and layers, or an index with platforms."""
+
+    @abc.abstractmethod
+    async def get_image(self, repository: str, digest: str) -> Image:
+        """One image by digest: a platform of an index, or a revision in a tag's history."""
+
+    async def describe_tag(self, repository: str, tag: Tag) -> Tag:
+        """``tag`` with created / size / digest filled in, for the rows on screen.
+
+        The default asks for the full detail; providers with a cheaper source override this.
+        """
+        from dataclasses import replace
+
+        detail = await self.get_tag(repository, tag.name)
+        created = detail.created
+        if created is None and detail.platforms:
+            first = detail.runnable_platforms[0] if detail.runnable_platforms else None
+            if first is not None:
+                created = (await self.get_image(repository, first.digest)).config.created
+        return replace(
+            tag,
+            digest=detail.digest or tag.digest,
+            created=created or tag.created,
+            size=detail.size if detail.size is not None else tag.size,
+            media_type=detail.media_type or tag.media_type,
+        )
+
+    @abc.abstractmethod
+    async def plan_delete(
+        self, repository: str, tag: str, *, whole_digest: bool = False
+    ) -> DeletePlan:
+        """Work out what deleting ``tag`` would remove, without changing anything."""
+
+    @abc.abstractmethod
+    async def delete(self, plan: DeletePlan) -> DeleteResult:
+        """Carry out a plan the user confirmed; abort with ``DeleteAborted`` if the tag moved."""
+
+    def pull_reference(
+        self, repository: str, tag: str | None = None, digest: str | None = None
+    ) -> str:
+        """What ``c`` copies: ``host/repo:tag`` or ``host/repo@sha256:...``."""
+        if digest:
+            return f"{repository}@{digest}"
+        return f"{repository}:{tag}" if tag else repository
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
+
+    async def __aenter__(self) -> Provider:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

@@ -1,0 +1,50 @@
+"""Making untrusted text safe to print: no control characters, no escape sequences."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab/newline, DEL, and C1 controls (which include the 8-bit CSI and OSC).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _replace(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char == "\x1b":
+        return "␛"
+    if char in "\r\n\t":
+        return " "
+    return f"\\x{ord(char):02x}"
+
+
+def sanitize(text: str, *, limit: int | None = None, one_line: bool = True) -> str:
+    """Return ``text`` with every control character made visible and harmless.
+
+    ESC becomes ␛ (so ``\\x1b[31m`` shows as ``␛[31m`` rather than colouring anything), other
+    controls become ``\\xNN``; with ``one_line`` newlines and tabs become spaces.
+    """
+    pattern = _CONTROL_ONE_LINE if one_line else _CONTROL
+    cleaned = pattern.sub(_replace, text)
+    if limit is not None and len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1] + "…"
+    return cleaned
+
+
+def human_size(size: int | None) -> str:
+    """1536 -> '1.5 KiB'. Binary units, as docker and dive show layer sizes."""
+    if size is None:
+        return "-"
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def short_digest(digest: str | None, length: int = 12) -> str:
+    if not digest:
+        return "-"
+    _, _, hexpart = digest.partition(":")
+    return (hexpart or digest)[:length]
