@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from tagtui.errors import UsageError
 
 DOCKER_HUB_API_HOST = "registry-1.docker.io"
-_DOCKER_HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
+_DOCKER_HUB_ALIASES = {
+    "docker.io",
+    "index.docker.io",
+    "registry-1.docker.io",
+    "registry.hub.docker.com",
+}
 
 _NAME_COMPONENT = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*"
 _NAME = re.compile(rf"^{_NAME_COMPONENT}(?:/{_NAME_COMPONENT})*$")
@@ -85,7 +90,7 @@ def parse_reference(text: str, *, allow_registry_only: bool = True) -> Reference
     if sep and _looks_like_host(first):
         registry, remainder = first, rest
     elif not sep and _looks_like_host(first) and allow_registry_only and digest is None:
-        # "localhost:5000" or "ghcr.io": a registry alone. ("nginx:1.25" has no "." and is an image.)
+        # "localhost:5000" or "ghcr.io" alone is a registry; "nginx:1.25" is an image.
         host, _, port = first.partition(":")
         if "." in host or host == "localhost" or port.isdigit():
             return Reference(registry=_canonical_host(first))

@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tagtui.credentials import Credential
+from tagtui.errors import Unsupported
 from tagtui.model import (
     Capabilities,
     DeletePlan,
@@ -33,6 +35,17 @@ class ConnectionOptions:
     concurrency: int = 16
 
 
+@dataclass(frozen=True)
+class ProviderOptions:
+    """What the command line (or config.toml) says about a vendor provider. Never a secret."""
+
+    region: str | None = None
+    namespace: str | None = None
+    # Overrides the API base URL (self-hosted installs, tests).
+    endpoint: str | None = None
+    connection: ConnectionOptions = ConnectionOptions()
+
+
 class Provider(abc.ABC):
     """A registry (or local store) seen as repositories -> tags -> images."""
 
@@ -53,6 +66,15 @@ class Provider(abc.ABC):
         """Where the credentials in use came from ("keyring", "docker config", "anonymous"...)."""
         return "anonymous"
 
+    @property
+    def credential_key(self) -> str | None:
+        """The host credentials are stored under (keyring, login modal); None if none apply."""
+        return None
+
+    def set_credential(self, credential: Credential) -> None:
+        """Use ``credential`` from now on (the login modal, ``tagtui login``)."""
+        raise Unsupported(f"{self.display_name} does not take credentials")
+
     async def check(self) -> None:  # noqa: B027 - optional hook
         """Probe the registry (reachability, auth); raise a ``TagtuiError`` if unusable."""
 
@@ -65,7 +87,7 @@ class Provider(abc.ABC):
 
     @abc.abstractmethod
     async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
-        """Every tag of ``repository`` (all pages), naturally sorted unless ``sort`` says otherwise."""
+        """Every tag of ``repository`` (all pages), naturally sorted unless ``sort`` says."""
 
     @abc.abstractmethod
     async def get_tag(self, repository: str, tag: str) -> TagDetail:
