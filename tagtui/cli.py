@@ -1,0 +1,201 @@
+"""The command line: ``tagtui [TARGET]`` opens the TUI; ``ls``, ``inspect``, ``login``, ``logout``.
+
+Only the TUI path imports Textual, so ``tagtui ls`` starts as fast as a plain HTTP client.
+Errors are one line on stderr with exit status 1; usage errors exit 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+from tagtui import __version__
+from tagtui.errors import TagtuiError, UsageError
+from tagtui.providers.base import ConnectionOptions, ProviderOptions
+from tagtui.targets import PROVIDER_NAMES, Target, open_target
+from tagtui.text import sanitize
+
+SUBCOMMANDS = ("ls", "inspect", "login", "logout")
+
+EPILOG = """\
+targets:
+  localhost:5000                 a registry (plain HTTP is allowed for loopback hosts)
+  ghcr.io/owner/repo[:tag]       a repository or tag (Docker Hub names like `nginx` work too)
+  ./layouts  image.tar           a directory of OCI layouts, one OCI layout, a `docker save` tar
+  NAME                           a registry named in $XDG_CONFIG_HOME/tagtui/config.toml
+
+commands:
+  tagtui ls TARGET               repositories, or TAG<TAB>DIGEST lines for a repository
+  tagtui inspect REF [--json]    what the detail panel shows for a tag
+  tagtui login REGISTRY          check credentials and store them in the OS keyring
+  tagtui logout REGISTRY         forget them
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors exit 2 with one line instead of the usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection")
+    group.add_argument(
+        "--provider",
+        choices=PROVIDER_NAMES,
+        help="kind of registry (default: OCI Distribution, or a local layout for paths)",
+    )
+    group.add_argument("--region", help="vendor region (scaleway: fr-par…, ncr: kr|sgn|jpn)")
+    group.add_argument("--namespace", help="OpenShift namespace (default: from kubeconfig)")
+    group.add_argument("--endpoint", metavar="URL", help="override the vendor API base URL")
+    group.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow plain HTTP and unverified TLS for a non-loopback registry",
+    )
+    group.add_argument(
+        "--ca-cert", type=Path, metavar="FILE", help="trust this CA bundle (PEM) as well"
+    )
+    group.add_argument(
+        "--timeout", type=float, default=30.0, metavar="SECONDS", help="per-request timeout"
+    )
+
+
+def build_open_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tagtui",
+        description="Inspect and clean up container image registries from the terminal.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("target", nargs="?", help="registry, repository, tag, path or name")
+    parser.add_argument("--demo", action="store_true", help="open the embedded demo store")
+    parser.add_argument("--version", action="version", version=f"tagtui {__version__}")
+    _add_connection_options(parser)
+    return parser
+
+
+def build_command_parser(command: str) -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"tagtui {command}")
+    if command == "ls":
+        parser.description = "List repositories, or the tags of one repository."
+        parser.add_argument("target", nargs="?", help="REGISTRY or REGISTRY/REPOSITORY")
+        _add_connection_options(parser)
+    elif command == "inspect":
+        parser.description = "Show a tag's digest, platforms, config and layers."
+        parser.add_argument("target", help="REGISTRY/REPOSITORY:TAG or …@sha256:DIGEST")
+        parser.add_argument("--json", action="store_true", help="stable JSON (see README)")
+        parser.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", help="pick one platform")
+        _add_connection_options(parser)
+    elif command == "login":
+        parser.description = "Check credentials against a registry and store them in the keyring."
+        parser.add_argument("registry")
+        parser.add_argument("-u", "--username")
+        parser.add_argument(
+            "--password-stdin", action="store_true", help="read the password from stdin"
+        )
+        _add_connection_options(parser)
+    else:
+        parser.description = "Remove a registry's credentials from the keyring."
+        parser.add_argument("registry")
+    return parser
+
+
+def provider_options(args: argparse.Namespace) -> ProviderOptions:
+    if args.ca_cert is not None and not args.ca_cert.is_file():
+        raise UsageError(f"--ca-cert {args.ca_cert}: no such file")
+    return ProviderOptions(
+        region=args.region,
+        namespace=args.namespace,
+        endpoint=args.endpoint,
+        connection=ConnectionOptions(
+            insecure=args.insecure, ca_cert=args.ca_cert, timeout=args.timeout
+        ),
+    )
+
+
+async def _with_target(args: argparse.Namespace, action: Callable[[Target], Awaitable[int]]) -> int:
+    target = open_target(args.target, provider_name=args.provider, options=provider_options(args))
+    try:
+        return await action(target)
+    finally:
+        await target.provider.aclose()
+
+
+def run_command(command: str, argv: Sequence[str]) -> int:
+    args = build_command_parser(command).parse_args(argv)
+    if command == "ls":
+        from tagtui.commands.ls import run_ls
+
+        if args.target is None and args.provider in (None, "oci", "layout"):
+            raise UsageError("ls needs a REGISTRY or REGISTRY/REPOSITORY")
+        return asyncio.run(_with_target(args, lambda t: run_ls(t, sys.stdout)))
+    if command == "inspect":
+        from tagtui.commands.inspect import run_inspect
+
+        return asyncio.run(
+            _with_target(
+                args,
+                lambda t: run_inspect(t, sys.stdout, as_json=args.json, platform=args.platform),
+            )
+        )
+    from tagtui.commands import login as login_command
+
+    if command == "login":
+        return asyncio.run(
+            login_command.login(
+                args.registry, args.username, args.password_stdin, provider_options(args).connection
+            )
+        )
+    return login_command.logout(args.registry)
+
+
+def run_tui(argv: Sequence[str]) -> int:
+    args = build_open_parser().parse_args(argv)
+    if args.target is None and not args.demo and args.provider is None:
+        raise UsageError("name a registry, repository or path to open, or try `tagtui --demo`")
+    target = open_target(
+        args.target, provider_name=args.provider, options=provider_options(args), demo=args.demo
+    )
+    from tagtui.ui.app import TagtuiApp
+
+    app = TagtuiApp(target.provider, repository=target.repository, tag=target.tag)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="tagtui: warning: %(message)s")
+    try:
+        if argv and argv[0] in SUBCOMMANDS:
+            return run_command(argv[0], argv[1:])
+        return run_tui(argv)
+    except UsageError as err:
+        print(f"tagtui: {sanitize(str(err))}", file=sys.stderr)
+        return 2
+    except TagtuiError as err:
+        print(f"tagtui: error: {sanitize(str(err))}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `tagtui ls … | head`: the reader left; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as err:
+        if os.environ.get("TAGTUI_DEBUG"):
+            raise
+        name = type(err).__name__
+        print(
+            f"tagtui: internal error ({name}): {sanitize(str(err), limit=300)} "
+            "— rerun with TAGTUI_DEBUG=1 for details",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,1 @@
+"""Command implementations behind ``tagtui ls``, ``inspect``, ``login`` and ``logout``."""

@@ -1,0 +1,222 @@
+"""``tagtui inspect``: what the detail panel shows, as text or as stable JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, TextIO
+
+from tagtui.errors import NotFound, UsageError
+from tagtui.model import Image, Platform, TagDetail
+from tagtui.targets import Target
+from tagtui.text import human_size, sanitize
+
+JSON_SCHEMA_VERSION = 1
+
+
+def parse_platform(text: str) -> tuple[str, str, str | None]:
+    parts = text.split("/")
+    if len(parts) not in (2, 3) or not all(parts):
+        raise UsageError(f"--platform expects os/arch[/variant], not {text!r}")
+    return parts[0], parts[1], parts[2] if len(parts) == 3 else None
+
+
+def choose_platform(detail: TagDetail, wanted: tuple[str, str, str | None]) -> Platform:
+    os_name, arch, variant = wanted
+    for platform in detail.runnable_platforms:
+        same_variant = variant is None or platform.variant == variant
+        if platform.os == os_name and platform.architecture == arch and same_variant:
+            return platform
+    available = ", ".join(p.name for p in detail.runnable_platforms) or "none"
+    raise NotFound(
+        f"{detail.reference} has no platform {'/'.join(filter(None, wanted))} "
+        f"(available: {available})"
+    )
+
+
+async def run_inspect(
+    target: Target, out: TextIO, *, as_json: bool = False, platform: str | None = None
+) -> int:
+    if target.repository is None or not (target.tag or target.digest):
+        raise UsageError("inspect needs a tag or digest: REGISTRY/REPOSITORY:TAG or @sha256:...")
+    wanted = parse_platform(platform) if platform else None
+    provider = target.provider
+    detail = await provider.get_tag(target.repository, target.tag or target.digest or "")
+    image = detail.image
+    chosen: Platform | None = None
+    if detail.is_index and wanted is not None:
+        chosen = choose_platform(detail, wanted)
+        image = await provider.get_image(target.repository, chosen.digest)
+    elif (
+        wanted and image and image.platform and not image.platform.startswith("/".join(wanted[:2]))
+    ):
+        raise NotFound(f"{detail.reference} is a single {image.platform} image")
+    if as_json:
+        json.dump(detail_json(detail, image, chosen), out, indent=2, ensure_ascii=True)
+        out.write("\n")
+    else:
+        out.write(detail_text(detail, image, chosen))
+    return 0
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _pairs(pairs: tuple[tuple[str, str], ...], key: str = "name") -> list[dict[str, str]]:
+    return [{key: k, "value": v} for k, v in pairs]
+
+
+def platform_json(platform: Platform) -> dict[str, Any]:
+    return {
+        "os": platform.os,
+        "architecture": platform.architecture,
+        "variant": platform.variant,
+        "digest": platform.digest,
+        "mediaType": platform.media_type,
+        "size": platform.size,
+        "attestation": platform.is_attestation,
+        "attests": platform.attests,
+    }
+
+
+def image_json(image: Image) -> dict[str, Any]:
+    config = image.config
+    return {
+        "digest": image.digest,
+        "mediaType": image.media_type,
+        "platform": image.platform,
+        "created": _when(config.created),
+        "author": config.author,
+        "entrypoint": list(config.entrypoint) if config.entrypoint is not None else None,
+        "cmd": list(config.cmd) if config.cmd is not None else None,
+        "user": config.user,
+        "workingDir": config.working_dir,
+        "env": _pairs(config.env),
+        "labels": _pairs(config.labels),
+        "ports": [{"port": p.number, "protocol": p.protocol} for p in config.ports],
+        "volumes": list(config.volumes),
+        "size": image.compressed_size,
+        "layers": [
+            {
+                "digest": layer.digest,
+                "mediaType": layer.media_type,
+                "size": layer.size,
+                "createdBy": layer.created_by,
+            }
+            for layer in image.layers
+        ],
+        "history": [
+            {
+                "created": _when(entry.created),
+                "createdBy": entry.created_by,
+                "comment": entry.comment,
+                "emptyLayer": entry.empty_layer,
+            }
+            for entry in config.history
+        ],
+        "extras": _pairs(image.extras, "label"),
+    }
+
+
+def detail_json(
+    detail: TagDetail, image: Image | None, chosen: Platform | None = None
+) -> dict[str, Any]:
+    return {
+        "schemaVersion": JSON_SCHEMA_VERSION,
+        "reference": detail.reference,
+        "repository": detail.repository,
+        "tag": detail.tag,
+        "digest": detail.digest,
+        "mediaType": detail.media_type,
+        "platforms": [platform_json(p) for p in detail.platforms],
+        "selectedPlatform": chosen.name if chosen else None,
+        "image": image_json(image) if image else None,
+        "extras": _pairs(detail.extras, "label"),
+    }
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def _argv(values: tuple[str, ...] | None) -> str:
+    return json.dumps(list(values), ensure_ascii=False) if values is not None else "-"
+
+
+def _section(title: str, rows: list[tuple[str, str]], lines: list[str]) -> None:
+    if not rows:
+        return
+    lines.append("")
+    lines.append(title)
+    width = min(max(len(k) for k, _ in rows), 28)
+    for key, value in rows:
+        lines.append(f"  {sanitize(key).ljust(width)}  {sanitize(value)}".rstrip())
+
+
+def _list_section(title: str, values: list[str], lines: list[str]) -> None:
+    if values:
+        lines.append("")
+        lines.append(title)
+        lines.extend(f"  {sanitize(v)}" for v in values)
+
+
+def detail_text(detail: TagDetail, image: Image | None, chosen: Platform | None = None) -> str:
+    summary: list[tuple[str, str]] = [
+        ("Reference", detail.reference),
+        ("Digest", detail.digest or "-"),
+        ("Media type", detail.media_type or "-"),
+    ]
+    if chosen is not None:
+        summary += [("Platform", chosen.name), ("Platform digest", chosen.digest)]
+    if image is not None:
+        config = image.config
+        if chosen is None and image.platform:
+            summary.append(("Platform", image.platform))
+        summary += [
+            ("Created", _when(config.created) or "-"),
+            ("Author", config.author or "-"),
+            ("Size", f"{human_size(image.compressed_size)} in {len(image.layers)} layers"),
+        ]
+    lines = [f"{sanitize(k).ljust(16)}{sanitize(v)}" for k, v in summary]
+
+    if detail.platforms:
+        rows = []
+        for platform in detail.platforms:
+            label = f"attestation for {platform.attests or '?'}" if platform.is_attestation else ""
+            name = "attestation" if platform.is_attestation else platform.name
+            rows.append((name, f"{platform.digest}  {human_size(platform.size)}  {label}".rstrip()))
+        _section("Platforms", rows, lines)
+
+    if image is not None:
+        config = image.config
+        _section(
+            "Command",
+            [
+                ("Entrypoint", _argv(config.entrypoint)),
+                ("Cmd", _argv(config.cmd)),
+                ("User", config.user or "-"),
+                ("Working dir", config.working_dir or "-"),
+            ],
+            lines,
+        )
+        _list_section("Environment", [f"{k}={v}" for k, v in config.env], lines)
+        _list_section("Labels", [f"{k}={v}" for k, v in config.labels], lines)
+        _list_section("Ports", [str(p) for p in config.ports], lines)
+        _list_section("Volumes", list(config.volumes), lines)
+        _list_section(
+            "Layers",
+            [
+                f"{layer.digest}  {human_size(layer.size):>10}  {layer.created_by or ''}".rstrip()
+                for layer in image.layers
+            ],
+            lines,
+        )
+        _section("Image extras", list(image.extras), lines)
+    elif detail.is_index:
+        lines.append("")
+        lines.append("Multi-platform image: add --platform OS/ARCH[/VARIANT] to see one image.")
+    _section("Extras", list(detail.extras), lines)
+    return "\n".join(lines) + "\n"
