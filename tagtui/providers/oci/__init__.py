@@ -1,0 +1,1 @@
+"""The OCI Distribution provider (``OciProvider`` lives in ``tagtui.providers.oci.provider``)."""

@@ -1,0 +1,553 @@
+"""The OCI Distribution provider: any registry speaking ``/v2/`` (distribution, Harbor, GHCR...).
+
+Wire details live in the sibling modules: ``http`` (transport, retries, errors), ``auth``
+(token handshakes), ``manifests`` (parsing), ``delete`` (safe delete).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Hashable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from tagtui.credentials import Credential
+from tagtui.errors import (
+    BadResponse,
+    CatalogUnavailable,
+    TagtuiError,
+    Unsupported,
+    UsageError,
+)
+from tagtui.model import (
+    Capabilities,
+    DeletePlan,
+    DeleteResult,
+    Image,
+    ImageConfig,
+    Platform,
+    Repository,
+    Tag,
+    TagDetail,
+)
+from tagtui.natsort import natural_key
+from tagtui.providers.base import ConnectionOptions, Provider
+from tagtui.providers.oci import delete as safe_delete
+from tagtui.providers.oci.errormap import Subject, parse_registry_errors
+from tagtui.providers.oci.http import (
+    CONFIG_LIMIT,
+    LIST_LIMIT,
+    MANIFEST_LIMIT,
+    RegistryHttp,
+    parse_next_link,
+)
+from tagtui.providers.oci.manifests import (
+    IMAGE_CONFIG_TYPES,
+    MANIFEST_ACCEPT,
+    Descriptor,
+    Manifest,
+    is_valid_digest,
+    pair_layers,
+    parse_config,
+    parse_manifest,
+    platform_of,
+    verify_digest,
+)
+from tagtui.reference import DOCKER_HUB_API_HOST
+
+PAGE_SIZE = 1000
+# Far beyond any real registry; a registry paging forever is cut off with BadResponse.
+MAX_PAGES = 5000
+MAX_TAGS = 2_000_000
+CACHE_ENTRIES = 512
+
+_NAME = re.compile(
+    r"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$"
+)
+_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
+
+
+class _Lru:
+    """A small LRU for immutable things addressed by digest (manifests, configs)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+
+def _json(body: bytes, where: str) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BadResponse(f"{where}: not valid JSON") from None
+
+
+def _gcr_time(value: object) -> datetime | None:
+    try:
+        millis = int(str(value))
+    except ValueError:
+        return None
+    if millis <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(millis / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _gcr_size(value: object) -> int | None:
+    try:
+        size = int(str(value))
+    except ValueError:
+        return None
+    return size if size >= 0 else None
+
+
+class OciProvider(Provider):
+    """A registry speaking the OCI Distribution API (``/v2/``)."""
+
+    kind = "oci"
+
+    def __init__(
+        self,
+        registry: str,
+        *,
+        credential: Credential | None = None,
+        options: ConnectionOptions = ConnectionOptions(),  # noqa: B008 - frozen, shared safely
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.registry = registry
+        self.options = options
+        self._credential = credential
+        self.http = RegistryHttp(
+            registry, credential=credential, options=options, transport=transport
+        )
+        # None until tried: the catalog is assumed available until the registry refuses it.
+        self._catalog: bool | None = None
+        self.delete_support: safe_delete.DeleteSupport | None = None
+        self._manifests = _Lru(CACHE_ENTRIES)
+        self._configs = _Lru(CACHE_ENTRIES)
+
+    # --- identity ---------------------------------------------------------------------------
+
+    @property
+    def display_name(self) -> str:
+        return "docker.io" if self.registry == DOCKER_HUB_API_HOST else self.registry
+
+    @property
+    def credential_key(self) -> str | None:
+        return self.registry
+
+    @property
+    def credential_source(self) -> str:
+        return self._credential.source if self._credential is not None else "anonymous"
+
+    def set_credential(self, credential: Credential) -> None:
+        self._credential = credential
+        self.http.auth.set_credential(credential)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        disabled = self.delete_support is safe_delete.DeleteSupport.DISABLED
+        notes = []
+        if self._catalog is False:
+            notes.append("this registry does not list its repositories: open one by name")
+        if disabled:
+            notes.append(safe_delete.DISABLED_MESSAGE)
+        return Capabilities(
+            catalog=self._catalog is not False,
+            delete=not disabled,
+            tag_delete=not disabled,
+            digest_delete=not disabled,
+            sorts=(),
+            note="; ".join(notes) or None,
+        )
+
+    def pull_reference(
+        self, repository: str, tag: str | None = None, digest: str | None = None
+    ) -> str:
+        name = f"{self.display_name}/{repository}"
+        if digest:
+            return f"{name}@{digest}"
+        return f"{name}:{tag}" if tag else name
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def check_repository(repository: str) -> str:
+        if not _NAME.match(repository):
+            raise UsageError(f"invalid repository name {repository!r}")
+        return repository
+
+    @staticmethod
+    def check_reference(reference: str) -> str:
+        if not (_TAG.match(reference) or is_valid_digest(reference)):
+            raise UsageError(f"invalid tag or digest {reference!r}")
+        return reference
+
+    def reference_text(self, repository: str, reference: str) -> str:
+        separator = "@" if ":" in reference else ":"
+        return f"{self.display_name}/{repository}{separator}{reference}"
+
+    def manifest_path(self, repository: str, reference: str) -> str:
+        return f"/v2/{repository}/manifests/{quote(reference, safe=':')}"
+
+    def _link_target(self, link: str) -> str:
+        """A ``Link`` next target as a path on this registry (its host part is not trusted)."""
+        try:
+            url = httpx.URL(link)
+        except (httpx.InvalidURL, ValueError):
+            raise BadResponse(f"{self.registry} sent an unusable pagination link") from None
+        target = url.raw_path.decode("ascii", "replace")
+        if not target.startswith("/v2/"):
+            raise BadResponse(f"{self.registry} sent an unusable pagination link")
+        return target
+
+    # --- manifests and configs --------------------------------------------------------------
+
+    async def fetch_manifest(self, repository: str, reference: str) -> Manifest:
+        """GET a manifest with the full Accept list, verify its digest, parse it."""
+        self.check_repository(repository)
+        self.check_reference(reference)
+        by_digest = is_valid_digest(reference)
+        if by_digest:
+            cached = self._manifests.get((repository, reference))
+            if cached is not None:
+                return cached
+        where = self.reference_text(repository, reference)
+        reply = await self.http.request(
+            "GET",
+            self.manifest_path(repository, reference),
+            headers={"Accept": MANIFEST_ACCEPT},
+            limit=MANIFEST_LIMIT,
+            subject=Subject(repository=repository, reference=where),
+        )
+        digest = verify_digest(
+            reply.body,
+            claimed=reply.header("docker-content-digest"),
+            requested=reference if by_digest else None,
+            where=where,
+        )
+        manifest = parse_manifest(
+            reply.body, content_type=reply.header("content-type"), digest=digest, where=where
+        )
+        self._manifests.put((repository, digest), manifest)
+        return manifest
+
+    async def head_digest(self, repository: str, tag: str) -> str | None:
+        """The digest ``tag`` points at (HEAD, full Accept list); None if the tag is gone."""
+        where = self.reference_text(repository, tag)
+        reply = await self.http.request(
+            "HEAD",
+            self.manifest_path(repository, tag),
+            headers={"Accept": MANIFEST_ACCEPT},
+            passthrough=(404,),
+            subject=Subject(repository=repository, reference=where),
+        )
+        if reply.status == 404:
+            return None
+        digest = reply.header("docker-content-digest")
+        if is_valid_digest(digest):
+            return digest
+        # No usable header: fetch the body and hash it ourselves.
+        return (await self.fetch_manifest(repository, tag)).digest
+
+    async def fetch_config(self, repository: str, descriptor: Descriptor) -> ImageConfig:
+        cached = self._configs.get((repository, descriptor.digest))
+        if cached is not None:
+            return cached
+        where = f"config {descriptor.digest} of {self.display_name}/{repository}"
+        reply = await self.http.request(
+            "GET",
+            f"/v2/{repository}/blobs/{descriptor.digest}",
+            limit=CONFIG_LIMIT,
+            subject=Subject(repository=repository, reference=where),
+        )
+        verify_digest(reply.body, claimed=None, requested=descriptor.digest, where=where)
+        config = parse_config(reply.body, where)
+        self._configs.put((repository, descriptor.digest), config)
+        return config
+
+    async def image_from(self, repository: str, manifest: Manifest) -> Image:
+        descriptor = manifest.config
+        if descriptor is None:  # pragma: no cover - parse_manifest guarantees a config
+            raise BadResponse(f"{manifest.digest}: image manifest without config")
+        extras: list[tuple[str, str]] = []
+        config = ImageConfig()
+        if descriptor.media_type in IMAGE_CONFIG_TYPES or descriptor.media_type is None:
+            config = await self.fetch_config(repository, descriptor)
+        else:
+            # An artifact (signature, SBOM, chart...): its config is not an image config.
+            extras.append(("Artifact type", manifest.artifact_type or descriptor.media_type))
+        extras.append(("Config digest", descriptor.digest))
+        extras.extend((f"Annotation {key}", value) for key, value in manifest.annotations)
+        return Image(
+            digest=manifest.digest,
+            media_type=manifest.media_type,
+            config=config,
+            layers=pair_layers(manifest.layers, config),
+            config_size=descriptor.size,
+            extras=tuple(extras),
+        )
+
+    async def _platform_sizes(
+        self, repository: str, platforms: list[Platform]
+    ) -> tuple[Platform, ...]:
+        """Each platform's compressed image size (its layers), fetched concurrently."""
+
+        async def sized(platform: Platform) -> Platform:
+            try:
+                child = await self.fetch_manifest(repository, platform.digest)
+            except TagtuiError:
+                return replace(platform, size=None)
+            sizes = [layer.size for layer in child.layers]
+            if child.is_index or not sizes or any(size is None for size in sizes):
+                return replace(platform, size=None)
+            return replace(platform, size=sum(size or 0 for size in sizes))
+
+        return tuple(await asyncio.gather(*(sized(p) for p in platforms)))
+
+    # --- Provider interface -------------------------------------------------------------------
+
+    async def check(self) -> None:
+        await self.http.request("GET", "/v2/", subject=Subject(action="the registry API (/v2/)"))
+
+    async def list_repositories(self) -> AsyncIterator[list[Repository]]:
+        target = "/v2/_catalog"
+        params: dict[str, str] | None = {"n": str(PAGE_SIZE)}
+        seen: set[tuple[str, str]] = set()
+        names: set[str] = set()
+        while True:
+            key = (target, repr(sorted((params or {}).items())))
+            if key in seen:
+                raise BadResponse(f"{self.registry}: catalog pagination loops back on itself")
+            seen.add(key)
+            if len(seen) > MAX_PAGES:
+                raise BadResponse(f"{self.registry}: catalog has more than {MAX_PAGES} pages")
+            reply = await self.http.request(
+                "GET",
+                target,
+                params=params,
+                limit=LIST_LIMIT,
+                passthrough=(400, 401, 403, 404, 405),
+                subject=Subject(action="listing repositories"),
+            )
+            errors = parse_registry_errors(reply.body)
+            if reply.status == 400 and errors.has("PAGINATION_NUMBER_INVALID") and params:
+                params = None  # the registry's own page size, then
+                continue
+            if (
+                reply.status == 401
+                and "bearer" not in (reply.header("www-authenticate") or "").lower()
+            ):
+                raise self.http.error(reply, Subject(action="listing repositories"))
+            if reply.status in (401, 403, 404, 405) or errors.has("UNSUPPORTED"):
+                self._catalog = False
+                raise CatalogUnavailable(
+                    f"{self.display_name} does not list its repositories; "
+                    f"open a repository by name (e.g. {self.display_name}/NAMESPACE/NAME)"
+                )
+            if reply.status != 200:
+                raise self.http.error(reply, Subject(action="listing repositories"))
+            document = _json(reply.body, f"catalog of {self.registry}")
+            page = document.get("repositories") if isinstance(document, dict) else None
+            if page is None and isinstance(document, dict):
+                page = []
+            if not isinstance(page, list) or not all(isinstance(n, str) for n in page):
+                raise BadResponse(f"{self.registry}: catalog answer has no repository list")
+            self._catalog = True
+            fresh = [name for name in page if name not in names]
+            names.update(fresh)
+            if fresh:
+                yield [Repository(name=name) for name in fresh]
+            link = parse_next_link(reply.header("link"))
+            if link:
+                target, params = self._link_target(link), None
+                continue
+            # Registries from before Link: a full page means there may be more.
+            if params and page and fresh and len(page) == int(params.get("n", 0)):
+                params = {"n": params["n"], "last": page[-1]}
+                continue
+            return
+
+    async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
+        """All tags, every page, natural order (``sort`` is the UI's business here)."""
+        self.check_repository(repository)
+        target = f"/v2/{repository}/tags/list"
+        params: dict[str, str] | None = {"n": str(PAGE_SIZE)}
+        tags: dict[str, Tag] = {}
+        seen: set[tuple[str, str]] = set()
+        stalled = 0
+        where = f"tags of {self.display_name}/{repository}"
+        while True:
+            key = (target, repr(sorted((params or {}).items())))
+            if key in seen:
+                raise BadResponse(f"{where}: pagination loops back on itself")
+            seen.add(key)
+            if len(seen) > MAX_PAGES or len(tags) > MAX_TAGS:
+                raise BadResponse(f"{where}: more pages than any registry should send")
+            reply = await self.http.request(
+                "GET",
+                target,
+                params=params,
+                limit=LIST_LIMIT,
+                passthrough=(400,),
+                subject=Subject(repository=repository, action="listing tags"),
+            )
+            if reply.status == 400:
+                if params and parse_registry_errors(reply.body).has("PAGINATION_NUMBER_INVALID"):
+                    params = None
+                    continue
+                raise self.http.error(reply, Subject(repository=repository))
+            document = _json(reply.body, where)
+            if not isinstance(document, dict):
+                raise BadResponse(f"{where}: unexpected answer")
+            page = document.get("tags")
+            if page is None:
+                page = []  # distribution answers null for a repository without tags
+            if not isinstance(page, list) or not all(isinstance(t, str) for t in page):
+                raise BadResponse(f"{where}: tags is not a list of names")
+            fresh = 0
+            for name in page:
+                if name not in tags:
+                    tags[name] = Tag(name=name)
+                    fresh += 1
+            self._apply_gcr_manifests(document.get("manifest"), tags)
+            link = parse_next_link(reply.header("link"))
+            if link:
+                stalled = stalled + 1 if fresh == 0 else 0
+                if stalled >= 3:
+                    raise BadResponse(f"{where}: pagination does not progress")
+                target, params = self._link_target(link), None
+                continue
+            # distribution 2.8 ignores n and sends everything unsorted: a short page ends it.
+            if params and page and fresh and len(page) == int(params.get("n", 0)):
+                params = {"n": params["n"], "last": page[-1]}
+                continue
+            break
+        return sorted(tags.values(), key=lambda tag: natural_key(tag.name))
+
+    @staticmethod
+    def _apply_gcr_manifests(value: object, tags: dict[str, Tag]) -> None:
+        """GCR-style ``manifest`` map: digest -> {tag, timeCreatedMs, imageSizeBytes, ...}."""
+        if not isinstance(value, dict):
+            return
+        for digest, info in value.items():
+            if not is_valid_digest(digest) or not isinstance(info, dict):
+                continue
+            names = info.get("tag")
+            if not isinstance(names, list):
+                continue
+            media_type = info.get("mediaType")
+            for name in names:
+                if isinstance(name, str) and name in tags:
+                    tags[name] = replace(
+                        tags[name],
+                        digest=digest,
+                        created=_gcr_time(info.get("timeCreatedMs"))
+                        or _gcr_time(info.get("timeUploadedMs")),
+                        size=_gcr_size(info.get("imageSizeBytes")),
+                        media_type=media_type if isinstance(media_type, str) else None,
+                    )
+
+    async def get_tag(self, repository: str, tag: str) -> TagDetail:
+        manifest = await self.fetch_manifest(repository, tag)
+        by_digest = is_valid_digest(tag)
+        reference = self.pull_reference(
+            repository, None if by_digest else tag, tag if by_digest else None
+        )
+        extras = tuple((f"Annotation {key}", value) for key, value in manifest.annotations)
+        if manifest.is_index:
+            platforms = await self._platform_sizes(
+                repository, [platform_of(d) for d in manifest.manifests]
+            )
+            return TagDetail(
+                reference=reference,
+                repository=repository,
+                tag=tag,
+                digest=manifest.digest,
+                media_type=manifest.media_type,
+                platforms=platforms,
+                extras=extras,
+            )
+        return TagDetail(
+            reference=reference,
+            repository=repository,
+            tag=tag,
+            digest=manifest.digest,
+            media_type=manifest.media_type,
+            image=await self.image_from(repository, manifest),
+        )
+
+    async def get_image(self, repository: str, digest: str) -> Image:
+        if not is_valid_digest(digest):
+            raise UsageError(f"invalid digest {digest!r}")
+        manifest = await self.fetch_manifest(repository, digest)
+        if manifest.is_index:
+            raise Unsupported(
+                f"{self.reference_text(repository, digest)} is an image index, not one image"
+            )
+        return await self.image_from(repository, manifest)
+
+    async def describe_tag(self, repository: str, tag: Tag) -> Tag:
+        """Digest, created and size for one row: manifest + config (+ one child for an index)."""
+        manifest = await self.fetch_manifest(repository, tag.name)
+        image_manifest: Manifest | None = manifest
+        if manifest.is_index:
+            runnable = [p for p in map(platform_of, manifest.manifests) if not p.is_attestation]
+            chosen = next(
+                (p for p in runnable if (p.os, p.architecture) == ("linux", "amd64")),
+                runnable[0] if runnable else None,
+            )
+            image_manifest = None
+            if chosen is not None:
+                child = await self.fetch_manifest(repository, chosen.digest)
+                image_manifest = None if child.is_index else child
+        created = tag.created
+        size = tag.size
+        if image_manifest is not None:
+            descriptor = image_manifest.config
+            if descriptor is not None and (
+                descriptor.media_type in IMAGE_CONFIG_TYPES or descriptor.media_type is None
+            ):
+                created = (await self.fetch_config(repository, descriptor)).created or created
+            sizes = [layer.size for layer in image_manifest.layers]
+            if sizes and all(s is not None for s in sizes):
+                size = sum(s or 0 for s in sizes)
+        return replace(
+            tag,
+            digest=manifest.digest,
+            created=created,
+            size=size,
+            media_type=manifest.media_type or tag.media_type,
+        )
+
+    async def plan_delete(
+        self, repository: str, tag: str, *, whole_digest: bool = False
+    ) -> DeletePlan:
+        return await safe_delete.plan(self, repository, tag, whole_digest=whole_digest)
+
+    async def delete(self, plan: DeletePlan) -> DeleteResult:
+        return await safe_delete.execute(self, plan)
