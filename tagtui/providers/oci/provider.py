@@ -207,9 +207,11 @@ class OciProvider(Provider):
             raise UsageError(f"invalid tag or digest {reference!r}")
         return reference
 
-    def reference_text(self, repository: str, reference: str) -> str:
+    def reference_text(self, repository: str, reference: str, *, host: bool = True) -> str:
+        """``host/repo:tag`` or ``host/repo@sha256:…`` (without the host for "… at host")."""
         separator = "@" if ":" in reference else ":"
-        return f"{self.display_name}/{repository}{separator}{reference}"
+        text = f"{repository}{separator}{reference}"
+        return f"{self.display_name}/{text}" if host else text
 
     def manifest_path(self, repository: str, reference: str) -> str:
         return f"/v2/{repository}/manifests/{quote(reference, safe=':')}"
@@ -242,7 +244,10 @@ class OciProvider(Provider):
             self.manifest_path(repository, reference),
             headers={"Accept": MANIFEST_ACCEPT},
             limit=MANIFEST_LIMIT,
-            subject=Subject(repository=repository, reference=where),
+            subject=Subject(
+                repository=repository,
+                reference=self.reference_text(repository, reference, host=False),
+            ),
         )
         digest = verify_digest(
             reply.body,
@@ -258,7 +263,7 @@ class OciProvider(Provider):
 
     async def head_digest(self, repository: str, tag: str) -> str | None:
         """The digest ``tag`` points at (HEAD, full Accept list); None if the tag is gone."""
-        where = self.reference_text(repository, tag)
+        where = self.reference_text(repository, tag, host=False)
         reply = await self.http.request(
             "HEAD",
             self.manifest_path(repository, tag),
@@ -283,7 +288,9 @@ class OciProvider(Provider):
             "GET",
             f"/v2/{repository}/blobs/{descriptor.digest}",
             limit=CONFIG_LIMIT,
-            subject=Subject(repository=repository, reference=where),
+            subject=Subject(
+                repository=repository, reference=f"config {descriptor.digest} of {repository}"
+            ),
         )
         verify_digest(reply.body, claimed=None, requested=descriptor.digest, where=where)
         config = parse_config(reply.body, where)
