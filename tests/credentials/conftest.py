@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+from tests.credentials.helper_program import CredentialHelper, install_helper, path_with
 from tests.support.keyring_daemon import no_keyring, secret_service
 
 __all__ = ["no_keyring", "secret_service"]
@@ -25,3 +29,47 @@ def _isolated_keyring() -> Iterator[KeyringBackend]:
         yield backend
     finally:
         keyring.set_keyring(previous)
+
+
+@dataclass
+class IsolatedEnv:
+    """An environment with HOME and XDG dirs in tmp, a helper on PATH, no ambient credentials."""
+
+    env: dict[str, str]
+    home: Path
+    helper: CredentialHelper
+
+    @property
+    def docker_config(self) -> Path:
+        return self.home / ".docker" / "config.json"
+
+    def write_docker_config(self, document: object) -> Path:
+        return _write_json(self.docker_config, document)
+
+    def write_podman(self, document: object, *, where: str = "runtime") -> Path:
+        bases = {
+            "runtime": Path(self.env["XDG_RUNTIME_DIR"]),
+            "config": Path(self.env["XDG_CONFIG_HOME"]),
+        }
+        return _write_json(bases[where] / "containers" / "auth.json", document)
+
+
+def _write_json(path: Path, document: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document if isinstance(document, str) else json.dumps(document))
+    return path
+
+
+@pytest.fixture
+def isolated(tmp_path: Path) -> IsolatedEnv:
+    home = tmp_path / "home"
+    for sub in ("home", "run", "config"):
+        (tmp_path / sub).mkdir()
+    helper = install_helper(tmp_path / "bin")
+    env = {
+        "HOME": str(home),
+        "PATH": path_with(helper.directory),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    return IsolatedEnv(env, home, helper)

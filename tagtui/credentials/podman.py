@@ -1,0 +1,31 @@
+"""Credentials from ``podman login`` / ``skopeo login``: containers-auth.json(5)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from tagtui.credentials import Credential
+from tagtui.credentials.docker_config import from_auth_file, home
+
+SOURCE = "podman"
+
+
+def auth_paths(env: Mapping[str, str]) -> list[Path]:
+    """``$REGISTRY_AUTH_FILE``, ``$XDG_RUNTIME_DIR/containers/auth.json``, then the config dir."""
+    paths: list[Path] = []
+    if env.get("REGISTRY_AUTH_FILE"):
+        paths.append(Path(env["REGISTRY_AUTH_FILE"]))
+    if env.get("XDG_RUNTIME_DIR"):
+        paths.append(Path(env["XDG_RUNTIME_DIR"]) / "containers" / "auth.json")
+    config_home = Path(env.get("XDG_CONFIG_HOME") or home(env) / ".config")
+    paths.append(config_home / "containers" / "auth.json")
+    return paths
+
+
+def from_podman(host: str, env: Mapping[str, str]) -> Credential | None:
+    for path in auth_paths(env):
+        found = from_auth_file(path, host, env, source=SOURCE)
+        if found is not None:
+            return found
+    return None
