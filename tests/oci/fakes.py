@@ -72,7 +72,8 @@ class FakeRegistry:
         return manifest_digest
 
     def handler(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
+        # A snapshot: auth flows re-send the same Request object with new headers.
+        self.requests.append(httpx.Request(request.method, request.url, headers=request.headers))
         if self.fault is not None:
             response = self.fault(request)
             if response is not None:

@@ -167,7 +167,7 @@ class RegistryAuth(httpx.Auth):
         if self._basic is not None:
             request.headers["Authorization"] = self._basic
         elif self._bearer is not None:
-            sent = await self._token(scope, self._bearer, request.url, stale=None)
+            sent = await self._token(scope, self._bearer, request.url, stale=None, wanted=scope)
             request.headers["Authorization"] = f"Bearer {sent}"
 
         response = yield request
@@ -177,8 +177,11 @@ class RegistryAuth(httpx.Auth):
         challenges = parse_www_authenticate(response.headers.get_list("www-authenticate"))
         bearer = next((c for c in challenges if c.scheme == "bearer"), None)
         if bearer is not None:
-            self._bearer = dict(bearer.params)
-            token = await self._token(scope, bearer.params, request.url, stale=sent)
+            # Remember where tokens come from, not what this one request was challenged for.
+            self._bearer = {k: v for k, v in bearer.params.items() if k in ("realm", "service")}
+            # The challenge's own scope is what the registry wants here (it may ask for more).
+            wanted = bearer.params.get("scope") or scope
+            token = await self._token(scope, bearer.params, request.url, stale=sent, wanted=wanted)
             if token == sent:
                 return
             request.headers["Authorization"] = f"Bearer {token}"
@@ -191,7 +194,13 @@ class RegistryAuth(httpx.Auth):
             yield request
 
     async def _token(
-        self, scope: str, challenge: dict[str, str], url: httpx.URL, *, stale: str | None
+        self,
+        scope: str,
+        challenge: dict[str, str],
+        url: httpx.URL,
+        *,
+        stale: str | None,
+        wanted: str,
     ) -> str:
         """A fresh token for ``scope``; one fetch at a time per scope, shared by waiters."""
         lock = self._locks.setdefault(scope, asyncio.Lock())
@@ -199,8 +208,6 @@ class RegistryAuth(httpx.Auth):
             cached = self._tokens.get(scope)
             if cached is not None and self._clock() < cached.renew_at and cached.value != stale:
                 return cached.value
-            # The challenge's own scope is what the registry wants (it may ask for more).
-            wanted = challenge.get("scope") or scope
             token = await self._fetch(challenge, wanted, url)
             self._tokens[scope] = token
             return token.value
