@@ -7,10 +7,12 @@ httpx exception. Only idempotent requests (GET, HEAD) are retried.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import random
 import re
 import socket
 import ssl
+import sys
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +32,12 @@ from tagtui.providers.base import ConnectionOptions
 from tagtui.providers.oci.auth import RegistryAuth, TokenReply
 from tagtui.providers.oci.errormap import Subject, error_for_status, parse_retry_after
 from tagtui.reference import is_loopback_host
+
+if importlib.util.find_spec("sniffio") is None:
+    # httpcore runs `import sniffio` on every lock it takes; when sniffio is not installed each
+    # failed import searches sys.path again (~5 s of CPU per 5,000 requests). A None entry makes
+    # the same ImportError immediate. (Installing sniffio is the other cure.)
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -187,9 +195,12 @@ def parse_next_link(header: str | None) -> str | None:
     return None
 
 
-async def _read_limited(response: httpx.Response, limit: int, *, strict: bool) -> bytes:
+async def _read_limited(
+    response: httpx.Response, limit: int, *, strict: bool, head: bool = False
+) -> bytes:
     length = response.headers.get("content-length", "")
-    if strict and length.isdigit() and int(length) > limit:
+    # A HEAD's Content-Length describes the body a GET would send, not this (empty) one.
+    if strict and not head and length.isdigit() and int(length) > limit:
         raise _TooLarge
     chunks: list[bytes] = []
     total = 0
@@ -439,12 +450,13 @@ class RegistryHttp:
                 )
                 try:
                     strict = 200 <= response.status_code < 300
-                    body = (
-                        b""
-                        if method == "HEAD"
-                        else await _read_limited(
-                            response, limit if strict else ERROR_LIMIT, strict=strict
-                        )
+                    # HEAD bodies are empty, but reading the stream to its end is what lets
+                    # the connection go back to the pool instead of being closed.
+                    body = await _read_limited(
+                        response,
+                        limit if strict else ERROR_LIMIT,
+                        strict=strict,
+                        head=method == "HEAD",
                     )
                 finally:
                     await response.aclose()
