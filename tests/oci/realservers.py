@@ -329,11 +329,100 @@ def storage_handler(storage: StorageServer) -> Any:
     return handle
 
 
-# --- pushing test content with a token ----------------------------------------------------------
+# --- pushing test content through the registry API ---------------------------------------------
+
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 
 
 def sha256(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+class Pusher:
+    """Blob uploads and manifest PUTs, the way docker push does them (sync, for fixtures)."""
+
+    def __init__(self, base_url: str, authorization: str | None = None) -> None:
+        headers = {"Authorization": authorization} if authorization else {}
+        self.client = httpx.Client(base_url=base_url, headers=headers, verify=False)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Pusher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def blob(self, repository: str, data: bytes, media_type: str) -> dict[str, Any]:
+        start = self.client.post(f"/v2/{repository}/blobs/uploads/")
+        start.raise_for_status()
+        url = httpx.URL(start.headers["location"]).copy_merge_params({"digest": sha256(data)})
+        self.client.put(str(url), content=data).raise_for_status()
+        return {"mediaType": media_type, "digest": sha256(data), "size": len(data)}
+
+    def manifest(self, repository: str, reference: str, body: bytes, media_type: str) -> str:
+        response = self.client.put(
+            f"/v2/{repository}/manifests/{reference}",
+            content=body,
+            headers={"Content-Type": media_type},
+        )
+        response.raise_for_status()
+        return sha256(body)
+
+    def image(
+        self,
+        repository: str,
+        tags: list[str],
+        config: dict[str, Any],
+        *,
+        docker: bool = False,
+        layers: list[bytes] | None = None,
+    ) -> tuple[str, int]:
+        """Push a single image; returns (digest, manifest size)."""
+        media_type = DOCKER_MANIFEST if docker else OCI_MANIFEST
+        config_type = (
+            "application/vnd.docker.container.image.v1+json"
+            if docker
+            else "application/vnd.oci.image.config.v1+json"
+        )
+        layer_type = (
+            "application/vnd.docker.image.rootfs.diff.tar.gzip"
+            if docker
+            else "application/vnd.oci.image.layer.v1.tar+gzip"
+        )
+        layer_blobs = layers if layers is not None else [f"layer of {repository}".encode()]
+        body = json.dumps(
+            {
+                "schemaVersion": 2,
+                "mediaType": media_type,
+                "config": self.blob(repository, json.dumps(config).encode(), config_type),
+                "layers": [self.blob(repository, data, layer_type) for data in layer_blobs],
+            }
+        ).encode()
+        digest = sha256(body)
+        for tag in tags or [digest]:
+            self.manifest(repository, tag, body, media_type)
+        return digest, len(body)
+
+    def index(
+        self,
+        repository: str,
+        tags: list[str],
+        entries: list[dict[str, Any]],
+        *,
+        docker: bool = False,
+    ) -> str:
+        media_type = DOCKER_LIST if docker else OCI_INDEX
+        body = json.dumps(
+            {"schemaVersion": 2, "mediaType": media_type, "manifests": entries}
+        ).encode()
+        for tag in tags:
+            self.manifest(repository, tag, body, media_type)
+        return sha256(body)
 
 
 def push_image(
@@ -344,38 +433,6 @@ def push_image(
     *,
     authorization: str | None = None,
 ) -> str:
-    """Push a one-layer OCI image through the registry API; returns the manifest digest."""
-    headers = {"Authorization": authorization} if authorization else {}
-    config_bytes = json.dumps(config).encode()
-    layer = f"layer of {repository}".encode()
-    with httpx.Client(base_url=base_url, headers=headers, verify=False) as client:
-        for blob in (config_bytes, layer):
-            start = client.post(f"/v2/{repository}/blobs/uploads/")
-            start.raise_for_status()
-            url = httpx.URL(start.headers["location"]).copy_merge_params({"digest": sha256(blob)})
-            client.put(str(url), content=blob).raise_for_status()
-        manifest = json.dumps(
-            {
-                "schemaVersion": 2,
-                "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                "config": {
-                    "mediaType": "application/vnd.oci.image.config.v1+json",
-                    "digest": sha256(config_bytes),
-                    "size": len(config_bytes),
-                },
-                "layers": [
-                    {
-                        "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
-                        "digest": sha256(layer),
-                        "size": len(layer),
-                    }
-                ],
-            }
-        ).encode()
-        for tag in tags:
-            client.put(
-                f"/v2/{repository}/manifests/{tag}",
-                content=manifest,
-                headers={"Content-Type": "application/vnd.oci.image.manifest.v1+json"},
-            ).raise_for_status()
-    return sha256(manifest)
+    """Push a one-layer OCI image; returns the manifest digest."""
+    with Pusher(base_url, authorization) as pusher:
+        return pusher.image(repository, tags, config)[0]
