@@ -1,0 +1,193 @@
+"""``tagtui login`` / ``logout`` against the real registry (htpasswd) and a real Secret Service."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from tagtui import cli
+from tagtui.commands.login import login, logout
+from tagtui.credentials import keyring_store
+from tagtui.credentials.sources import resolve
+from tagtui.errors import AuthenticationRequired, UsageError
+from tagtui.providers.base import ConnectionOptions
+from tests.support.keyring_daemon import SecretServiceSession
+from tests.support.registry import BasicAuthCredentials, RunningRegistry
+
+pytestmark = pytest.mark.real
+
+
+def files_containing(root: Path, secret: str) -> list[Path]:
+    return [
+        path for path in root.rglob("*") if path.is_file() and secret.encode() in path.read_bytes()
+    ]
+
+
+async def test_login_checks_then_stores(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    secret_service: SecretServiceSession,
+) -> None:
+    stderr = io.StringIO()
+    code = await login(
+        registry_basic_auth.host,
+        basic_auth_credentials.username,
+        True,
+        ConnectionOptions(),
+        stdin=io.StringIO(basic_auth_credentials.password + "\n"),
+        stderr=stderr,
+    )
+
+    assert code == 0
+    assert f"Login succeeded: alice at {registry_basic_auth.host}" in stderr.getvalue()
+    stored = keyring_store.load(registry_basic_auth.host)
+    assert stored is not None
+    assert (stored.username, stored.secret) == basic_auth_credentials.pair
+    # Later lookups need no flag, and say where the credentials came from.
+    found = resolve(registry_basic_auth.host, env={"HOME": "/nonexistent"})
+    assert found is not None and found.source == "keyring"
+    assert basic_auth_credentials.password not in stderr.getvalue()
+
+
+async def test_wrong_password_stores_nothing(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    secret_service: SecretServiceSession,
+) -> None:
+    with pytest.raises(AuthenticationRequired) as caught:
+        await login(
+            registry_basic_auth.host,
+            "alice",
+            True,
+            ConnectionOptions(),
+            stdin=io.StringIO("not-the-password"),
+            stderr=io.StringIO(),
+        )
+
+    assert str(caught.value) == f"authentication failed for alice at {registry_basic_auth.host}"
+    assert keyring_store.load(registry_basic_auth.host) is None
+
+
+async def test_username_comes_from_the_keyring(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    secret_service: SecretServiceSession,
+) -> None:
+    keyring_store.save(registry_basic_auth.host, "alice", "an-old-password")
+
+    code = await login(
+        registry_basic_auth.host,
+        None,
+        True,
+        ConnectionOptions(),
+        stdin=io.StringIO(basic_auth_credentials.password),
+        stderr=io.StringIO(),
+    )
+
+    assert code == 0
+    stored = keyring_store.load(registry_basic_auth.host)
+    assert stored is not None
+    assert (stored.username, stored.secret) == basic_auth_credentials.pair
+
+
+async def test_headless_login_explains_and_writes_nothing(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    no_keyring: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Anything tagtui wrote under HOME or the XDG directories would land in tmp_path.
+    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / "home"))
+    stdin = io.StringIO(basic_auth_credentials.password)
+    stderr = io.StringIO()
+
+    code = await login(
+        registry_basic_auth.host, "alice", True, ConnectionOptions(), stdin=stdin, stderr=stderr
+    )
+
+    assert code == 1
+    said = stderr.getvalue()
+    assert said.count("No usable OS keyring") == 1
+    assert "dbus-run-session" in said and "gnome-keyring-daemon --unlock" in said
+    # It stopped before reading the password, and no file anywhere holds it.
+    assert stdin.read() == basic_auth_credentials.password
+    assert files_containing(tmp_path, basic_auth_credentials.password) == []
+
+
+@pytest.mark.parametrize(
+    ("registry_text", "username", "match"),
+    [
+        ("127.0.0.1:5000/team/app", "alice", "is an image, not a registry"),
+        ("nginx", "alice", "is an image, not a registry"),
+        ("127.0.0.1:5000", None, "--password-stdin needs the username"),
+    ],
+)
+async def test_usage_errors(
+    secret_service: SecretServiceSession, registry_text: str, username: str | None, match: str
+) -> None:
+    with pytest.raises(UsageError, match=match):
+        await login(
+            registry_text,
+            username,
+            True,
+            ConnectionOptions(),
+            stdin=io.StringIO("pw"),
+            stderr=io.StringIO(),
+        )
+
+
+async def test_empty_password_is_refused(secret_service: SecretServiceSession) -> None:
+    with pytest.raises(UsageError, match="empty password"):
+        await login(
+            "127.0.0.1:5000",
+            "alice",
+            True,
+            ConnectionOptions(),
+            stdin=io.StringIO("\n"),
+            stderr=io.StringIO(),
+        )
+
+
+def test_logout(secret_service: SecretServiceSession) -> None:
+    keyring_store.save("127.0.0.1:5000", "alice", "pw")
+    stderr = io.StringIO()
+
+    assert logout("127.0.0.1:5000", stderr=stderr) == 0
+    assert logout("127.0.0.1:5000", stderr=stderr) == 0
+
+    assert stderr.getvalue().splitlines() == [
+        "Removed the credentials for 127.0.0.1:5000 from the OS keyring.",
+        "No credentials for 127.0.0.1:5000 in the OS keyring.",
+    ]
+    assert keyring_store.load("127.0.0.1:5000") is None
+
+
+def test_headless_logout(no_keyring: object, capsys: pytest.CaptureFixture[str]) -> None:
+    assert logout("127.0.0.1:5000") == 1
+    assert "No usable OS keyring" in capsys.readouterr().err
+
+
+def test_cli_login_and_logout(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    secret_service: SecretServiceSession,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    host = registry_basic_auth.host
+    monkeypatch.setattr("sys.stdin", io.StringIO(basic_auth_credentials.password + "\n"))
+
+    assert cli.main(["login", host, "-u", "alice", "--password-stdin"]) == 0
+    assert keyring_store.load(host) is not None
+    assert cli.main(["logout", host]) == 0
+    assert keyring_store.load(host) is None
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong\n"))
+    assert cli.main(["login", host, "-u", "alice", "--password-stdin"]) == 1
+    err = capsys.readouterr().err
+    assert f"tagtui: error: authentication failed for alice at {host}" in err
+    assert basic_auth_credentials.password not in err
