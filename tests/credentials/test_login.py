@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
+import pty
+import select
+import signal
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -191,3 +197,80 @@ def test_cli_login_and_logout(
     err = capsys.readouterr().err
     assert f"tagtui: error: authentication failed for alice at {host}" in err
     assert basic_auth_credentials.password not in err
+
+
+def _read_until(fd: int, wanted: bytes, seen: bytearray, deadline: float) -> None:
+    """Read the terminal until ``wanted`` shows up (select with a deadline, no sleeps)."""
+    while wanted not in seen:
+        left = deadline - time.monotonic()
+        ready, _, _ = select.select([fd], [], [], max(left, 0))
+        if not ready:
+            raise AssertionError(f"timed out waiting for {wanted!r}; got {bytes(seen)!r}")
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            chunk = b""
+        if not chunk:
+            raise AssertionError(f"terminal closed before {wanted!r}; got {bytes(seen)!r}")
+        seen.extend(chunk)
+
+
+def _read_rest(fd: int, seen: bytearray, deadline: float) -> bool:
+    """Drain the terminal until the child closes it (True), or the deadline passes (False)."""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(deadline - time.monotonic(), 0))
+        if not ready:
+            return False
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: every process holding the terminal is gone
+            return True
+        if not chunk:
+            return True
+        seen.extend(chunk)
+    return False
+
+
+def test_interactive_prompts_on_a_terminal(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    secret_service: SecretServiceSession,
+    tmp_path: Path,
+) -> None:
+    """``tagtui login HOST`` on a real pseudo-terminal: asks, hides the password, stores."""
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "home" / ".config"),
+        "DBUS_SESSION_BUS_ADDRESS": secret_service.address,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring",
+    }
+    argv = [sys.executable, "-m", "tagtui", "login", registry_basic_auth.host]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a session whose controlling terminal is the pty
+        os.execve(sys.executable, argv, env)
+    seen = bytearray()
+    deadline = time.monotonic() + 30
+    status: int | None = None
+    try:
+        _read_until(fd, b"Username: ", seen, deadline)
+        os.write(fd, b"alice\n")
+        _read_until(fd, b"Password: ", seen, deadline)
+        os.write(fd, basic_auth_credentials.password.encode() + b"\n")
+        _read_until(fd, b"Login succeeded", seen, deadline)
+        # The terminal closes when the child exits: then reaping it cannot block.
+        if _read_rest(fd, seen, deadline):
+            _, status = os.waitpid(pid, 0)
+    finally:
+        if status is None:
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+        os.close(fd)
+
+    assert os.waitstatus_to_exitcode(status) == 0
+    # The username echoes as typed; the password never reaches the screen.
+    assert b"alice" in seen
+    assert basic_auth_credentials.password.encode() not in seen
+    stored = keyring_store.load(registry_basic_auth.host)
+    assert stored is not None
+    assert (stored.username, stored.secret) == basic_auth_credentials.pair
