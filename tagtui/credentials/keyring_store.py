@@ -33,13 +33,11 @@ TIMEOUT = 10.0
 _USERNAME_ACCOUNT = "tagtui"
 
 HEADLESS_HOWTO = (
-    "No usable OS keyring: keyring found no backend ({backend}), the usual case over SSH. "
-    "Docker/podman logins and TAGTUI_USERNAME/TAGTUI_PASSWORD still work. To store secrets, "
-    "run tagtui inside a D-Bus session with an unlocked Secret Service: start "
-    "`dbus-run-session -- bash`, then in that shell run "
-    "`read -rsp 'keyring password: ' PW; printf %s \"$PW\" | "
-    "gnome-keyring-daemon --unlock --components=secrets; unset PW` "
-    "(Debian/Ubuntu packages: gnome-keyring, dbus-daemon)."
+    "No usable OS keyring (keyring chose {backend}; usual over SSH). Docker/podman logins and "
+    "TAGTUI_USERNAME/TAGTUI_PASSWORD still work. To store secrets, start "
+    "`dbus-run-session -- bash` and in it run `read -rsp 'keyring password: ' PW; "
+    'printf %s "$PW" | gnome-keyring-daemon --unlock --components=secrets; unset PW`, '
+    "then tagtui from that shell (Debian/Ubuntu: apt install gnome-keyring dbus-daemon)."
 )
 
 # Backends that exist only to say "there is no keyring".
@@ -71,7 +69,7 @@ def keyring_usable() -> tuple[bool, str | None]:
     try:
         backend = keyring.get_keyring()
     except Exception as err:  # a broken keyringrc or backend import raises almost anything
-        return False, HEADLESS_HOWTO.format(backend=f"error: {type(err).__name__}")
+        return False, HEADLESS_HOWTO.format(backend=f"none: {type(err).__name__}")
     if not _usable_backends(backend):
         return False, HEADLESS_HOWTO.format(backend=_backend_name(backend))
     return True, None
