@@ -9,6 +9,8 @@ clock-driven renewal) use httpx.MockTransport.
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -312,3 +314,16 @@ async def test_token_is_never_attached_to_another_host() -> None:
     flow = auth.async_auth_flow(httpx.Request("GET", "https://storage.test/blob"))
     request = await flow.__anext__()
     assert "authorization" not in request.headers
+
+
+@pytest.mark.timeout(20)
+async def test_token_fetch_never_waits_for_a_connection_the_challenge_holds(
+    token_setup: TokenRegistry,
+) -> None:
+    # One connection in all: the 401 must give it back before the token service needs it.
+    options = ConnectionOptions(concurrency=1, timeout=5)
+    async with OciProvider(token_setup.host, credential=ALICE, options=options) as provider:
+        details = await asyncio.gather(
+            provider.get_tag("private/app", "latest"), provider.list_tags("public/app")
+        )
+    assert details[0].digest == token_setup.digests["private/app"]

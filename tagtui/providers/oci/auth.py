@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 import re
 import time
@@ -107,12 +108,17 @@ class _Token:
     renew_at: float
 
 
-def _same_endpoint(url: httpx.URL, registry: str) -> bool:
+@functools.lru_cache(maxsize=64)
+def _endpoint(scheme: str, registry: str) -> tuple[str, int | None] | None:
     try:
-        own = httpx.URL(f"{url.scheme}://{registry}/")
+        own = httpx.URL(f"{scheme}://{registry}/")
     except httpx.InvalidURL:
-        return False
-    return url.host == own.host and url.port == own.port
+        return None
+    return (own.host, own.port)
+
+
+def _same_endpoint(url: httpx.URL, registry: str) -> bool:
+    return _endpoint(url.scheme, registry) == (url.host, url.port)
 
 
 class RegistryAuth(httpx.Auth):
@@ -173,6 +179,9 @@ class RegistryAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
+        # Finish the 401 first: its connection goes back to the pool before the token fetch
+        # needs one (httpx would read this small body anyway).
+        await response.aread()
 
         challenges = parse_www_authenticate(response.headers.get_list("www-authenticate"))
         bearer = next((c for c in challenges if c.scheme == "bearer"), None)

@@ -238,8 +238,10 @@ class RegistryHttp:
         self._scheme: str | None = None if self._may_fall_back else "https"
         self._scheme_lock = asyncio.Lock()
         self._semaphore = asyncio.Semaphore(max(1, options.concurrency))
+        # No more connections than requests in flight: httpcore's pool checks every connection
+        # on each request, so spare ones only cost CPU.
         limits = httpx.Limits(
-            max_connections=max(1, options.concurrency) + 4,
+            max_connections=max(1, options.concurrency),
             max_keepalive_connections=max(1, options.concurrency),
         )
         self._client = httpx.AsyncClient(
