@@ -390,7 +390,8 @@ class VendorHttp:
             seconds = parse_retry_after(reply.header("retry-after"))
             later = f"; retry after {seconds:g} s" if seconds is not None else "; try again later"
             return RateLimited(
-                f"rate limited by {where}{about}{later}{quoted}", retry_after=seconds
+                f"rate limited by {where}{about}{f' ({said})' if said else ''}{later}",
+                retry_after=seconds,
             )
         if status >= 500:
             return ServerError(f"{where} answered HTTP {status}{about}{quoted}")
