@@ -1,0 +1,123 @@
+"""Command palette (Ctrl+P): go to a repository or a tag, and every action of the main screen.
+
+Names come from the registry, so hits are built from literal ``Content`` (the fuzzy matcher's own
+``highlight`` parses markup and must not see them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from tagtui.ui.format import literal
+
+if TYPE_CHECKING:
+    from tagtui.ui.screens.main import MainScreen
+
+# Stop offering names after this many hits: the palette shows a screenful anyway.
+MAX_NAME_HITS = 200
+
+
+def actions(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
+    """(title, help, callback) for every action; titles are fixed strings (safe to highlight)."""
+    return [
+        ("Open repository by name…", "Type a repository name to open", screen.action_open_by_name),
+        ("Refresh", "Reload the focused pane", screen.action_refresh),
+        ("Copy pull reference", "host/repo:tag of the highlighted tag", screen.action_copy),
+        (
+            "Copy digest reference",
+            "host/repo@sha256:… of the highlighted tag",
+            screen.action_copy_digest,
+        ),
+        ("Delete tag…", "Delete the highlighted tag (asks first)", screen.action_delete),
+        (
+            "Delete digest and all its tags…",
+            "Asks first, lists every tag that goes",
+            lambda: screen.action_delete(whole_digest=True),
+        ),
+        ("Cycle tag sort", "Name / newest first", screen.action_cycle_sort),
+        (
+            "Filter repositories",
+            "Narrow the repository list",
+            lambda: screen.action_filter("repo-pane"),
+        ),
+        ("Filter tags", "Narrow the tag tree", lambda: screen.action_filter("tag-pane")),
+        (
+            "Focus repositories",
+            "Move to the repository pane",
+            lambda: screen.action_focus_pane("repos"),
+        ),
+        ("Focus tags", "Move to the tag tree", lambda: screen.action_focus_pane("tags")),
+        ("Focus detail", "Move to the detail panel", lambda: screen.action_focus_pane("detail")),
+        ("Help: keys", "Show every key", screen.action_help),
+        ("Quit", "Leave tagtui", screen.app.exit),
+    ]
+
+
+def _highlighted(prefix: str, name: str, offsets: tuple[int, ...], style: object) -> Content:
+    content = Content(prefix) + Content(name)
+    for offset in offsets:
+        if offset < len(content.plain) and not content.plain[offset].isspace():
+            content = content.stylize(style, offset, offset + 1)  # type: ignore[arg-type]
+    return content
+
+
+class TagtuiCommands(Provider):
+    def _main(self) -> MainScreen | None:
+        from tagtui.ui.screens.main import MainScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    async def discover(self) -> Hits:
+        screen = self._main()
+        if screen is None:
+            return
+        for title, help_text, callback in actions(screen):
+            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        screen = self._main()
+        if screen is None:
+            return
+        matcher = self.matcher(query)
+        style = matcher.match_style
+        for title, help_text, callback in actions(screen):
+            score, offsets = matcher.fuzzy_search.match(query, title)
+            if score > 0:
+                yield Hit(
+                    score, _highlighted("", title, offsets, style), callback, title, help_text
+                )
+        groups: list[tuple[str, list[str], Callable[[str], Callable[[], None]]]] = [
+            (
+                "repository ",
+                screen.repo_list.names(),
+                lambda name: lambda: screen.open_repository(name),
+            ),
+            ("tag ", screen.tag_tree.tag_names(), lambda name: lambda: screen.go_to_tag(name)),
+        ]
+        for prefix, names, make in groups:
+            hits = 0
+            for index, name in enumerate(names):
+                if index % 500 == 499:
+                    await asyncio.sleep(0)  # keep the palette responsive on 10,000 names
+                shown = literal(name)
+                candidate = f"{prefix}{shown}"
+                score, offsets = matcher.fuzzy_search.match(query, candidate)
+                if score <= 0:
+                    continue
+                yield Hit(
+                    score * 0.9,
+                    _highlighted(prefix, shown, offsets, style),
+                    make(name),
+                    candidate,
+                )
+                hits += 1
+                if hits >= MAX_NAME_HITS:
+                    break

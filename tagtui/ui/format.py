@@ -1,0 +1,48 @@
+"""Plain-text formatting of model values for the panes. Pure functions, no widgets.
+
+Everything registry-supplied passes through ``literal`` so no control character reaches the
+terminal; the widgets then wrap these strings in ``Content``/``Text`` (never markup).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from tagtui.text import human_size, sanitize, short_digest
+
+__all__ = ["date_short", "human_size", "literal", "short_digest", "timestamp", "word_list"]
+
+
+def literal(text: str | None, *, limit: int | None = None) -> str:
+    """Untrusted text made printable on one line (ESC shows as ␛, controls as \\xNN)."""
+    if text is None:
+        return ""
+    return sanitize(text, limit=limit)
+
+
+def _utc(moment: datetime) -> datetime:
+    # Naive datetimes from configs are UTC by the image spec; absolute dates keep screens
+    # identical whatever the clock says (snapshots, screenshots, two users comparing notes).
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def date_short(moment: datetime | None) -> str:
+    return _utc(moment).strftime("%Y-%m-%d") if moment else ""
+
+
+def timestamp(moment: datetime | None) -> str:
+    return _utc(moment).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "-"
+
+
+def word_list(words: tuple[str, ...] | None) -> str:
+    """An entrypoint or cmd exactly as the config has it: a JSON array, as docker shows it."""
+    if words is None:
+        return "-"
+    return literal(json.dumps(list(words), ensure_ascii=False))
+
+
+def size_with_bytes(size: int | None) -> str:
+    if size is None:
+        return "-"
+    return f"{human_size(size)} ({size:,} bytes)"

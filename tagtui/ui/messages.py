@@ -1,0 +1,118 @@
+"""Messages workers post to the main screen. Workers never touch widgets; handlers do.
+
+Each carries what it is about (repository, generation, key) so a handler can drop a result the
+user has already moved away from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.message import Message
+
+from tagtui.errors import TagtuiError
+from tagtui.model import DeletePlan, DeleteResult, Repository, Tag, TagDetail
+
+Retry = Callable[[], Any]
+
+
+class RepositoriesPage(Message):
+    def __init__(self, generation: int, repositories: list[Repository]) -> None:
+        super().__init__()
+        self.generation = generation
+        self.repositories = repositories
+
+
+class RepositoriesDone(Message):
+    def __init__(self, generation: int) -> None:
+        super().__init__()
+        self.generation = generation
+
+
+class CatalogRefused(Message):
+    def __init__(self, generation: int, error: TagtuiError) -> None:
+        super().__init__()
+        self.generation = generation
+        self.error = error
+
+
+class TagsLoaded(Message):
+    def __init__(self, repository: str, generation: int, tags: list[Tag], keep: str | None) -> None:
+        super().__init__()
+        self.repository = repository
+        self.generation = generation
+        self.tags = tags
+        self.keep = keep
+
+
+class TagDescribed(Message):
+    def __init__(self, repository: str, generation: int, tag: Tag) -> None:
+        super().__init__()
+        self.repository = repository
+        self.generation = generation
+        self.tag = tag
+
+
+class DescribeFailed(Message):
+    def __init__(self, repository: str, generation: int, name: str, error: TagtuiError) -> None:
+        super().__init__()
+        self.repository = repository
+        self.generation = generation
+        self.name = name
+        self.error = error
+
+
+class DetailLoaded(Message):
+    def __init__(self, key: tuple[str, ...], view: Any) -> None:
+        super().__init__()
+        self.key = key
+        self.view = view
+
+
+class ChildrenLoaded(Message):
+    def __init__(self, repository: str, generation: int, detail: TagDetail) -> None:
+        super().__init__()
+        self.repository = repository
+        self.generation = generation
+        self.detail = detail
+
+
+class ChildrenFailed(Message):
+    def __init__(self, repository: str, generation: int, tag: str, error: TagtuiError) -> None:
+        super().__init__()
+        self.repository = repository
+        self.generation = generation
+        self.tag = tag
+        self.error = error
+
+
+class DeletePlanned(Message):
+    def __init__(self, plan: DeletePlan) -> None:
+        super().__init__()
+        self.plan = plan
+
+
+class Deleted(Message):
+    def __init__(self, plan: DeletePlan, result: DeleteResult) -> None:
+        super().__init__()
+        self.plan = plan
+        self.result = result
+
+
+class ProviderFailed(Message):
+    """A provider call failed; ``retry`` repeats it (after a login), ``stale`` drops it."""
+
+    def __init__(
+        self,
+        error: TagtuiError,
+        *,
+        retry: Retry | None = None,
+        stale: Callable[[], bool] | None = None,
+        login: bool = True,
+    ) -> None:
+        super().__init__()
+        self.error = error
+        self.retry = retry
+        self.stale = stale
+        self.login = login

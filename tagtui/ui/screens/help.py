@@ -1,0 +1,81 @@
+"""The `?` screen: every key, grouped by pane."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Everywhere",
+        (
+            ("Tab / Shift+Tab", "next / previous pane"),
+            ("Ctrl+P", "command palette: go to repository or tag, every action"),
+            ("?", "this help"),
+            ("q", "quit"),
+        ),
+    ),
+    (
+        "Lists",
+        (
+            ("↑ ↓  j k", "move"),
+            ("PgUp PgDn  g G", "page, first, last"),
+            ("Enter  →", "open: a repository's tags, a tag's platforms"),
+            ("←  Esc", "back (Esc first clears a filter)"),
+            ("/", "filter the pane: type, Enter keeps it, Esc clears"),
+            ("r", "refresh"),
+            ("c", "copy the pull reference (host/repo:tag)"),
+        ),
+    ),
+    (
+        "Tags",
+        (
+            ("s", "sort: name ↔ newest first"),
+            ("d", "delete the tag (asks first, shows tags sharing its digest)"),
+            ("≡abc123×3", "three tags share this digest"),
+            ("⧉2  att", "two platforms; has attestations"),
+        ),
+    ),
+    (
+        "Delete dialog",
+        (
+            ("y", "delete as shown"),
+            ("n  Esc", "cancel"),
+        ),
+    ),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog", classes="dialog"):
+            yield Static(Content("Keys"), classes="dialog-title", markup=False)
+            with VerticalScroll(id="help-body"):
+                yield Static(self._table(), markup=False)
+
+    @staticmethod
+    def _table() -> Table:
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column()
+        for group, keys in KEYS:
+            table.add_row(Text(group, style="bold underline"), Text(""))
+            for key, text in keys:
+                table.add_row(Text(key), Text(text))
+            table.add_row(Text(""), Text(""))
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)

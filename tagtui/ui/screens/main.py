@@ -1,0 +1,896 @@
+"""The three-pane screen and the controller behind it.
+
+I/O runs in workers (``exit_on_error=False``) that only call the provider and post messages; the
+``on_*`` handlers below change widgets, after checking the result still matters (the repository
+and generation it was for are still the current ones). Provider errors become notifications,
+or the login modal when credentials would help.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from tagtui.credentials import Credential
+from tagtui.errors import (
+    AuthenticationRequired,
+    CatalogUnavailable,
+    ConnectionFailed,
+    CredentialError,
+    PermissionDenied,
+    RegistryTimeout,
+    TagtuiError,
+    TLSError,
+)
+from tagtui.model import DeletePlan, Image, Platform
+from tagtui.providers.base import Provider
+from tagtui.ui import messages as msg
+from tagtui.ui.format import literal
+from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
+from tagtui.ui.screens.help import HelpScreen
+from tagtui.ui.screens.login import LoginModal, LoginRequest
+from tagtui.ui.widgets.detail import DetailPanel, DetailView
+from tagtui.ui.widgets.header import StatusHeader
+from tagtui.ui.widgets.repo_list import RepoList
+from tagtui.ui.widgets.tag_tree import NoteRow, PlatformRow, RevisionRow, TagRow, TagTree
+from tagtui.ui.widgets.virtual_list import VirtualList
+
+# Below this width the tag tree and the detail stack on the right of a narrow repository pane.
+NARROW_WIDTH = 120
+# describe_tag calls in flight at once (the provider limits its own connections too).
+DESCRIBE_CONCURRENCY = 6
+DETAIL_CACHE = 256
+
+
+class FilterInput(Input):
+    """The `/` filter of a pane: Esc clears it and gives the focus back to the list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "screen.clear_filter", "Clear filter"),
+    ]
+
+
+def preferred_platform(platforms: tuple[Platform, ...]) -> Platform | None:
+    """The platform an index's detail shows first: linux/amd64, else the first one."""
+    for platform in platforms:
+        if (platform.os, platform.architecture) == ("linux", "amd64"):
+            return platform
+    return platforms[0] if platforms else None
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(
+        self, provider: Provider, *, repository: str | None = None, tag: str | None = None
+    ) -> None:
+        super().__init__()
+        self.provider = provider
+        self.start_repository = repository
+        self.start_tag = tag
+        self.repository: str | None = None
+        self.catalog_available: bool | None = None
+        self.repositories_loading = False
+        self._repo_generation = 0
+        self._tag_generation = 0
+        self.tags_loading = False
+        self._describing: dict[str, Worker[None]] = {}
+        self._describe_errors = 0
+        self._describe_limit: asyncio.Semaphore | None = None
+        self._detail_key: tuple[str, ...] | None = None
+        self._detail_cache: OrderedDict[tuple[str, ...], DetailView] = OrderedDict()
+        self._children_loading: set[str] = set()
+        self._login_open = False
+        self._retries: list[msg.Retry] = []
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.provider.display_name, id="status")
+        with Horizontal(id="panes"):
+            with Vertical(id="repo-pane", classes="pane"):
+                yield FilterInput(id="repo-filter", placeholder="filter repositories")
+                yield Static("", id="repo-note", markup=False)
+                yield Input(id="open-repo", placeholder="open repository… (e.g. library/nginx)")
+                yield RepoList(id="repos")
+            with Container(id="right"):
+                with Vertical(id="tag-pane", classes="pane"):
+                    yield FilterInput(id="tag-filter", placeholder="filter tags")
+                    yield TagTree(id="tags")
+                yield DetailPanel(id="detail", classes="pane")
+        yield Footer()
+
+    @property
+    def repo_list(self) -> RepoList:
+        return self.query_one("#repos", RepoList)
+
+    @property
+    def tag_tree(self) -> TagTree:
+        return self.query_one("#tags", TagTree)
+
+    @property
+    def detail(self) -> DetailPanel:
+        return self.query_one("#detail", DetailPanel)
+
+    @property
+    def header(self) -> StatusHeader:
+        return self.query_one("#status", StatusHeader)
+
+    def on_mount(self) -> None:
+        self._describe_limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
+        self.query_one("#repo-filter").display = False
+        self.query_one("#tag-filter").display = False
+        self.query_one("#repo-note").display = False
+        self.query_one("#open-repo").display = False
+        self.header.credentials = self.provider.credential_source
+        self.detail.border_title = Content("Detail")
+        self._update_repo_title()
+        self._update_tag_title()
+        self.load_repositories()
+        if self.start_repository:
+            self.open_repository(self.start_repository, tag=self.start_tag)
+        else:
+            self.repo_list.focus()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    def _update_repo_title(self) -> None:
+        pane = self.query_one("#repo-pane")
+        repos = self.repo_list
+        if self.catalog_available is False:
+            pane.border_title = Content("Repositories")
+            return
+        count = f"{repos.total:,}"
+        if repos.filter_text:
+            count = f"{len(repos.rows):,}/{repos.total:,}"
+        title = f"Repositories {count}"
+        if self.repositories_loading:
+            title += " loading…"
+        pane.border_title = Content(title)
+        pane.border_subtitle = (
+            Content("/" + literal(repos.filter_text)) if repos.filter_text else None
+        )
+
+    def _update_tag_title(self) -> None:
+        pane = self.query_one("#tag-pane")
+        tree = self.tag_tree
+        if self.repository is None:
+            pane.border_title = Content("Tags")
+            pane.border_subtitle = None
+            return
+        parts = [f"Tags · {literal(self.repository)}"]
+        if self.tags_loading:
+            parts.append("loading…")
+        else:
+            count = f"{tree.tag_count:,}"
+            if tree.filter_text:
+                shown = sum(1 for row in tree.rows if isinstance(row, TagRow))
+                count = f"{shown:,}/{count}"
+            parts.append(count)
+        pane.border_title = Content(" ".join(parts))
+        subtitle = f"sort: {tree.sort}"
+        if tree.filter_text:
+            subtitle = f"/{literal(tree.filter_text)} · {subtitle}"
+        pane.border_subtitle = Content(subtitle)
+
+    # --- repositories -------------------------------------------------------------------------
+
+    def load_repositories(self) -> None:
+        self._repo_generation += 1
+        self.repositories_loading = True
+        self.repo_list.clear()
+        self.repo_list.empty_text = "Loading repositories…"
+        self._update_repo_title()
+        self._list_repositories(self._repo_generation)
+
+    @work(exclusive=True, group="repositories", exit_on_error=False)
+    async def _list_repositories(self, generation: int) -> None:
+        try:
+            async for page in self.provider.list_repositories():
+                self.post_message(msg.RepositoriesPage(generation, page))
+        except CatalogUnavailable as err:
+            self.post_message(msg.CatalogRefused(generation, err))
+        except TagtuiError as err:
+            self.post_message(
+                msg.ProviderFailed(
+                    err,
+                    retry=self.load_repositories,
+                    stale=lambda: generation != self._repo_generation,
+                )
+            )
+            self.post_message(msg.RepositoriesDone(generation))
+        else:
+            self.post_message(msg.RepositoriesDone(generation))
+
+    def on_repositories_page(self, message: msg.RepositoriesPage) -> None:
+        if message.generation != self._repo_generation:
+            return
+        self._connected()
+        self.catalog_available = True
+        self.repo_list.add_page(message.repositories)
+        self._update_repo_title()
+
+    def on_repositories_done(self, message: msg.RepositoriesDone) -> None:
+        if message.generation != self._repo_generation:
+            return
+        self.repositories_loading = False
+        if self.catalog_available is not False:
+            self.repo_list.empty_text = "No repositories in this registry."
+            self.repo_list.refresh_rows()
+        self._update_repo_title()
+
+    def on_catalog_refused(self, message: msg.CatalogRefused) -> None:
+        if message.generation != self._repo_generation:
+            return
+        self._connected()
+        self.repositories_loading = False
+        self.catalog_available = False
+        note = self.query_one("#repo-note", Static)
+        note.update(Content(str(message.error)))
+        note.display = True
+        field = self.query_one("#open-repo", Input)
+        field.display = True
+        self.repo_list.empty_text = ""
+        self.repo_list.refresh_rows()
+        self._update_repo_title()
+        if self.repository is None:
+            field.focus()
+        else:
+            self.repo_list.ensure(self.repository)
+
+    @on(Input.Submitted, "#open-repo")
+    def _open_typed_repository(self, event: Input.Submitted) -> None:
+        name = event.value.strip().strip("/")
+        if not name:
+            return
+        tag = None
+        colon = name.rfind(":")
+        if colon > name.rfind("/"):
+            name, tag = name[:colon], name[colon + 1 :] or None
+        event.input.value = ""
+        self.open_repository(name, tag=tag)
+
+    def action_open_by_name(self) -> None:
+        field = self.query_one("#open-repo", Input)
+        field.display = True
+        field.focus()
+
+    @on(VirtualList.Selected, "#repos")
+    def _repository_chosen(self, event: VirtualList.Selected) -> None:
+        self.open_repository(event.row.name)
+
+    # --- tags ---------------------------------------------------------------------------------
+
+    def open_repository(self, name: str, *, tag: str | None = None, focus: bool = True) -> None:
+        repo = self.repo_list.ensure(name)
+        self.repo_list.move_to(repo)
+        if name != self.repository:
+            self.query_one("#tag-filter", Input).value = ""
+            self.query_one("#tag-filter").display = False
+            self.tag_tree.filter_text = ""
+        self.repository = name
+        self._reload_tags(keep=tag, fresh=True)
+        if focus:
+            self.tag_tree.focus()
+
+    def _reload_tags(self, *, keep: str | None = None, fresh: bool = False) -> None:
+        if self.repository is None:
+            return
+        self._tag_generation += 1
+        self._cancel_describes()
+        self._describe_errors = 0
+        self._children_loading.clear()
+        self.tags_loading = True
+        tree = self.tag_tree
+        if fresh:
+            tree.clear("Loading tags…")
+            self.detail.show_message("Highlight a tag to see its detail.")
+        self._update_tag_title()
+        self._list_tags(self.repository, self._tag_generation, keep)
+
+    @work(exclusive=True, group="tags", exit_on_error=False)
+    async def _list_tags(self, repository: str, generation: int, keep: str | None) -> None:
+        try:
+            tags = await self.provider.list_tags(repository)
+        except TagtuiError as err:
+            self.post_message(
+                msg.ProviderFailed(
+                    err,
+                    retry=lambda: self._reload_tags(keep=keep, fresh=True),
+                    stale=lambda: generation != self._tag_generation,
+                )
+            )
+            self.post_message(msg.TagsLoaded(repository, generation, [], None))
+            return
+        self.post_message(msg.TagsLoaded(repository, generation, tags, keep))
+
+    def on_tags_loaded(self, message: msg.TagsLoaded) -> None:
+        if message.generation != self._tag_generation or message.repository != self.repository:
+            return
+        self._connected()
+        self.tags_loading = False
+        tree = self.tag_tree
+        tree.load(message.repository, message.tags, keep=message.keep)
+        if message.keep and not tree.select_tag(message.keep) and message.tags:
+            self.notify(
+                f"{literal(message.repository)} has no tag {literal(message.keep)}",
+                title="Not found",
+                severity="warning",
+                markup=False,
+            )
+        self._update_tag_title()
+        self._schedule_describes()
+        self._show_detail_for(tree.highlighted_row)
+
+    @on(VirtualList.ViewportChanged, "#tags")
+    def _tags_scrolled(self, event: VirtualList.ViewportChanged) -> None:
+        self._schedule_describes()
+
+    def _cancel_describes(self) -> None:
+        for worker in self._describing.values():
+            worker.cancel()
+        self._describing.clear()
+        self.tag_tree.pending.clear()
+
+    def _schedule_describes(self) -> None:
+        """describe_tag for the tag rows on screen only; rows scrolled away are cancelled."""
+        tree = self.tag_tree
+        repository = tree.repository
+        if repository is None or self.tags_loading:
+            return
+        visible = {row.name for row in tree.visible_rows() if isinstance(row, TagRow)}
+        for name in list(self._describing):
+            if name not in visible:
+                self._describing.pop(name).cancel()
+                tree.pending.discard(name)
+        started = False
+        for name in visible:
+            if name in tree.described or name in self._describing:
+                continue
+            tag = tree.tag(name)
+            if tag is None:
+                continue
+            if tag.digest and tag.created and tag.size is not None:
+                tree.described.add(name)
+                continue
+            tree.pending.add(name)
+            self._describing[name] = self.run_worker(
+                self._describe(repository, self._tag_generation, tag),
+                group="describe",
+                exit_on_error=False,
+            )
+            started = True
+        if started:
+            tree.refresh_rows()
+
+    async def _describe(self, repository: str, generation: int, tag: Any) -> None:
+        assert self._describe_limit is not None
+        async with self._describe_limit:
+            try:
+                described = await self.provider.describe_tag(repository, tag)
+            except TagtuiError as err:
+                self.post_message(msg.DescribeFailed(repository, generation, tag.name, err))
+                return
+        self.post_message(msg.TagDescribed(repository, generation, described))
+
+    def on_tag_described(self, message: msg.TagDescribed) -> None:
+        if message.generation != self._tag_generation or message.repository != self.repository:
+            return
+        self._connected()
+        self._describing.pop(message.tag.name, None)
+        self.tag_tree.update_tag(message.tag)
+
+    def on_describe_failed(self, message: msg.DescribeFailed) -> None:
+        if message.generation != self._tag_generation or message.repository != self.repository:
+            return
+        tree = self.tag_tree
+        self._describing.pop(message.name, None)
+        tree.pending.discard(message.name)
+        if self._wants_login(message.error):
+            # Try again after a login rather than marking the row as done.
+            self._ask_login(message.error, self._schedule_describes)
+            tree.refresh_rows()
+            return
+        tree.described.add(message.name)
+        tree.refresh_rows()
+        self._describe_errors += 1
+        if self._describe_errors == 1:
+            # One notification per repository, not one per row on screen.
+            self._report(message.error)
+
+    @on(TagTree.ExpandRequested)
+    def _expand_requested(self, event: TagTree.ExpandRequested) -> None:
+        repository = self.repository
+        if repository is None:
+            return
+        cached = self._detail_cache.get((repository, "tag", event.tag))
+        if cached is not None and cached.detail is not None:
+            self.tag_tree.update_detail(cached.detail)
+            return
+        if event.tag in self._children_loading:
+            return
+        self._children_loading.add(event.tag)
+        self.run_worker(
+            self._load_children(repository, self._tag_generation, event.tag),
+            group="children",
+            exit_on_error=False,
+        )
+
+    async def _load_children(self, repository: str, generation: int, tag: str) -> None:
+        try:
+            detail = await self.provider.get_tag(repository, tag)
+        except TagtuiError as err:
+            self.post_message(msg.ChildrenFailed(repository, generation, tag, err))
+            return
+        self.post_message(msg.ChildrenLoaded(repository, generation, detail))
+
+    def on_children_loaded(self, message: msg.ChildrenLoaded) -> None:
+        self._children_loading.discard(message.detail.tag)
+        if message.generation != self._tag_generation or message.repository != self.repository:
+            return
+        self._connected()
+        self.tag_tree.update_detail(message.detail)
+
+    def on_children_failed(self, message: msg.ChildrenFailed) -> None:
+        self._children_loading.discard(message.tag)
+        if message.generation != self._tag_generation or message.repository != self.repository:
+            return
+        self.tag_tree.children_failed(message.tag, str(message.error))
+        self._report(message.error)
+
+    @on(TagTree.Back)
+    def _tree_back(self) -> None:
+        self.repo_list.focus()
+
+    @on(VirtualList.Selected, "#tags")
+    def _tag_chosen(self, event: VirtualList.Selected) -> None:
+        # Enter on something without children: the detail is the next place to look.
+        self.detail.focus()
+
+    # --- detail -------------------------------------------------------------------------------
+
+    @on(VirtualList.Highlighted, "#tags")
+    def _tag_highlighted(self, event: VirtualList.Highlighted) -> None:
+        self._show_detail_for(event.row)
+
+    def _detail_request(self, row: Any) -> tuple[tuple[str, ...], str] | None:
+        repository = self.repository
+        if repository is None:
+            return None
+        provider = self.provider
+        if isinstance(row, TagRow):
+            return (repository, "tag", row.name), provider.pull_reference(repository, row.name)
+        if isinstance(row, PlatformRow):
+            digest = row.platform.digest
+            return (
+                (repository, "platform", row.tag, digest),
+                provider.pull_reference(repository, digest=digest),
+            )
+        if isinstance(row, RevisionRow):
+            digest = row.revision.digest
+            reference = row.revision.reference or provider.pull_reference(repository, digest=digest)
+            return (repository, "revision", row.tag, digest), reference
+        return None
+
+    def _show_detail_for(self, row: Any) -> None:
+        request = self._detail_request(row)
+        if request is None:
+            self._detail_key = None
+            self.workers.cancel_group(self, "detail")
+            if isinstance(row, NoteRow):
+                self.detail.show_message(row.text)
+            elif self.repository is not None and not self.tags_loading:
+                self.detail.show_message("Highlight a tag to see its detail.")
+            return
+        key, reference = request
+        self._detail_key = key
+        cached = self._detail_cache.get(key)
+        if cached is not None:
+            self.workers.cancel_group(self, "detail")
+            self.detail.show(cached)
+            return
+        self.detail.show_message(f"Loading {literal(reference)}…", loading=True)
+        self._load_detail(key, reference, row)
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def _load_detail(self, key: tuple[str, ...], reference: str, row: Any) -> None:
+        repository = key[0]
+        provider = self.provider
+        try:
+            if isinstance(row, TagRow):
+                detail = await provider.get_tag(repository, row.name)
+                image: Image | None = detail.image
+                platform = None
+                if detail.is_index:
+                    platform = preferred_platform(detail.runnable_platforms)
+                    if platform is not None:
+                        image = await provider.get_image(repository, platform.digest)
+                view = DetailView(reference, detail=detail, image=image, platform=platform)
+            elif isinstance(row, PlatformRow):
+                image = await provider.get_image(repository, row.platform.digest)
+                view = DetailView(reference, image=image, platform=row.platform)
+            else:
+                image = await provider.get_image(repository, row.revision.digest)
+                view = DetailView(reference, image=image, revision=row.revision)
+        except TagtuiError as err:
+            self.post_message(
+                msg.ProviderFailed(
+                    err,
+                    retry=lambda: self._retry_detail(key),
+                    stale=lambda: self._detail_key != key,
+                )
+            )
+            self.post_message(msg.DetailLoaded(key, err))
+            return
+        self.post_message(msg.DetailLoaded(key, view))
+
+    def _retry_detail(self, key: tuple[str, ...]) -> None:
+        if self._detail_key == key:
+            self._show_detail_for(self.tag_tree.highlighted_row)
+
+    def on_detail_loaded(self, message: msg.DetailLoaded) -> None:
+        view = message.view
+        if isinstance(view, TagtuiError):
+            if message.key == self._detail_key:
+                self.detail.show_message(f"{view.title}: {view}")
+            return
+        self._connected()
+        self._detail_cache[message.key] = view
+        self._detail_cache.move_to_end(message.key)
+        while len(self._detail_cache) > DETAIL_CACHE:
+            self._detail_cache.popitem(last=False)
+        repository, kind = message.key[0], message.key[1]
+        if kind == "tag" and repository == self.repository and view.detail is not None:
+            self.tag_tree.update_detail(view.detail)
+        if message.key == self._detail_key:
+            self.detail.show(view)
+
+    # --- filter -------------------------------------------------------------------------------
+
+    def _pane_of_focus(self) -> str:
+        focused = self.focused
+        node: Widget | None = focused
+        while node is not None:
+            if node.id in ("repo-pane", "tag-pane", "detail"):
+                return node.id
+            node = node.parent  # type: ignore[assignment]
+        return "repo-pane"
+
+    def action_filter(self, pane: str | None = None) -> None:
+        pane = pane or self._pane_of_focus()
+        if pane == "detail":
+            pane = "tag-pane"
+        field = self.query_one("#repo-filter" if pane == "repo-pane" else "#tag-filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#repo-filter")
+    def _repo_filter_changed(self, event: Input.Changed) -> None:
+        self.repo_list.set_filter(event.value)
+        self._update_repo_title()
+
+    @on(Input.Changed, "#tag-filter")
+    def _tag_filter_changed(self, event: Input.Changed) -> None:
+        self.tag_tree.set_filter(event.value)
+        self._update_tag_title()
+
+    @on(Input.Submitted, "#repo-filter")
+    def _repo_filter_kept(self, event: Input.Submitted) -> None:
+        self._keep_filter(event.input, self.repo_list)
+
+    @on(Input.Submitted, "#tag-filter")
+    def _tag_filter_kept(self, event: Input.Submitted) -> None:
+        self._keep_filter(event.input, self.tag_tree)
+
+    def _keep_filter(self, field: Input, target: VirtualList) -> None:
+        if not field.value:
+            field.display = False
+        target.focus()
+        target.action_first()
+
+    def action_clear_filter(self) -> None:
+        focused = self.focused
+        if focused is not None and focused.id == "tag-filter":
+            self._clear_filter("tag-pane")
+            self.tag_tree.focus()
+        else:
+            self._clear_filter("repo-pane")
+            self.repo_list.focus()
+
+    def _clear_filter(self, pane: str) -> None:
+        field_id = "#repo-filter" if pane == "repo-pane" else "#tag-filter"
+        field = self.query_one(field_id, Input)
+        field.value = ""
+        field.display = False
+        if pane == "repo-pane":
+            self.repo_list.set_filter("")
+            self._update_repo_title()
+        else:
+            self.tag_tree.set_filter("")
+            self._update_tag_title()
+
+    def action_back(self) -> None:
+        pane = self._pane_of_focus()
+        if pane == "repo-pane":
+            if self.repo_list.filter_text:
+                self._clear_filter("repo-pane")
+        elif pane == "tag-pane":
+            if self.tag_tree.filter_text:
+                self._clear_filter("tag-pane")
+            else:
+                self.repo_list.focus()
+        else:
+            self.tag_tree.focus()
+
+    # --- sort, refresh, copy ------------------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        tree = self.tag_tree
+        if tree.repository is None:
+            return
+        order = tree.cycle_sort()
+        if order == "newest":
+            known = tree.dates_known()
+            if known < tree.tag_count:
+                self.notify(
+                    f"Newest first: dates are known for {known:,} of {tree.tag_count:,} tags "
+                    "(the rest follow in name order; press s twice to re-sort as more arrive).",
+                    title="Sort",
+                    markup=False,
+                )
+        self._update_tag_title()
+        self._schedule_describes()
+
+    def action_refresh(self) -> None:
+        pane = self._pane_of_focus()
+        if pane == "repo-pane" or self.repository is None:
+            self.load_repositories()
+            self.notify("Reloading repositories…", markup=False)
+            return
+        self._detail_cache.clear()
+        self.tag_tree.described.clear()
+        row = self.tag_tree.highlighted_row
+        keep = row.name if isinstance(row, TagRow) else None
+        self._reload_tags(keep=keep)
+        self._show_detail_for(row)
+        self.notify(f"Reloading tags of {literal(self.repository)}…", markup=False)
+
+    def copy_reference(self, *, digest: bool = False) -> None:
+        reference = self._current_reference(digest=digest)
+        if reference is None:
+            what = "a tag with a known digest" if digest else "a repository or a tag"
+            self.notify(f"Highlight {what} first.", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(reference)
+        self.notify(f"Copied {literal(reference)}", title="Clipboard", markup=False)
+
+    def action_copy(self) -> None:
+        self.copy_reference()
+
+    def action_copy_digest(self) -> None:
+        self.copy_reference(digest=True)
+
+    def _current_reference(self, *, digest: bool = False) -> str | None:
+        provider = self.provider
+        pane = self._pane_of_focus()
+        if pane == "repo-pane":
+            repo = self.repo_list.highlighted_row
+            if repo is None or digest:
+                return None
+            return provider.pull_reference(repo.name)
+        repository = self.repository
+        row = self.tag_tree.highlighted_row
+        if repository is None or row is None:
+            return None
+        if isinstance(row, TagRow):
+            if not digest:
+                return provider.pull_reference(repository, row.name)
+            tag = self.tag_tree.tag(row.name)
+            known = tag.digest if tag else None
+            return provider.pull_reference(repository, digest=known) if known else None
+        if isinstance(row, PlatformRow):
+            return provider.pull_reference(repository, digest=row.platform.digest)
+        if isinstance(row, RevisionRow):
+            return provider.pull_reference(repository, digest=row.revision.digest)
+        return None
+
+    # --- delete -------------------------------------------------------------------------------
+
+    def action_delete(self, whole_digest: bool = False) -> None:
+        row = self.tag_tree.highlighted_row
+        if self.repository is None or not isinstance(row, TagRow):
+            self.notify("Highlight a tag to delete it.", severity="warning", markup=False)
+            return
+        capabilities = self.provider.capabilities
+        if not capabilities.delete:
+            reason = capabilities.note or f"{self.provider.display_name} does not allow deleting."
+            self.notify(
+                literal(reason), title="Deletion disabled", severity="warning", markup=False
+            )
+            return
+        if whole_digest and not capabilities.digest_delete:
+            self.notify(
+                "This registry cannot delete a digest with all its tags.",
+                title="Not supported",
+                severity="warning",
+                markup=False,
+            )
+            return
+        # Without tag deletion the only honest offer is the whole digest.
+        self._plan_delete(self.repository, row.name, whole_digest or not capabilities.tag_delete)
+
+    @work(exclusive=True, group="delete", exit_on_error=False)
+    async def _plan_delete(self, repository: str, tag: str, whole_digest: bool) -> None:
+        try:
+            plan = await self.provider.plan_delete(repository, tag, whole_digest=whole_digest)
+        except TagtuiError as err:
+            self.post_message(msg.ProviderFailed(err, login=False))
+            return
+        self.post_message(msg.DeletePlanned(plan))
+
+    def on_delete_planned(self, message: msg.DeletePlanned) -> None:
+        plan = message.plan
+        if plan.repository != self.repository:
+            return
+        reference = self.provider.pull_reference(plan.repository, plan.tag)
+        modal = DeleteModal(
+            plan, reference, offer_whole_digest=self.provider.capabilities.digest_delete
+        )
+
+        def answered(choice: str | None) -> None:
+            if choice == CONFIRM:
+                self._delete(plan)
+            elif choice == WHOLE_DIGEST:
+                self._plan_delete(plan.repository, plan.tag, True)
+
+        self.app.push_screen(modal, answered)
+
+    @work(exclusive=True, group="delete", exit_on_error=False)
+    async def _delete(self, plan: DeletePlan) -> None:
+        try:
+            result = await self.provider.delete(plan)
+        except TagtuiError as err:
+            self.post_message(msg.ProviderFailed(err, login=False))
+            return
+        self.post_message(msg.Deleted(plan, result))
+
+    def on_deleted(self, message: msg.Deleted) -> None:
+        plan, result = message.plan, message.result
+        removed = ", ".join(literal(name) for name in result.removed) or "nothing"
+        lines = [f"Removed from {literal(plan.repository)}: {removed}."]
+        lines += [literal(line) for line in result.messages]
+        lines += [f"Left behind: {literal(line)}" for line in result.leftovers]
+        self.notify("\n".join(lines), title="Deleted", markup=False)
+        if plan.repository != self.repository:
+            return
+        self._detail_cache.clear()
+        tree = self.tag_tree
+        tree.remove_tags(result.removed)
+        row = tree.highlighted_row
+        self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
+
+    # --- errors and login ---------------------------------------------------------------------
+
+    def _connected(self) -> None:
+        if self.header.state != "connected":
+            self.header.state = "connected"
+        self.header.credentials = self.provider.credential_source
+
+    def on_provider_failed(self, message: msg.ProviderFailed) -> None:
+        if message.stale is not None and message.stale():
+            return
+        if message.login and self._wants_login(message.error) and message.retry is not None:
+            self._ask_login(message.error, message.retry)
+            return
+        self._report(message.error)
+
+    def _report(self, error: TagtuiError) -> None:
+        if isinstance(error, ConnectionFailed | RegistryTimeout | TLSError):
+            self.header.state = "offline"
+        elif isinstance(error, AuthenticationRequired):
+            self.header.state = "login"
+        self.notify(str(error), title=error.title, severity="error", markup=False, timeout=8)
+
+    def _wants_login(self, error: TagtuiError) -> bool:
+        return (
+            isinstance(error, AuthenticationRequired | PermissionDenied)
+            and self.provider.credential_key is not None
+        )
+
+    def _ask_login(self, error: TagtuiError, retry: msg.Retry) -> None:
+        self.header.state = "login"
+        if retry not in self._retries:
+            self._retries.append(retry)
+        if self._login_open:
+            return
+        self._login_open = True
+        host = self.provider.credential_key or self.provider.display_name
+        username = getattr(error, "username", None)
+        modal = LoginModal(host, f"{error.title}: {error}", username=username)
+        self.app.push_screen(modal, self._login_answered)
+
+    def _login_answered(self, request: LoginRequest | None) -> None:
+        self._login_open = False
+        retries, self._retries = self._retries, []
+        if request is None:
+            self.notify(
+                "Not logged in: some content needs credentials.",
+                title="Login cancelled",
+                severity="warning",
+                markup=False,
+            )
+            return
+        try:
+            self.provider.set_credential(Credential(request.username, request.password))
+        except TagtuiError as err:
+            self._report(err)
+            return
+        self.header.credentials = self.provider.credential_source
+        self.header.state = "connecting"
+        if request.remember:
+            host = self.provider.credential_key or self.provider.display_name
+            self._remember(host, request)
+        for retry in retries:
+            retry()
+
+    @work(group="keyring", exit_on_error=False)
+    async def _remember(self, host: str, request: LoginRequest) -> None:
+        try:
+            # Imported here: the keyring module may be absent or broken without costing the UI.
+            from tagtui.credentials import keyring_store
+
+            await asyncio.to_thread(keyring_store.save, host, request.username, request.password)
+        except CredentialError as err:
+            self.post_message(msg.ProviderFailed(err, login=False))
+            return
+        except ImportError:
+            self.post_message(
+                msg.ProviderFailed(CredentialError("the OS keyring is not available"), login=False)
+            )
+            return
+        self.app.call_later(
+            self.notify,
+            f"Saved the credentials for {literal(host)} in the OS keyring.",
+            title="Keyring",
+            markup=False,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Provider errors are caught in the workers; anything else is a bug, shown not fatal.
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.notify(
+                literal(f"{type(error).__name__}: {error}", limit=300),
+                title="Unexpected error",
+                severity="error",
+                markup=False,
+            )
+
+    # --- misc actions ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_focus_pane(self, pane: str) -> None:
+        target = {"repos": self.repo_list, "tags": self.tag_tree, "detail": self.detail}[pane]
+        target.focus()
+
+    def go_to_tag(self, name: str) -> None:
+        if self.tag_tree.select_tag(name):
+            self.tag_tree.focus()

@@ -1,0 +1,230 @@
+"""The layer-detail panel: Summary, Command, Environment, Labels, Ports, Volumes, Layers, Extras.
+
+Values are registry data: they go into ``rich.text.Text`` cells and ``Content`` (both literal,
+never markup), folded so a 5,000-character label wraps instead of breaking the layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from tagtui.model import Image, Platform, TagDetail, TagRevision
+from tagtui.text import human_size
+from tagtui.ui.format import (
+    literal,
+    short_digest,
+    size_with_bytes,
+    timestamp,
+    word_list,
+)
+
+SECTIONS = (
+    "Summary",
+    "Platforms",
+    "Command",
+    "Environment",
+    "Labels",
+    "Ports",
+    "Volumes",
+    "Layers",
+    "Extras",
+)
+
+# Sections only an index has; the others are always shown (with "none" when empty).
+_OPTIONAL = {"Platforms"}
+
+
+@dataclass(frozen=True)
+class DetailView:
+    """What the panel shows: a tag (maybe an index), a platform of it, or a revision."""
+
+    reference: str
+    detail: TagDetail | None = None
+    image: Image | None = None
+    # The platform entry the image belongs to (a platform row, or an index's default platform).
+    platform: Platform | None = None
+    revision: TagRevision | None = None
+
+
+def _cell(value: str | None, style: str = "") -> Text:
+    return Text(literal(value) if value else "-", style=style, overflow="fold")
+
+
+def _pairs_table(rows: Iterable[tuple[str, str]], *, key_width: int = 28) -> RenderableType:
+    table = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
+    table.add_column(style="bold", max_width=key_width, overflow="fold", no_wrap=False)
+    table.add_column(ratio=1, overflow="fold")
+    count = 0
+    for key, value in rows:
+        table.add_row(_cell(key, "bold"), _cell(value))
+        count += 1
+    if not count:
+        return Text("none", style="dim")
+    return table
+
+
+def _none() -> Text:
+    return Text("none", style="dim")
+
+
+class DetailPanel(VerticalScroll, can_focus=True):
+    """A scrolling stack of titled sections, refilled for each highlighted tag or platform."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="detail-message", markup=False)
+        for name in SECTIONS:
+            key = name.lower()
+            yield Static(Content(name), id=f"title-{key}", classes="section-title", markup=False)
+            yield Static("", id=f"body-{key}", classes="section-body", markup=False)
+
+    def on_mount(self) -> None:
+        self.show_message("Open a repository and highlight a tag to see its detail.")
+
+    # --- states -------------------------------------------------------------------------------
+
+    def _sections_visible(self, visible: bool) -> None:
+        for name in SECTIONS:
+            key = name.lower()
+            self.query_one(f"#title-{key}").display = visible
+            self.query_one(f"#body-{key}").display = visible
+
+    def show_message(self, text: str, *, loading: bool = False) -> None:
+        message = self.query_one("#detail-message", Static)
+        message.set_class(loading, "-loading")
+        message.update(Content(text))
+        message.display = True
+        self._sections_visible(False)
+        self.scroll_home(animate=False)
+
+    def show(self, view: DetailView) -> None:
+        self.query_one("#detail-message").display = False
+        bodies = self._bodies(view)
+        for name in SECTIONS:
+            key = name.lower()
+            body = bodies.get(name)
+            visible = body is not None or name not in _OPTIONAL
+            self.query_one(f"#title-{key}").display = visible
+            widget = self.query_one(f"#body-{key}", Static)
+            widget.display = visible
+            widget.update(body if body is not None else _none())
+        self.scroll_home(animate=False)
+
+    # --- sections -----------------------------------------------------------------------------
+
+    def _bodies(self, view: DetailView) -> dict[str, RenderableType]:
+        image = view.image
+        config = image.config if image else None
+        bodies: dict[str, RenderableType] = {"Summary": self._summary(view)}
+        if view.detail is not None and view.detail.is_index:
+            bodies["Platforms"] = self._platforms(view.detail)
+        if config is not None:
+            bodies["Command"] = _pairs_table(
+                [
+                    ("Entrypoint", word_list(config.entrypoint)),
+                    ("Cmd", word_list(config.cmd)),
+                    ("User", config.user or "-"),
+                    ("Working dir", config.working_dir or "-"),
+                ],
+                key_width=12,
+            )
+            bodies["Environment"] = _pairs_table(config.env)
+            bodies["Labels"] = _pairs_table(config.labels)
+            bodies["Ports"] = (
+                Text(", ".join(literal(str(port)) for port in config.ports), overflow="fold")
+                if config.ports
+                else _none()
+            )
+            bodies["Volumes"] = (
+                Text("\n".join(literal(v) for v in config.volumes), overflow="fold")
+                if config.volumes
+                else _none()
+            )
+        if image is not None:
+            bodies["Layers"] = self._layers(image)
+        extras = list(view.detail.extras if view.detail else ())
+        extras += list(image.extras if image else ())
+        bodies["Extras"] = _pairs_table(extras, key_width=20)
+        return bodies
+
+    def _summary(self, view: DetailView) -> RenderableType:
+        detail, image, platform = view.detail, view.image, view.platform
+        rows: list[tuple[str, str]] = [("Reference", view.reference)]
+        # A tag's own digest (an index's, for a multi-platform tag), else the image shown.
+        if detail is not None:
+            digest = detail.digest
+        elif platform is not None:
+            digest = platform.digest
+        elif view.revision is not None:
+            digest = view.revision.digest
+        else:
+            digest = image.digest if image is not None else None
+        rows.append(("Digest", digest or "-"))
+        if detail is not None and detail.is_index:
+            rows.append(("Media type", detail.media_type or "-"))
+            names = [p.name for p in detail.runnable_platforms]
+            attest = len(detail.attestations)
+            text = ", ".join(names) or "-"
+            if attest:
+                text += f" (+{attest} attestation{'s' if attest != 1 else ''})"
+            rows.append(("Platforms", text))
+            if image is not None and platform is not None:
+                rows.append(("Showing", f"{platform.name} ({short_digest(platform.digest)})"))
+        if image is not None:
+            rows.append(
+                (
+                    "Media type" if not (detail and detail.is_index) else "Image type",
+                    image.media_type or "-",
+                )
+            )
+            rows.append(("Platform", image.platform or "-"))
+            created = image.config.created
+            if created is None and view.revision is not None:
+                created = view.revision.created
+            rows.append(("Created", timestamp(created)))
+            rows.append(("Author", image.config.author or "-"))
+            rows.append(("Size", size_with_bytes(image.compressed_size)))
+        elif detail is not None:
+            rows.append(("Size", size_with_bytes(detail.size)))
+        return _pairs_table(rows, key_width=12)
+
+    def _platforms(self, detail: TagDetail) -> RenderableType:
+        table = Table(box=None, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
+        table.add_column("platform", overflow="fold")
+        table.add_column("digest", no_wrap=True)
+        table.add_column("size", justify="right", no_wrap=True)
+        for entry in detail.platforms:
+            name = literal(entry.name)
+            if entry.is_attestation:
+                name = f"attestation → {short_digest(entry.attests)}"
+            table.add_row(
+                Text(name, style="dim" if entry.is_attestation else "", overflow="fold"),
+                Text(short_digest(entry.digest)),
+                Text(human_size(entry.size)),
+            )
+        return table
+
+    def _layers(self, image: Image) -> RenderableType:
+        if not image.layers:
+            return _none()
+        table = Table(box=None, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("digest", no_wrap=True)
+        table.add_column("size", justify="right", no_wrap=True)
+        table.add_column("created by", ratio=1, overflow="fold")
+        for number, layer in enumerate(image.layers, 1):
+            table.add_row(
+                Text(str(number)),
+                Text(short_digest(layer.digest)),
+                Text(human_size(layer.size)),
+                Text(literal(layer.created_by) or "-", overflow="fold"),
+            )
+        return table

@@ -1,0 +1,315 @@
+"""An in-memory Provider for UI tests that need faults a real store cannot produce.
+
+Errors on demand, gates that hold a call until the test opens them (no sleeps), hostile strings,
+10,000 repositories. Flows users meet are also tested on the demo store and the real registry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from tagtui.credentials import Credential
+from tagtui.errors import AuthenticationRequired, NotFound, TagtuiError, Unsupported
+from tagtui.model import (
+    Capabilities,
+    DeleteMethod,
+    DeletePlan,
+    DeleteResult,
+    HistoryEntry,
+    Image,
+    ImageConfig,
+    Layer,
+    Platform,
+    Port,
+    Repository,
+    Tag,
+    TagDetail,
+)
+from tagtui.natsort import natural_key
+from tagtui.providers.base import Provider
+
+INDEX = "application/vnd.oci.image.index.v1+json"
+MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+BASE_TIME = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def digest_of(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def make_image(seed: str, *, created: datetime | None = None, **config: object) -> Image:
+    layers = tuple(
+        Layer(
+            digest=digest_of(f"{seed}-layer-{n}"),
+            media_type="application/vnd.oci.image.layer.v1.tar+gzip",
+            size=1000 * (n + 1) + 24,
+            created_by=f"RUN step {n} of {seed}",
+        )
+        for n in range(3)
+    )
+    base = ImageConfig(
+        created=created or BASE_TIME,
+        os="linux",
+        architecture="amd64",
+        history=tuple(HistoryEntry(created_by=layer.created_by) for layer in layers),
+    )
+    return Image(
+        digest=digest_of(seed),
+        media_type=MANIFEST,
+        config=replace(base, **config),  # type: ignore[arg-type]
+        layers=layers,
+    )
+
+
+@dataclass
+class Gate:
+    """Holds every call of one kind until ``open()`` (a test's way to see loading states)."""
+
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def open(self) -> None:
+        self.event.set()
+
+    async def wait(self) -> None:
+        await self.event.wait()
+
+
+class FakeProvider(Provider):
+    kind = "fake"
+
+    def __init__(
+        self,
+        *,
+        name: str = "fake.example:5000",
+        page_size: int = 100,
+        catalog: bool = True,
+        capabilities: Capabilities | None = None,
+        password: str | None = None,
+    ) -> None:
+        self.name = name
+        self.page_size = page_size
+        self.catalog = catalog
+        self._capabilities = capabilities or Capabilities(digest_delete=True)
+        self.repos: dict[str, list[Tag]] = {}
+        self.images: dict[tuple[str, str], Image] = {}
+        self.indexes: dict[tuple[str, str], tuple[Platform, ...]] = {}
+        self.errors: dict[str, TagtuiError] = {}
+        self.gates: dict[str, Gate] = {}
+        self.calls: list[tuple[str, str]] = []
+        self.password = password
+        self.credential: Credential | None = None
+        self.closed = False
+        self.deleted: list[DeletePlan] = []
+
+    # --- building data ------------------------------------------------------------------------
+
+    def add_repo(self, name: str, tags: list[Tag] | None = None) -> None:
+        self.repos[name] = list(tags or [])
+
+    def add_image_tag(self, repo: str, tag: str, image: Image, *, listed: bool = True) -> None:
+        assert image.digest
+        self.images[(repo, image.digest)] = image
+        self.repos.setdefault(repo, []).append(
+            Tag(name=tag, digest=image.digest if listed else None)
+        )
+
+    def add_index_tag(self, repo: str, tag: str, platforms: list[tuple[Platform, Image]]) -> None:
+        digest = digest_of(f"{repo}:{tag}:index")
+        entries = []
+        for platform, image in platforms:
+            if image.digest:
+                self.images[(repo, image.digest)] = image
+            entries.append(platform)
+        self.indexes[(repo, digest)] = tuple(entries)
+        self.repos.setdefault(repo, []).append(Tag(name=tag, digest=digest, media_type=INDEX))
+
+    # --- fault injection ------------------------------------------------------------------------
+
+    async def _enter(self, call: str, subject: str) -> None:
+        self.calls.append((call, subject))
+        gate = self.gates.get(call)
+        if gate is not None:
+            await gate.wait()
+        if self.password is not None and (
+            self.credential is None or self.credential.secret != self.password
+        ):
+            raise AuthenticationRequired(f"{self.name}: authentication required", registry=self.name)
+        error = self.errors.get(call)
+        if error is not None:
+            raise error
+
+    # --- Provider -------------------------------------------------------------------------------
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self._capabilities
+
+    @property
+    def credential_source(self) -> str:
+        return self.credential.source if self.credential else "anonymous"
+
+    @property
+    def credential_key(self) -> str | None:
+        return self.name if self.password is not None else None
+
+    def set_credential(self, credential: Credential) -> None:
+        if self.password is None:
+            raise Unsupported("no credentials here")
+        self.credential = credential
+
+    async def list_repositories(self) -> AsyncIterator[list[Repository]]:
+        await self._enter("list_repositories", "")
+        if not self.catalog:
+            from tagtui.errors import CatalogUnavailable
+
+            raise CatalogUnavailable(f"{self.name} does not list its repositories")
+        names = sorted(self.repos)
+        for start in range(0, len(names), self.page_size):
+            if start:
+                page_gate = self.gates.get("next_page")
+                if page_gate is not None:
+                    await page_gate.wait()
+            yield [Repository(name) for name in names[start : start + self.page_size]]
+
+    async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
+        await self._enter("list_tags", repository)
+        if repository not in self.repos:
+            raise NotFound(f"repository {repository} not found")
+        return sorted(self.repos[repository], key=lambda t: natural_key(t.name))
+
+    def _tag(self, repository: str, name: str) -> Tag:
+        for tag in self.repos.get(repository, []):
+            if tag.name == name:
+                return tag
+        raise NotFound(f"{repository}:{name} not found")
+
+    async def get_tag(self, repository: str, tag: str) -> TagDetail:
+        await self._enter("get_tag", f"{repository}:{tag}")
+        found = self._tag(repository, tag)
+        assert found.digest
+        reference = f"{self.name}/{repository}:{tag}"
+        platforms = self.indexes.get((repository, found.digest))
+        if platforms is not None:
+            return TagDetail(reference, repository, tag, found.digest, INDEX, platforms=platforms)
+        image = self.images[(repository, found.digest)]
+        return TagDetail(reference, repository, tag, found.digest, MANIFEST, image=image)
+
+    async def get_image(self, repository: str, digest: str) -> Image:
+        await self._enter("get_image", f"{repository}@{digest}")
+        try:
+            return self.images[(repository, digest)]
+        except KeyError:
+            raise NotFound(f"{repository}@{digest} not found") from None
+
+    async def describe_tag(self, repository: str, tag: Tag) -> Tag:
+        await self._enter("describe_tag", f"{repository}:{tag.name}")
+        return await super().describe_tag(repository, tag)
+
+    async def plan_delete(
+        self, repository: str, tag: str, *, whole_digest: bool = False
+    ) -> DeletePlan:
+        await self._enter("plan_delete", f"{repository}:{tag}")
+        found = self._tag(repository, tag)
+        sharing = sorted(
+            (t.name for t in self.repos[repository] if t.digest == found.digest),
+            key=natural_key,
+        )
+        others = tuple(n for n in sharing if n != tag)
+        if whole_digest:
+            return DeletePlan(
+                repository,
+                tag,
+                found.digest,
+                DeleteMethod.DIGEST_DELETE,
+                removes=tuple(sharing),
+                summary=f"Digest and every tag on it go: {', '.join(sharing)}.",
+                whole_digest=True,
+                shared_tags=tuple(sharing),
+            )
+        stay = f"{', '.join(others)} stay" if others else "no other tag points at it"
+        return DeletePlan(
+            repository,
+            tag,
+            found.digest,
+            DeleteMethod.REGISTRY_TAG_DELETE,
+            removes=(tag,),
+            keeps=others,
+            summary=f"Only {tag} is removed; {stay}.",
+            shared_tags=tuple(sharing),
+        )
+
+    async def delete(self, plan: DeletePlan) -> DeleteResult:
+        await self._enter("delete", f"{plan.repository}:{plan.tag}")
+        self.deleted.append(plan)
+        self.repos[plan.repository] = [
+            t for t in self.repos[plan.repository] if t.name not in plan.removes
+        ]
+        return DeleteResult(removed=plan.removes)
+
+    def pull_reference(
+        self, repository: str, tag: str | None = None, digest: str | None = None
+    ) -> str:
+        name = f"{self.name}/{repository}"
+        if digest:
+            return f"{name}@{digest}"
+        return f"{name}:{tag}" if tag else name
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def sample_provider(**kwargs: object) -> FakeProvider:
+    """A small, fixed data set: shared digests, a two-platform index with an attestation."""
+    provider = FakeProvider(**kwargs)  # type: ignore[arg-type]
+    full = make_image(
+        "web-1",
+        author="Web Team <web@example.com>",
+        entrypoint=("/docker-entrypoint.sh",),
+        cmd=("nginx", "-g", "daemon off;"),
+        env=(("PATH", "/usr/local/bin:/usr/bin"), ("NGINX_VERSION", "1.25.3")),
+        labels=(("org.opencontainers.image.title", "web"), ("maintainer", "web team")),
+        ports=(Port(80), Port(443), Port(53, "udp")),
+        volumes=("/var/cache/nginx",),
+        user="nginx",
+        working_dir="/srv",
+    )
+    for name in ("1.0", "latest", "stable"):
+        provider.add_image_tag("app/web", name, full)
+    for n in (2, 10, 9):
+        provider.add_image_tag(
+            "app/web", f"1.{n}", make_image(f"web-{n}", created=BASE_TIME + timedelta(days=n))
+        )
+    amd = make_image("alpine-amd64")
+    arm = make_image("alpine-arm64", architecture="arm64", variant="v8")
+    provider.add_index_tag(
+        "library/alpine",
+        "3.19",
+        [
+            (Platform("linux", "amd64", amd.digest or "", size=3_400_000), amd),
+            (Platform("linux", "arm64", arm.digest or "", variant="v8", size=3_300_000), arm),
+            (
+                Platform(
+                    "unknown",
+                    "unknown",
+                    digest_of("att"),
+                    is_attestation=True,
+                    attests=amd.digest,
+                    size=840,
+                ),
+                make_image("att"),
+            ),
+        ],
+    )
+    provider.add_repo("empty/repo")
+    for n in range(1, 6):
+        provider.add_repo(f"team/service-{n}")
+        provider.add_image_tag(f"team/service-{n}", "v1", make_image(f"svc-{n}"))
+    return provider

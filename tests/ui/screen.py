@@ -1,0 +1,41 @@
+"""What the terminal would show: the composed screen as plain text, or as the ANSI it writes."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.app import App
+
+
+def _console(app: App[object]) -> Console:
+    width, height = app.size
+    return Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+
+
+def _render(app: App[object]) -> Console:
+    console = _console(app)
+    update = app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens
+    )
+    console.print(update)
+    return console
+
+
+def screen_text(app: App[object]) -> str:
+    """The screen's characters, one line per terminal row."""
+    return _render(app).export_text(styles=False)
+
+
+def screen_ansi(app: App[object]) -> str:
+    """The escape sequences and text the screen is drawn with."""
+    return _render(app).export_text(styles=True)
