@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import random
 import re
 import socket
@@ -237,12 +238,16 @@ class RegistryHttp:
         self._may_fall_back = self._loopback or options.insecure
         self._scheme: str | None = None if self._may_fall_back else "https"
         self._scheme_lock = asyncio.Lock()
-        self._semaphore = asyncio.Semaphore(max(1, options.concurrency))
+        self.concurrency = max(1, options.concurrency)
+        if self._loopback:
+            # No network latency to hide on loopback, and the registry shares our CPUs: a few
+            # connections keep it busy, more only add pool overhead (see below).
+            self.concurrency = min(self.concurrency, max(4, os.cpu_count() or 4))
+        self._semaphore = asyncio.Semaphore(self.concurrency)
         # No more connections than requests in flight: httpcore's pool checks every connection
         # on each request, so spare ones only cost CPU.
         limits = httpx.Limits(
-            max_connections=max(1, options.concurrency),
-            max_keepalive_connections=max(1, options.concurrency),
+            max_connections=self.concurrency, max_keepalive_connections=self.concurrency
         )
         self._client = httpx.AsyncClient(
             transport=transport,
