@@ -12,10 +12,12 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,9 +81,10 @@ def registry_config(
     htpasswd: dict[str, str] | None = None,
     token_auth: dict[str, Any] | None = None,
     tls: tuple[Path, Path] | None = None,
+    storage: Path | None = None,
 ) -> dict[str, Any]:
     """The registry's YAML config as a dict (written by ``start_registry``)."""
-    storage = workdir / "storage"
+    storage = storage if storage is not None else workdir / "storage"
     # A fixed secret silences the "no HTTP secret" warning; one process, so nothing to share.
     http: dict[str, Any] = {"addr": f"127.0.0.1:{port}", "secret": "tagtui-test-http-secret"}
     if tls is not None:
@@ -129,10 +132,12 @@ def start_registry(
     htpasswd: dict[str, str] | None = None,
     token_auth: dict[str, Any] | None = None,
     tls: tuple[Path, Path] | None = None,
+    storage: Path | None = None,
 ) -> Iterator[RunningRegistry]:
     """Run ``docker-registry serve`` on a free loopback port until the block ends.
 
     ``tls`` is (certificate, key); clients must then trust that certificate's CA.
+    ``storage`` is the registry's root directory (default: ``workdir/storage``).
     """
     binary = need_binary("docker-registry")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -144,6 +149,7 @@ def start_registry(
         htpasswd=htpasswd,
         token_auth=token_auth,
         tls=tls,
+        storage=storage,
     )
     storage = Path(config["storage"]["filesystem"]["rootdirectory"])
     storage.mkdir(parents=True, exist_ok=True)
@@ -259,13 +265,36 @@ class SeededRegistry:
 
 
 @contextmanager
+def ram_storage(fallback: Path) -> Iterator[Path]:
+    """A directory in RAM (/dev/shm) when there is one, removed afterwards; else ``fallback``.
+
+    The full seed writes ~50,000 small files: on a journaling disk the kernel time for that
+    is several times what the registry itself spends.
+    """
+    shm = Path("/dev/shm")
+    try:
+        directory = Path(tempfile.mkdtemp(prefix="tagtui-registry-", dir=shm))
+    except OSError:
+        fallback.mkdir(parents=True, exist_ok=True)
+        yield fallback
+        return
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextmanager
 def start_seeded_registry(
     workdir: Path, *, full: bool, delete_enabled: bool = True
 ) -> Iterator[SeededRegistry]:
-    """A registry seeded with ``seed_full`` (``full=True``) or ``seed_small``."""
-    with start_registry(workdir, delete_enabled=delete_enabled) as running:
-        # Seeding needs more than the default connections to keep the registry busy.
-        with PushClient(running.url, workers=16 if full else 6) as client:
+    """A registry seeded with ``seed_full`` (``full=True``, storage in RAM) or ``seed_small``."""
+    with ExitStack() as stack:
+        storage = stack.enter_context(ram_storage(workdir / "storage")) if full else None
+        running = stack.enter_context(
+            start_registry(workdir, delete_enabled=delete_enabled, storage=storage)
+        )
+        with PushClient(running.url, workers=8 if full else 6) as client:
             seed = seed_full(client) if full else seed_small(client)
         yield SeededRegistry(running, seed)
 
