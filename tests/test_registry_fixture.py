@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import ssl
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from tests.support.push import (
     PushClient,
     PushError,
 )
+from tests.support.real import free_port
 from tests.support.registry import (
     BasicAuthCredentials,
     RunningRegistry,
@@ -138,6 +140,23 @@ def test_start_failure_reports_the_registry_log(tmp_path: Path) -> None:
         start_registry(tmp_path / "registry", tls=(missing, missing)),
     ):
         pass
+
+
+def test_start_retries_when_the_port_is_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tests.support.registry as registry_module
+
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        ports = iter([taken, free_port()])
+        monkeypatch.setattr(registry_module, "free_port", lambda: next(ports))
+        with start_registry(tmp_path / "registry") as running:
+            assert running.port != taken
+            assert httpx.get(f"{running.url}/v2/").status_code == 200
+        assert "address already in use" in (tmp_path / "registry" / "registry.log").read_text()
 
 
 # --- the small seed ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ BASIC_AUTH_USER = "alice"
 BASIC_AUTH_PASSWORD = "s3cret-Alice-pw"
 
 _START_DEADLINE = 30.0
+_BIND_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -115,10 +116,11 @@ def registry_config(
     return config
 
 
-def _answers(url: str, verify: bool | str) -> bool:
+def _answers(url: str) -> bool:
     """True once ``GET /v2/`` gets any HTTP answer (200, or 401 when auth is on)."""
     try:
-        response = httpx.get(f"{url}/v2/", verify=verify, timeout=2.0)
+        # Not verifying: this only asks whether the server is up, never sends anything secret.
+        response = httpx.get(f"{url}/v2/", verify=False, timeout=2.0)
     except httpx.TransportError:
         return False
     return response.status_code in (200, 401)
@@ -141,21 +143,50 @@ def start_registry(
     """
     binary = need_binary("docker-registry")
     workdir.mkdir(parents=True, exist_ok=True)
+    settings: dict[str, Any] = {
+        "delete_enabled": delete_enabled,
+        "htpasswd": htpasswd,
+        "token_auth": token_auth,
+        "tls": tls,
+        "storage": storage,
+    }
+    # A free port can be taken by another test process before the registry binds it: retry.
+    for attempt in range(_BIND_ATTEMPTS):
+        running, process, log_path = _launch(binary, workdir, settings)
+        try:
+            _wait_ready(running, process, log_path)
+        except _PortTaken:
+            if attempt + 1 == _BIND_ATTEMPTS:
+                raise
+            continue
+        except BaseException:
+            _stop(process)
+            raise
+        break
+    try:
+        yield running
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"docker-registry exited early ({process.returncode}):\n{_tail(log_path)}"
+            )
+    finally:
+        _stop(process)
+
+
+class _PortTaken(RuntimeError):
+    pass
+
+
+def _launch(
+    binary: str, workdir: Path, settings: dict[str, Any]
+) -> tuple[RunningRegistry, subprocess.Popen[bytes], Path]:
     port = free_port()
-    config = registry_config(
-        workdir,
-        port,
-        delete_enabled=delete_enabled,
-        htpasswd=htpasswd,
-        token_auth=token_auth,
-        tls=tls,
-        storage=storage,
-    )
+    config = registry_config(workdir, port, **settings)
     storage = Path(config["storage"]["filesystem"]["rootdirectory"])
     storage.mkdir(parents=True, exist_ok=True)
     config_path = workdir / "config.yml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
-    scheme = "https" if tls is not None else "http"
+    scheme = "https" if settings["tls"] is not None else "http"
     running = RunningRegistry(
         host=f"127.0.0.1:{port}",
         port=port,
@@ -163,30 +194,27 @@ def start_registry(
         storage=storage,
         config=config_path,
     )
-    # Output to a file, not a pipe: nobody has to drain it, and it is there to read on failure.
+    # Output to a file, not a pipe: nobody has to drain it, and it is there to read on failure
+    # (appended: a retry keeps what the failed attempt said).
     log_path = workdir / "registry.log"
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         process = subprocess.Popen(
             [binary, "serve", str(config_path)],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    try:
-        _wait_ready(running, process, log_path, verify=False)
-        yield running
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"docker-registry exited early ({process.returncode}):\n{_tail(log_path)}"
-            )
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    return running, process, log_path
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _tail(log_path: Path, lines: int = 20) -> str:
@@ -197,17 +225,16 @@ def _tail(log_path: Path, lines: int = 20) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def _wait_ready(
-    running: RunningRegistry, process: subprocess.Popen[bytes], log_path: Path, verify: bool
-) -> None:
+def _wait_ready(running: RunningRegistry, process: subprocess.Popen[bytes], log_path: Path) -> None:
     # Polls a readiness condition (the API answering), bounded by a deadline.
     deadline = time.monotonic() + _START_DEADLINE
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"docker-registry exited at start ({process.returncode}):\n{_tail(log_path)}"
-            )
-        if _answers(running.url, verify):
+            log = _tail(log_path)
+            error = _PortTaken if "address already in use" in log else RuntimeError
+            raise error(f"docker-registry exited at start ({process.returncode}):\n{log}")
+        # Answering is not enough (another process may hold the port): ours must still run.
+        if _answers(running.url) and process.poll() is None:
             return
         time.sleep(0.02)  # poll interval, not synchronisation
     raise RuntimeError(

@@ -72,7 +72,7 @@ RICH_ENTRYPOINT = ("/usr/local/bin/entrypoint.sh",)
 RICH_CMD = ("serve", "--port", "80")
 RICH_USER = "app:app"
 RICH_WORKDIR = "/srv/rich"
-#: created_by of each history entry, and whether it made a layer (three do).
+#: created_by of each history entry, and its ``empty_layer`` flag (three make layers).
 RICH_HISTORY = (
     ("/bin/sh -c #(nop) ADD file:0123abcd in / ", False),
     ("/bin/sh -c #(nop)  ENV LANG=C.UTF-8", True),
