@@ -6,6 +6,7 @@ nothing from httpx or json escapes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 from collections.abc import AsyncIterator
@@ -490,3 +491,19 @@ async def test_redirect_loops_are_cut(fake: FakeRegistry) -> None:
     async with fake.provider() as provider:
         with pytest.raises(BadResponse, match="redirected more than"):
             await provider.get_tag(REPO, "latest")
+
+
+# --- concurrency --------------------------------------------------------------------------------
+
+
+async def test_rows_sharing_an_image_fetch_its_config_once(fake: FakeRegistry) -> None:
+    digest_of_latest = fake.tags[REPO]["latest"]
+    for number in range(20):
+        fake.tags[REPO][f"t{number}"] = digest_of_latest
+    async with fake.provider() as provider:
+        tags = await provider.list_tags(REPO)
+        described = await asyncio.gather(*(provider.describe_tag(REPO, tag) for tag in tags))
+    assert {tag.digest for tag in described} == {digest_of_latest}
+    blob_requests = [r for r in fake.requests if "/blobs/" in r.url.path]
+    assert len(blob_requests) == 1
+    assert len(manifest_requests(fake)) == 21  # tags are mutable: each one is asked

@@ -10,10 +10,10 @@ import asyncio
 import json
 import re
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -61,6 +61,8 @@ from tagtui.providers.oci.manifests import (
     verify_digest,
 )
 from tagtui.reference import DOCKER_HUB_API_HOST
+
+_T = TypeVar("_T")
 
 PAGE_SIZE = 1000
 # Far beyond any real registry; a registry paging forever is cut off with BadResponse.
@@ -146,6 +148,7 @@ class OciProvider(Provider):
         self.delete_support: safe_delete.DeleteSupport | None = None
         self._manifests = _Lru(CACHE_ENTRIES)
         self._configs = _Lru(CACHE_ENTRIES)
+        self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
 
     # --- identity ---------------------------------------------------------------------------
 
@@ -229,15 +232,36 @@ class OciProvider(Provider):
 
     # --- manifests and configs --------------------------------------------------------------
 
+    async def _once(self, key: Hashable, fetch: Callable[[], Awaitable[_T]]) -> _T:
+        """Run ``fetch`` once for concurrent callers asking for the same immutable thing."""
+        pending = self._inflight.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(fetch())
+            # Retrieve a failure even if every waiter was cancelled (no "never retrieved").
+            pending.add_done_callback(lambda task: task.cancelled() or task.exception())
+            self._inflight[key] = pending
+            pending.add_done_callback(lambda _task: self._inflight.pop(key, None))
+        # shield: one cancelled waiter must not cancel the fetch the others wait for.
+        return await asyncio.shield(pending)
+
     async def fetch_manifest(self, repository: str, reference: str) -> Manifest:
         """GET a manifest with the full Accept list, verify its digest, parse it."""
         self.check_repository(repository)
         self.check_reference(reference)
-        by_digest = is_valid_digest(reference)
-        if by_digest:
+        if is_valid_digest(reference):
             cached = self._manifests.get((repository, reference))
             if cached is not None:
                 return cached
+            # Rows of a big repository often share images: fetch each digest once at a time.
+            return await self._once(
+                ("manifest", repository, reference),
+                lambda: self._fetch_manifest(repository, reference, by_digest=True),
+            )
+        return await self._fetch_manifest(repository, reference, by_digest=False)
+
+    async def _fetch_manifest(
+        self, repository: str, reference: str, *, by_digest: bool
+    ) -> Manifest:
         where = self.reference_text(repository, reference)
         reply = await self.http.request(
             "GET",
@@ -283,6 +307,12 @@ class OciProvider(Provider):
         cached = self._configs.get((repository, descriptor.digest))
         if cached is not None:
             return cached
+        return await self._once(
+            ("config", repository, descriptor.digest),
+            lambda: self._fetch_config(repository, descriptor),
+        )
+
+    async def _fetch_config(self, repository: str, descriptor: Descriptor) -> ImageConfig:
         where = f"config {descriptor.digest} of {self.display_name}/{repository}"
         reply = await self.http.request(
             "GET",
