@@ -1,0 +1,453 @@
+"""``LayoutProvider``: local OCI image layouts and ``docker save`` archives as a registry.
+
+``path`` may be a directory holding OCI layouts at any depth (repository = relative path), a
+single OCI layout (repository = its directory name) or a ``docker save`` tar (read-only).
+File reads run in a worker thread so a slow disk never blocks the UI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+from tagtui.errors import NotFound, TagtuiError, Unsupported, UsageError
+from tagtui.model import (
+    Capabilities,
+    DeleteMethod,
+    DeletePlan,
+    DeleteResult,
+    Image,
+    ImageConfig,
+    Layer,
+    Platform,
+    Repository,
+    Tag,
+    TagDetail,
+)
+from tagtui.natsort import natural_key
+from tagtui.providers.base import Provider
+from tagtui.providers.layout.dockersave import DockerArchive, is_tar_archive, load_archive
+from tagtui.providers.layout.oci import OciLayoutStore, is_oci_layout
+from tagtui.providers.layout.store import LegacyImage, Ref, RepositoryStore
+from tagtui.providers.oci.manifests import (
+    IMAGE_CONFIG_TYPES,
+    Manifest,
+    is_valid_digest,
+    pair_layers,
+    parse_config,
+    parse_manifest,
+    platform_of,
+)
+from tagtui.text import human_size, short_digest
+
+# A file at the top of a directory that names it in the header instead of its (temporary) path.
+DISPLAY_NAME_FILE = ".tagtui-name"
+PAGE = 200
+DOCKER_LAYER_TAR = "application/vnd.docker.image.rootfs.diff.tar"
+
+T = TypeVar("T")
+
+
+def join_names(names: list[str] | tuple[str, ...], limit: int = 6) -> str:
+    """ "a", "a and b", "a, b and c", "a, b, c, d, e, f and 12 more"."""
+    names = list(names)
+    if len(names) > limit:
+        return f"{', '.join(names[:limit])} and {len(names) - limit} more"
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+class LayoutProvider(Provider):
+    kind = "layout"
+
+    def __init__(
+        self, path: Path, *, read_only: bool = False, display_name: str | None = None
+    ) -> None:
+        self.path = Path(path).expanduser()
+        self.is_archive = is_tar_archive(self.path)
+        self.read_only = read_only or self.is_archive
+        self._display_name = display_name or self._named() or str(self.path)
+        self._stores: dict[str, RepositoryStore] | None = None
+        self._archive: DockerArchive | None = None
+
+    def _named(self) -> str | None:
+        try:
+            name = (self.path / DISPLAY_NAME_FILE).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return name[:80] or None
+
+    @property
+    def display_name(self) -> str:
+        return self._display_name
+
+    @property
+    def capabilities(self) -> Capabilities:
+        writable = not self.read_only
+        note = None
+        if not writable:
+            note = "read-only: a docker save archive" if self.is_archive else "read-only"
+        return Capabilities(
+            catalog=True,
+            delete=writable,
+            tag_delete=writable,
+            digest_delete=writable,
+            note=note,
+        )
+
+    def pull_reference(
+        self, repository: str, tag: str | None = None, digest: str | None = None
+    ) -> str:
+        store = (self._stores or {}).get(repository)
+        if store is None:
+            return super().pull_reference(repository, tag, digest)
+        return store.pull_reference(tag, digest)
+
+    async def aclose(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
+
+    # --- discovery ----------------------------------------------------------------------------
+
+    def _discover(self) -> dict[str, RepositoryStore]:
+        path = self.path
+        if self.is_archive:
+            if self._stores is not None:
+                return self._stores
+            archive, repositories = load_archive(path)
+            self._archive = archive
+            self._stores = dict(repositories)
+            return self._stores
+        if not path.exists():
+            raise NotFound(f"{path}: no such file or directory")
+        if not path.is_dir():
+            raise UsageError(f"{path}: not an OCI layout directory or a docker save archive")
+        previous = self._stores or {}
+        found: dict[str, RepositoryStore] = {}
+        writable = not self.read_only
+        if is_oci_layout(path):
+            name = path.resolve().name or "image"
+            found[name] = previous.get(name) or OciLayoutStore(name, path, writable=writable)
+        else:
+            for directory, subdirectories, _files in os.walk(path):
+                here = Path(directory)
+                if is_oci_layout(here):
+                    subdirectories.clear()
+                    name = here.relative_to(path).as_posix()
+                    store = previous.get(name)
+                    found[name] = store or OciLayoutStore(name, here, writable=writable)
+                else:
+                    subdirectories.sort()
+        self._stores = dict(sorted(found.items(), key=lambda item: natural_key(item[0])))
+        return self._stores
+
+    def _store(self, repository: str) -> RepositoryStore:
+        stores = self._stores if self._stores is not None else self._discover()
+        store = stores.get(repository)
+        if store is None:
+            stores = self._discover()
+            store = stores.get(repository)
+        if store is None:
+            raise NotFound(f"repository {repository} not found in {self.display_name}")
+        return store
+
+    @staticmethod
+    async def _run(function: Callable[..., T], *args: object) -> T:
+        return await asyncio.to_thread(function, *args)
+
+    # --- listing ------------------------------------------------------------------------------
+
+    async def list_repositories(self) -> AsyncIterator[list[Repository]]:
+        stores = await self._run(self._discover)
+        names = list(stores)
+        for start in range(0, len(names), PAGE):
+            page = names[start : start + PAGE]
+            yield await self._run(self._repository_page, stores, page)
+        if not names:
+            yield []
+
+    @staticmethod
+    def _repository_page(stores: dict[str, RepositoryStore], names: list[str]) -> list[Repository]:
+        page = []
+        for name in names:
+            try:
+                count: int | None = len(stores[name].refs())
+            except TagtuiError:
+                count = None
+            page.append(Repository(name, tag_count=count))
+        return page
+
+    async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
+        return await self._run(self._list_tags, repository)
+
+    def _list_tags(self, repository: str) -> list[Tag]:
+        store = self._store(repository)
+        tags = [Tag(name=r.tag, digest=r.digest, media_type=r.media_type) for r in store.refs()]
+        tags.sort(key=lambda tag: natural_key(tag.name))
+        return tags
+
+    def _ref(self, store: RepositoryStore, tag: str) -> Ref:
+        for ref in store.refs():
+            if ref.tag == tag:
+                return ref
+        if is_valid_digest(tag):
+            for ref in store.refs():
+                if ref.digest == tag:
+                    return replace(ref, tag=tag)
+            return Ref(tag=tag, digest=tag, media_type=None, size=None)
+        raise NotFound(f"{store.name}:{tag}: no such tag")
+
+    # --- details ------------------------------------------------------------------------------
+
+    async def get_tag(self, repository: str, tag: str) -> TagDetail:
+        return await self._run(self._get_tag, repository, tag)
+
+    def _get_tag(self, repository: str, tag: str) -> TagDetail:
+        store = self._store(repository)
+        ref = self._ref(store, tag)
+        by_digest = is_valid_digest(tag)
+        reference = store.pull_reference(
+            None if by_digest else tag, ref.digest if by_digest else None
+        )
+        if ref.legacy is not None:
+            return TagDetail(
+                reference=reference,
+                repository=repository,
+                tag=tag,
+                digest=ref.digest,
+                media_type=None,
+                image=self._legacy_image(store, ref.legacy),
+            )
+        manifest = self._manifest(store, ref.digest, ref.size, ref.media_type)
+        if manifest.is_index:
+            return TagDetail(
+                reference=reference,
+                repository=repository,
+                tag=tag,
+                digest=manifest.digest,
+                media_type=manifest.media_type,
+                platforms=tuple(self._sized(store, platform_of(d)) for d in manifest.manifests),
+                extras=tuple((f"Annotation {k}", v) for k, v in manifest.annotations),
+            )
+        return TagDetail(
+            reference=reference,
+            repository=repository,
+            tag=tag,
+            digest=manifest.digest,
+            media_type=manifest.media_type,
+            image=self._image(store, manifest),
+        )
+
+    async def get_image(self, repository: str, digest: str) -> Image:
+        return await self._run(self._get_image, repository, digest)
+
+    def _get_image(self, repository: str, digest: str) -> Image:
+        if not is_valid_digest(digest):
+            raise UsageError(f"invalid digest {digest!r}")
+        store = self._store(repository)
+        for ref in store.refs():
+            if ref.legacy is not None and ref.digest == digest:
+                return self._legacy_image(store, ref.legacy)
+        manifest = self._manifest(store, digest, None, None)
+        if manifest.is_index:
+            raise Unsupported(f"{repository}@{digest} is an image index, not one image")
+        return self._image(store, manifest)
+
+    async def describe_tag(self, repository: str, tag: Tag) -> Tag:
+        return await self._run(self._describe_tag, repository, tag)
+
+    def _describe_tag(self, repository: str, tag: Tag) -> Tag:
+        store = self._store(repository)
+        ref = self._ref(store, tag.name)
+        if ref.legacy is not None:
+            image = self._legacy_image(store, ref.legacy)
+            return replace(
+                tag, digest=ref.digest, created=image.config.created, size=image.compressed_size
+            )
+        manifest = self._manifest(store, ref.digest, ref.size, ref.media_type)
+        image_manifest: Manifest | None = manifest
+        if manifest.is_index:
+            runnable = [p for p in map(platform_of, manifest.manifests) if not p.is_attestation]
+            chosen = next(
+                (p for p in runnable if (p.os, p.architecture) == ("linux", "amd64")),
+                runnable[0] if runnable else None,
+            )
+            image_manifest = None
+            if chosen is not None:
+                child = self._manifest(store, chosen.digest, chosen.size, chosen.media_type)
+                image_manifest = None if child.is_index else child
+        created, size = tag.created, tag.size
+        if image_manifest is not None:
+            config = self._config(store, image_manifest)
+            created = config.created or created
+            sizes = [layer.size for layer in image_manifest.layers]
+            if sizes and all(s is not None for s in sizes):
+                size = sum(s or 0 for s in sizes)
+        return replace(
+            tag,
+            digest=manifest.digest,
+            created=created,
+            size=size,
+            media_type=manifest.media_type or tag.media_type,
+        )
+
+    def _manifest(
+        self, store: RepositoryStore, digest: str, size: int | None, media_type: str | None
+    ) -> Manifest:
+        body = store.blobs.read(digest, size=size, what="manifest")
+        return parse_manifest(
+            body, content_type=media_type, digest=digest, where=f"{store.name}@{digest}"
+        )
+
+    def _config(self, store: RepositoryStore, manifest: Manifest) -> ImageConfig:
+        descriptor = manifest.config
+        if descriptor is None or not (
+            descriptor.media_type in IMAGE_CONFIG_TYPES or descriptor.media_type is None
+        ):
+            return ImageConfig()
+        body = store.blobs.read(descriptor.digest, size=descriptor.size, what="config")
+        return parse_config(body, f"config {descriptor.digest} of {store.name}")
+
+    def _image(self, store: RepositoryStore, manifest: Manifest) -> Image:
+        descriptor = manifest.config
+        extras: list[tuple[str, str]] = []
+        config = self._config(store, manifest)
+        if descriptor is not None:
+            if descriptor.media_type not in IMAGE_CONFIG_TYPES and descriptor.media_type:
+                extras.append(("Artifact type", manifest.artifact_type or descriptor.media_type))
+            extras.append(("Config digest", descriptor.digest))
+        extras.extend((f"Annotation {k}", v) for k, v in manifest.annotations)
+        return Image(
+            digest=manifest.digest,
+            media_type=manifest.media_type,
+            config=config,
+            layers=pair_layers(manifest.layers, config),
+            config_size=descriptor.size if descriptor else None,
+            extras=tuple(extras),
+        )
+
+    def _sized(self, store: RepositoryStore, platform: Platform) -> Platform:
+        """A platform with its image's compressed size (its layers), when readable."""
+        try:
+            child = self._manifest(store, platform.digest, platform.size, platform.media_type)
+        except TagtuiError:
+            return replace(platform, size=None)
+        sizes = [layer.size for layer in child.layers]
+        if child.is_index or not sizes or any(size is None for size in sizes):
+            return replace(platform, size=None)
+        return replace(platform, size=sum(size or 0 for size in sizes))
+
+    def _legacy_image(self, store: RepositoryStore, legacy: LegacyImage) -> Image:
+        body = store.blobs.read(legacy.config_digest, what="image config")
+        config = parse_config(body, f"config {legacy.config_digest} of {store.name}")
+        # Old archives hold uncompressed layer tars; the config's diff_ids are their digests.
+        diff_ids: list[str] = []
+        try:
+            rootfs = json.loads(body).get("rootfs") or {}
+            diff_ids = [d for d in rootfs.get("diff_ids") or [] if is_valid_digest(d)]
+        except (ValueError, AttributeError):
+            diff_ids = []
+        steps = [entry for entry in config.history if not entry.empty_layer]
+        layers = tuple(
+            Layer(
+                digest=diff_ids[i] if i < len(diff_ids) else member,
+                media_type=DOCKER_LAYER_TAR,
+                size=size,
+                created_by=steps[i].created_by if i < len(steps) else None,
+            )
+            for i, (member, size) in enumerate(legacy.layers)
+        )
+        return Image(
+            digest=legacy.config_digest,
+            media_type=None,
+            config=config,
+            layers=layers,
+            config_size=len(body),
+            extras=(("Image ID", legacy.config_digest), ("Format", "docker save (legacy)")),
+        )
+
+    # --- delete -------------------------------------------------------------------------------
+
+    def _writable_store(self, repository: str) -> OciLayoutStore:
+        if self.read_only:
+            what = "a docker save archive" if self.is_archive else "opened read-only"
+            raise Unsupported(f"{self.display_name} is {what}: nothing can be deleted")
+        store = self._store(repository)
+        if not isinstance(store, OciLayoutStore) or not store.writable:
+            raise Unsupported(f"{repository} is read-only: nothing can be deleted")
+        return store
+
+    async def plan_delete(
+        self, repository: str, tag: str, *, whole_digest: bool = False
+    ) -> DeletePlan:
+        return await self._run(self._plan_delete, repository, tag, whole_digest)
+
+    def _plan_delete(self, repository: str, tag: str, whole_digest: bool) -> DeletePlan:
+        store = self._writable_store(repository)
+        refs = store.refs()
+        ref = next((r for r in refs if r.tag == tag), None)
+        if ref is None:
+            raise NotFound(f"{repository}:{tag}: no such tag")
+        digest = ref.digest
+        sharing = sorted((r.tag for r in refs if r.digest == digest), key=natural_key)
+        others = [name for name in sharing if name != tag]
+        short = short_digest(digest)
+        if whole_digest:
+            warnings = [f"blobs only {short} uses are deleted from the layout"]
+            if others:
+                warnings.append(f"{len(others)} other tag(s) go with it: {join_names(others)}")
+            return DeletePlan(
+                repository=repository,
+                tag=tag,
+                digest=digest,
+                method=DeleteMethod.LAYOUT_REF_DELETE,
+                removes=tuple(sharing),
+                keeps=(),
+                warnings=tuple(warnings),
+                summary=f"Digest {short} is removed with every tag pointing at it: "
+                f"{join_names(sharing)}.",
+                whole_digest=True,
+                shared_tags=tuple(sharing),
+            )
+        if others:
+            verb = "stays" if len(others) == 1 else "stay"
+            summary = f"Only {tag} is removed; {join_names(others)} {verb}."
+        else:
+            summary = (
+                f"Only {tag} is removed; no other tag points at {short}, "
+                "so blobs only it uses are deleted."
+            )
+        return DeletePlan(
+            repository=repository,
+            tag=tag,
+            digest=digest,
+            method=DeleteMethod.LAYOUT_REF_DELETE,
+            removes=(tag,),
+            keeps=tuple(others),
+            summary=summary,
+            shared_tags=tuple(sharing),
+        )
+
+    async def delete(self, plan: DeletePlan) -> DeleteResult:
+        return await self._run(self._delete, plan)
+
+    def _delete(self, plan: DeletePlan) -> DeleteResult:
+        store = self._writable_store(plan.repository)
+        if plan.method is not DeleteMethod.LAYOUT_REF_DELETE or not plan.digest:
+            raise Unsupported("this plan was not made for a local layout")
+        collected = store.remove_refs(plan.removes, plan.digest)
+        messages = [f"removed {join_names(plan.removes)} from {plan.repository}"]
+        if collected.removed:
+            messages.append(
+                f"{collected.removed} unused blob(s) deleted ({human_size(collected.freed)})"
+            )
+        if collected.note:
+            messages.append(collected.note)
+        return DeleteResult(removed=plan.removes, messages=tuple(messages))
