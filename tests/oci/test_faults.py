@@ -10,6 +10,7 @@ import asyncio
 import json
 import ssl
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -507,3 +508,79 @@ async def test_rows_sharing_an_image_fetch_its_config_once(fake: FakeRegistry) -
     blob_requests = [r for r in fake.requests if "/blobs/" in r.url.path]
     assert len(blob_requests) == 1
     assert len(manifest_requests(fake)) == 21  # tags are mutable: each one is asked
+
+
+# --- other registries' listing styles (distribution 2.8 shows none of these) ---------------------
+
+
+def _paged_tags(names: list[str], *, link: bool):
+    """tags/list honouring n and last, with or without a Link header (distribution 3.x / old)."""
+
+    def fault(request: httpx.Request) -> httpx.Response | None:
+        if not request.url.path.endswith("/tags/list"):
+            return None
+        size = int(request.url.params.get("n", "100"))
+        last = request.url.params.get("last")
+        start = names.index(last) + 1 if last else 0
+        page = names[start : start + size]
+        headers = {}
+        if link and start + size < len(names):
+            headers["Link"] = f'</v2/{REPO}/tags/list?last={page[-1]}&n={size}>; rel="next"'
+        return httpx.Response(200, json={"name": REPO, "tags": page}, headers=headers)
+
+    return fault
+
+
+@pytest.mark.parametrize("link", [True, False])
+async def test_paged_tag_lists_are_followed_to_the_end(fake: FakeRegistry, link: bool) -> None:
+    names = sorted(f"v{n}" for n in range(2500))
+    fake.fault = _paged_tags(names, link=link)
+    async with fake.provider() as provider:
+        tags = await provider.list_tags(REPO)
+    assert len(tags) == 2500
+    assert [t.name for t in tags[:3]] == ["v0", "v1", "v2"]
+    assert tags[-1].name == "v2499"
+    pages = [r for r in fake.requests if r.url.path.endswith("/tags/list")]
+    assert len(pages) == 3  # a short page ends it when there is no Link
+
+
+async def test_gcr_manifest_map_fills_rows_cheaply(fake: FakeRegistry) -> None:
+    digest = "sha256:" + "c" * 64
+    fake.fault = lambda r: (
+        httpx.Response(
+            200,
+            json={
+                "name": REPO,
+                "tags": ["a", "b"],
+                "manifest": {
+                    digest: {
+                        "imageSizeBytes": "1234",
+                        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                        "tag": ["a"],
+                        "timeCreatedMs": "1714564800000",
+                        "timeUploadedMs": "1714564900000",
+                    },
+                    "not-a-digest": {"tag": ["b"]},
+                },
+            },
+        )
+        if r.url.path.endswith("/tags/list")
+        else None
+    )
+    async with fake.provider() as provider:
+        a, b = await provider.list_tags(REPO)
+    assert (a.digest, a.size, a.created) == (digest, 1234, datetime(2024, 5, 1, 12, tzinfo=UTC))
+    assert a.media_type == "application/vnd.docker.distribution.manifest.v2+json"
+    assert (b.digest, b.size, b.created) == (None, None, None)
+
+
+async def test_catalog_page_size_refused_falls_back(fake: FakeRegistry) -> None:
+    def fault(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path == "/v2/_catalog" and "n" in request.url.params:
+            return error(400, "PAGINATION_NUMBER_INVALID")
+        return None
+
+    fake.fault = fault
+    async with fake.provider() as provider:
+        names = [r.name async for page in provider.list_repositories() for r in page]
+    assert names == [REPO]
