@@ -6,7 +6,7 @@ tags (``page``, ``page_size`` <= 100, ``order_by``, exact ``name``), get and del
 
 Delete follows the documented rule: when other tags share the digest the deletion fails unless
 ``force=true``. What force does to the other tags is undocumented, so the fake can do either
-(``force_removes_siblings``) and tests check that tagtui reports what really happened.
+(``siblings_removed``) and tests check that tagtui reports what really happened.
 """
 
 from __future__ import annotations
@@ -156,7 +156,11 @@ class ScalewayFake:
         # (status and body) is not documented; these are settable.
         self.refusal_status = 409
         self.refusal_type = "precondition_failed"
-        self.force_removes_siblings = False
+        # Whether a refusal happens at all (force is deprecated: an API may stop requiring it).
+        self.requires_force = True
+        # What goes with the tag: "never" the siblings, "with force", or "always" (an API
+        # breaking its docs; tagtui must still report it).
+        self.siblings_removed = "never"
         # Fault: every listing answers its first page forever, whatever `page` says.
         self.repeat_pages = False
         # Fault: total_count lies (pages never run out on their own).
@@ -281,13 +285,16 @@ class ScalewayFake:
             for t in self.state.tags
             if t["image_id"] == tag["image_id"] and t["digest"] == tag["digest"] and t is not tag
         ]
-        if siblings and not force:
+        if siblings and not force and self.requires_force:
             return scw_error(
                 self.refusal_status,
                 "tag digest is shared with other tags, use force to delete it",
                 self.refusal_type,
             )
-        doomed = [tag, *siblings] if force and self.force_removes_siblings else [tag]
+        take = self.siblings_removed == "always" or (
+            force and self.siblings_removed == "with force"
+        )
+        doomed = [tag, *siblings] if take else [tag]
         for item in doomed:
             self.state.tags.remove(item)
             image = next(i for i in self.state.images if i["id"] == item["image_id"])
