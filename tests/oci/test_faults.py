@@ -584,3 +584,11 @@ async def test_catalog_page_size_refused_falls_back(fake: FakeRegistry) -> None:
     async with fake.provider() as provider:
         names = [r.name async for page in provider.list_repositories() for r in page]
     assert names == [REPO]
+
+
+async def test_a_web_server_without_v2_is_not_a_registry(fake: FakeRegistry) -> None:
+    fake.fault = lambda r: httpx.Response(404, text="<html>nginx</html>")
+    async with fake.provider() as provider:
+        with pytest.raises(NotFound) as caught:
+            await provider.check()
+    assert str(caught.value) == f"{HOST} does not serve the registry API (no /v2/)"

@@ -22,6 +22,7 @@ from tagtui.credentials import Credential
 from tagtui.errors import (
     BadResponse,
     CatalogUnavailable,
+    NotFound,
     TagtuiError,
     Unsupported,
     UsageError,
@@ -369,7 +370,12 @@ class OciProvider(Provider):
     # --- Provider interface -------------------------------------------------------------------
 
     async def check(self) -> None:
-        await self.http.request("GET", "/v2/", subject=Subject(action="the registry API (/v2/)"))
+        """``GET /v2/``: reachable, speaks the registry API, accepts our credentials."""
+        reply = await self.http.request(
+            "GET", "/v2/", passthrough=(404,), subject=Subject(action="the registry API (/v2/)")
+        )
+        if reply.status == 404:
+            raise NotFound(f"{self.display_name} does not serve the registry API (no /v2/)")
 
     async def list_repositories(self) -> AsyncIterator[list[Repository]]:
         target = "/v2/_catalog"
@@ -402,8 +408,9 @@ class OciProvider(Provider):
                 raise self.http.error(reply, Subject(action="listing repositories"))
             if reply.status in (401, 403, 404, 405) or errors.has("UNSUPPORTED"):
                 self._catalog = False
+                who = " to anonymous users" if self._credential is None else ""
                 raise CatalogUnavailable(
-                    f"{self.display_name} does not list its repositories; "
+                    f"{self.display_name} does not list its repositories{who}; "
                     f"open a repository by name (e.g. {self.display_name}/NAMESPACE/NAME)"
                 )
             if reply.status != 200:
