@@ -162,7 +162,6 @@ def write_postgres(root: Path) -> None:
         major = version.split(".", 1)[0]
         spec = ImageSpec(
             created=created,
-            docker_types=True,
             steps=(
                 *debian_base("bookworm-amd64"),
                 Step(

@@ -83,6 +83,16 @@ class LayoutProvider(Provider):
             return None
         return name[:80] or None
 
+    def default_repository(self) -> str | None:
+        """The repository to open when the path holds exactly one (a single layout or image)."""
+        if not self.is_archive and is_oci_layout(self.path):
+            return self.path.resolve().name or "image"
+        try:
+            stores = self._discover()
+        except TagtuiError:
+            return None
+        return next(iter(stores)) if len(stores) == 1 else None
+
     @property
     def display_name(self) -> str:
         return self._display_name
