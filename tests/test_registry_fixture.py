@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import socket
 import ssl
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -29,6 +31,7 @@ from tests.support.registry import (
     BasicAuthCredentials,
     RunningRegistry,
     SeededRegistry,
+    ram_storage,
     start_registry,
 )
 from tests.support.tls import server_tls
@@ -157,6 +160,22 @@ def test_start_retries_when_the_port_is_taken(
             assert running.port != taken
             assert httpx.get(f"{running.url}/v2/").status_code == 200
         assert "address already in use" in (tmp_path / "registry" / "registry.log").read_text()
+
+
+def test_ram_storage_is_removed_and_orphans_too(tmp_path: Path) -> None:
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        pytest.skip("no /dev/shm here: ram_storage falls back to the disk")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    orphan = shm / f"tagtui-registry-{dead.pid}-orphan"
+    orphan.mkdir()
+    with ram_storage(tmp_path / "fallback") as storage:
+        assert storage.parent == shm
+        assert storage.name.startswith(f"tagtui-registry-{os.getpid()}-")
+        (storage / "blob").write_bytes(b"x")
+        assert not orphan.exists()
+    assert not storage.exists()
 
 
 # --- the small seed ---------------------------------------------------------------------------

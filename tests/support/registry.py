@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -291,16 +292,21 @@ class SeededRegistry:
         return self.registry.url
 
 
+_RAM_PREFIX = "tagtui-registry-"
+
+
 @contextmanager
 def ram_storage(fallback: Path) -> Iterator[Path]:
     """A directory in RAM (/dev/shm) when there is one, removed afterwards; else ``fallback``.
 
-    The full seed writes ~50,000 small files: on a journaling disk the kernel time for that
-    is several times what the registry itself spends.
+    The full seed writes ~65,000 small files (~70 MB in blocks): on a journaling disk the
+    kernel time for that is several times what the registry itself spends.
     """
     shm = Path("/dev/shm")
+    _remove_orphans(shm)
     try:
-        directory = Path(tempfile.mkdtemp(prefix="tagtui-registry-", dir=shm))
+        # The pid in the name lets a later run remove it if this process is killed.
+        directory = Path(tempfile.mkdtemp(prefix=f"{_RAM_PREFIX}{os.getpid()}-", dir=shm))
     except OSError:
         fallback.mkdir(parents=True, exist_ok=True)
         yield fallback
@@ -309,6 +315,18 @@ def ram_storage(fallback: Path) -> Iterator[Path]:
         yield directory
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def _remove_orphans(shm: Path) -> None:
+    """Remove RAM storage left by test processes that were killed before cleaning up."""
+    try:
+        candidates = list(shm.glob(f"{_RAM_PREFIX}*-*"))
+    except OSError:
+        return
+    for directory in candidates:
+        pid = directory.name.removeprefix(_RAM_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 @contextmanager
