@@ -136,6 +136,20 @@ def test_token_auth_registry(tmp_path: Path) -> None:
         assert f'realm="{issuer.realm}"' in challenge
 
 
+def test_push_client_follows_relative_upload_locations(tmp_path: Path) -> None:
+    with start_registry(tmp_path / "registry", relative_urls=True) as running:
+        started = httpx.post(f"{running.url}/v2/x/rel/blobs/uploads/")
+        assert started.headers["Location"].startswith("/v2/x/rel/blobs/uploads/")
+        image = data.hostile_image()
+        with PushClient(running.url) as client:
+            # Monolithic: distribution 2.8 opens a session instead; the client finishes it.
+            client.upload_blob("x/rel", image.layers[0].blob, monolithic=True)
+            assert client.blob_exists("x/rel", image.layers[0].digest)
+            assert client.push("x/rel", image, ["latest"]) == image.digest
+        served = _manifest(running.url, "x/rel", "latest")
+        assert served.headers["Docker-Content-Digest"] == image.digest
+
+
 def test_start_failure_reports_the_registry_log(tmp_path: Path) -> None:
     missing = tmp_path / "missing.pem"
     with (

@@ -84,11 +84,15 @@ def registry_config(
     token_auth: dict[str, Any] | None = None,
     tls: tuple[Path, Path] | None = None,
     storage: Path | None = None,
+    relative_urls: bool = False,
 ) -> dict[str, Any]:
     """The registry's YAML config as a dict (written by ``start_registry``)."""
     storage = storage if storage is not None else workdir / "storage"
     # A fixed secret silences the "no HTTP secret" warning; one process, so nothing to share.
     http: dict[str, Any] = {"addr": f"127.0.0.1:{port}", "secret": "tagtui-test-http-secret"}
+    if relative_urls:
+        # Location headers become relative ("/v2/..."), as other registries send them.
+        http["relativeurls"] = True
     if tls is not None:
         certificate, key = tls
         http["tls"] = {"certificate": str(certificate), "key": str(key)}
@@ -136,11 +140,13 @@ def start_registry(
     token_auth: dict[str, Any] | None = None,
     tls: tuple[Path, Path] | None = None,
     storage: Path | None = None,
+    relative_urls: bool = False,
 ) -> Iterator[RunningRegistry]:
     """Run ``docker-registry serve`` on a free loopback port until the block ends.
 
     ``tls`` is (certificate, key); clients must then trust that certificate's CA.
     ``storage`` is the registry's root directory (default: ``workdir/storage``).
+    ``relative_urls`` makes upload ``Location`` headers relative (``http.relativeurls``).
     """
     binary = need_binary("docker-registry")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -150,6 +156,7 @@ def start_registry(
         "token_auth": token_auth,
         "tls": tls,
         "storage": storage,
+        "relative_urls": relative_urls,
     }
     # A free port can be taken by another test process before the registry binds it: retry.
     for attempt in range(_BIND_ATTEMPTS):
