@@ -125,7 +125,7 @@ def _answers(url: str) -> bool:
     """True once ``GET /v2/`` gets any HTTP answer (200, or 401 when auth is on)."""
     try:
         # Not verifying: this only asks whether the server is up, never sends anything secret.
-        response = httpx.get(f"{url}/v2/", verify=False, timeout=2.0)
+        response = httpx.get(f"{url}/v2/", verify=False, timeout=0.5)
     except httpx.TransportError:
         return False
     return response.status_code in (200, 401)
