@@ -75,6 +75,7 @@ class LayoutProvider(Provider):
         self._display_name = display_name or self._named() or str(self.path)
         self._stores: dict[str, RepositoryStore] | None = None
         self._archive: DockerArchive | None = None
+        self._sorted: dict[str, tuple[tuple[Ref, ...], tuple[Tag, ...]]] = {}
 
     def _named(self) -> str | None:
         try:
@@ -123,6 +124,7 @@ class LayoutProvider(Provider):
         if self._archive is not None:
             self._archive.close()
             self._archive = None
+            self._stores = None
 
     # --- discovery ----------------------------------------------------------------------------
 
@@ -199,8 +201,14 @@ class LayoutProvider(Provider):
 
     def _list_tags(self, repository: str) -> list[Tag]:
         store = self._store(repository)
-        tags = [Tag(name=r.tag, digest=r.digest, media_type=r.media_type) for r in store.refs()]
+        refs = store.refs()
+        cached = self._sorted.get(repository)
+        if cached is not None and cached[0] is refs:
+            return list(cached[1])
+        tags = [Tag(name=r.tag, digest=r.digest, media_type=r.media_type) for r in refs]
         tags.sort(key=lambda tag: natural_key(tag.name))
+        # Keyed by the refs tuple itself: a re-read index.json is a new tuple.
+        self._sorted[repository] = (refs, tuple(tags))
         return tags
 
     def _ref(self, store: RepositoryStore, tag: str) -> Ref:
