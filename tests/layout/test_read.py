@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from datetime import UTC, datetime
@@ -280,3 +281,14 @@ async def test_changes_on_disk_are_seen_on_the_next_listing(tmp_path: Path) -> N
     assert [t.name for t in await provider.list_tags("r")] == ["a", "b"]
     write_layout(tmp_path / "s", {"c": simple_image()})
     assert await repositories(provider) == ["r", "s"]
+
+
+async def test_many_rows_described_at_once(demo_template: Path) -> None:
+    provider = LayoutProvider(demo_template, read_only=True)
+    tags = (await provider.list_tags("big/tags"))[::10]
+    described = await asyncio.gather(*(provider.describe_tag("big/tags", t) for t in tags))
+    assert all(d.created is not None and d.size for d in described)
+    by_digest: dict[str | None, set] = {}
+    for d in described:
+        by_digest.setdefault(d.digest, set()).add((d.created, d.size))
+    assert all(len(values) == 1 for values in by_digest.values())
