@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import AsyncIterator
@@ -35,6 +36,7 @@ from tagtui.errors import (
     DeleteAborted,
     NotFound,
     PermissionDenied,
+    TagtuiError,
     Unsupported,
     UsageError,
 )
@@ -719,6 +721,10 @@ class OpenShiftProvider(Provider):
             *_spec_extras(record.spec),
             *_status_extras(record),
         ]
+        if repository not in self._streams:
+            # Only for the pull reference (the stream knows its public repository): optional.
+            with contextlib.suppress(TagtuiError):
+                await self._fetch_stream(repository)
         reference = self.pull_reference(repository, tag)
         current = record.current.digest if record.current else None
         raw_image = document.get("image")
@@ -852,7 +858,8 @@ class OpenShiftProvider(Provider):
                 "the tag's spec (what it tracks or imports) is removed too; it is not re-imported"
             )
         image_words = f"image {short_digest(digest)}" if digest else "no image (none was imported)"
-        stays = f"; {join_names(others)} still point at it" if others else ""
+        verb = "points" if len(others) == 1 else "point"
+        stays = f"; {join_names(others)} still {verb} at it" if others else ""
         summary = (
             f"Only the tag {tag} is removed from image stream {repository}; "
             f"the image itself stays{stays}."
