@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tagtui.errors import DeleteAborted, DeletionDisabled, NotFound
+from tagtui.errors import DeleteAborted, DeletionDisabled, NotFound, UsageError
 from tagtui.model import DeleteMethod, DeletePlan
 from tagtui.providers.oci.delete import DISABLED_MESSAGE, build_throwaway
 from tagtui.providers.oci.manifests import DOCKER_MANIFEST, OCI_MANIFEST
@@ -216,6 +216,26 @@ async def test_whole_digest_delete_aborts_when_another_tag_joined(shared: Shared
         with pytest.raises(DeleteAborted, match="newcomer"):
             await provider.delete(plan)
         assert (await digests(provider))["latest"] == shared.image
+
+
+async def test_a_digest_is_never_deleted_as_if_it_were_a_tag(shared: Shared) -> None:
+    tap = Tap()
+    async with OciProvider(shared.registry.host, transport=tap) as provider:
+        with pytest.raises(UsageError, match="not a tag"):
+            await provider.plan_delete(REPO, shared.image)
+        forged = DeletePlan(
+            repository=REPO,
+            tag=shared.image,
+            digest=shared.image,
+            method=DeleteMethod.REGISTRY_TAG_DELETE,
+            removes=(shared.image,),
+        )
+        with pytest.raises(UsageError):
+            await provider.delete(forged)
+        plan = await provider.plan_delete(REPO, shared.image, whole_digest=True)
+        assert plan.removes == ("latest", "prod", "staging")
+        assert await provider.head_digest(REPO, "latest") == shared.image
+    assert all(shared.image not in path for path in tap.deletes())
 
 
 async def test_docker_schema2_gets_a_docker_throwaway(registry: RunningRegistry) -> None:

@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from tagtui.errors import BadResponse, DeleteAborted, DeletionDisabled, NotFound, TagtuiError
+from tagtui.errors import (
+    BadResponse,
+    DeleteAborted,
+    DeletionDisabled,
+    NotFound,
+    TagtuiError,
+    UsageError,
+)
 from tagtui.model import DeleteMethod, DeletePlan, DeleteResult, Tag
 from tagtui.natsort import natural_key
 from tagtui.providers.oci.errormap import Subject, parse_registry_errors
@@ -148,6 +155,14 @@ async def tags_sharing(
     return _natural(sharing)
 
 
+def _refuse_digest_as_tag(reference: str, whole_digest: bool) -> None:
+    # DELETE manifests/<digest> takes every tag with it: only ever as an explicit digest delete.
+    if is_valid_digest(reference) and not whole_digest:
+        raise UsageError(
+            "a digest is not a tag: choose a tag to delete, or delete the digest with all its tags"
+        )
+
+
 async def _resolve(provider: OciProvider, repository: str, tag: str) -> str | None:
     try:
         return (await provider.fetch_manifest(repository, tag)).digest
@@ -178,13 +193,14 @@ async def plan(
 ) -> DeletePlan:
     provider.check_repository(repository)
     provider.check_reference(tag)
+    _refuse_digest_as_tag(tag, whole_digest)
     manifest = await provider.fetch_manifest(repository, tag)
     digest = manifest.digest
     support = await probe_support(provider, repository)
     _raise_if_disabled(support)
     sharing = await _sharing(provider, repository, digest)
-    if tag not in sharing:
-        sharing = _natural([*sharing, tag])
+    if tag not in sharing and not is_valid_digest(tag):
+        sharing = _natural([*sharing, tag])  # it moved back meanwhile; the re-check catches it
     others = [name for name in sharing if name != tag]
     short = short_digest(digest)
 
@@ -254,6 +270,7 @@ async def execute(provider: OciProvider, plan: DeletePlan) -> DeleteResult:
         raise DeleteAborted("the plan has no digest to check against; nothing was deleted")
     provider.check_repository(plan.repository)
     provider.check_reference(plan.tag)
+    _refuse_digest_as_tag(plan.tag, plan.method is DeleteMethod.DIGEST_DELETE)
     await _check_unchanged(provider, plan)
     if plan.method is DeleteMethod.DIGEST_DELETE:
         if not plan.whole_digest:
