@@ -103,13 +103,20 @@ def _is_local_path(text: str) -> bool:
 
 
 def _open_layout(text: str) -> Target:
+    """``PATH``, ``PATH::TAG`` or ``PATH::REPOSITORY:TAG`` (":" alone is ambiguous in paths)."""
     from tagtui.providers.layout import LayoutProvider
 
-    raw, _, tag = text.partition("::")
+    raw, _, inside = text.partition("::")
     path = Path(raw).expanduser()
     if not path.exists():
         raise UsageError(f"{path}: no such file or directory")
-    return Target(LayoutProvider(path), None, tag or None)
+    provider = LayoutProvider(path)
+    location = split_path(inside)
+    repository, tag = location.repository, location.tag
+    if inside and tag is None and location.digest is None:
+        # "PATH::latest" names a tag of the only repository, not a repository called "latest".
+        repository, tag = None, inside
+    return Target(provider, repository or provider.default_repository(), tag, location.digest)
 
 
 def _named_registry(text: str) -> NamedRegistry | None:
