@@ -200,7 +200,7 @@ async def plan(
     _raise_if_disabled(support)
     sharing = await _sharing(provider, repository, digest)
     if tag not in sharing and not is_valid_digest(tag):
-        sharing = _natural([*sharing, tag])  # it moved back meanwhile; the re-check catches it
+        sharing = _natural([*sharing, tag])  # it moved while we looked: delete() will refuse
     others = [name for name in sharing if name != tag]
     short = short_digest(digest)
 
