@@ -592,3 +592,33 @@ async def test_a_web_server_without_v2_is_not_a_registry(fake: FakeRegistry) -> 
         with pytest.raises(NotFound) as caught:
             await provider.check()
     assert str(caught.value) == f"{HOST} does not serve the registry API (no /v2/)"
+
+
+# --- scheme choice --------------------------------------------------------------------------------
+
+
+def _plain_http_only(fake: FakeRegistry):
+    def fault(request: httpx.Request) -> httpx.Response | None:
+        if request.url.scheme == "https":
+            failure = httpx.ConnectError("[SSL: WRONG_VERSION_NUMBER] wrong version number")
+            failure.__cause__ = ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number")
+            raise failure
+        return None
+
+    return fault
+
+
+async def test_a_remote_host_never_falls_back_to_plain_http(fake: FakeRegistry) -> None:
+    fake.fault = _plain_http_only(fake)
+    async with fake.provider() as provider:
+        with pytest.raises(TLSError, match="--insecure"):
+            await provider.check()
+    assert {r.url.scheme for r in fake.requests} == {"https"}
+
+
+async def test_insecure_allows_plain_http_for_a_remote_host(fake: FakeRegistry) -> None:
+    fake.fault = _plain_http_only(fake)
+    async with fake.provider(insecure=True) as provider:
+        assert [t.name for t in await provider.list_tags(REPO)] == ["latest"]
+        assert provider.http.scheme == "http"
+    assert [r.url.scheme for r in fake.requests] == ["https", "http"]
