@@ -71,7 +71,7 @@ async def test_tag_moved_since_the_plan_aborts(
     stream = ocp.state.streams["team"]["app"]
     entry = next(t for t in stream["status"]["tags"] if t["tag"] == "v1.2")
     entry["items"].insert(0, event(3, 90))
-    with pytest.raises(DeleteAborted, match="now points at 000000000000003|nothing was deleted"):
+    with pytest.raises(DeleteAborted, match=r"now points at .*nothing was deleted"):
         await provider.delete(plan)
     assert not ocp.server.requests_to("DELETE")
     assert "v1.2" in stream_tags(ocp, "app")[1]
