@@ -270,6 +270,11 @@ def _tag(item: Any) -> _Tag:
     )
 
 
+def _agree(names: list[str], singular: str, plural: str) -> str:
+    """ "latest shares" / "latest and v1 share": names with a verb that agrees."""
+    return f"{join_names(names)} {singular if len(names) == 1 else plural}"
+
+
 # --- the provider ---------------------------------------------------------------------------------
 
 
@@ -542,7 +547,9 @@ class NcrProvider(Provider):
         if others:
             verb = "stays" if len(others) == 1 else "stay"
             summary = f"Only {tag} is asked to be removed; {join_names(others)} {verb}."
-            warnings.append(f"{join_names(others)} share(s) digest {short}. {SIBLINGS_UNVERIFIED}")
+            warnings.append(
+                f"{_agree(others, 'shares', 'share')} digest {short}. {SIBLINGS_UNVERIFIED}"
+            )
         else:
             summary = f"Only {tag} is removed; no other tag points at {short}."
         return DeletePlan(
@@ -598,5 +605,5 @@ class NcrProvider(Provider):
         if lost:
             messages.append(f"NCR also removed {join_names(lost)} (they shared the digest)")
         elif plan.keeps:
-            messages.append(f"{join_names(list(plan.keeps))} still exist(s)")
+            messages.append(f"{_agree(list(plan.keeps), 'still exists', 'still exist')}")
         return DeleteResult(removed=gone, messages=tuple(messages))

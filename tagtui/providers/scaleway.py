@@ -286,6 +286,11 @@ def _extras(*pairs: tuple[str, str | None]) -> Extras:
     return tuple((label, value) for label, value in pairs if value)
 
 
+def _agree(names: list[str], singular: str, plural: str) -> str:
+    """ "latest shares" / "latest and v1 share": names with a verb that agrees."""
+    return f"{join_names(names)} {singular if len(names) == 1 else plural}"
+
+
 # --- the provider --------------------------------------------------------------------------------
 
 
@@ -579,9 +584,10 @@ class ScalewayProvider(Provider):
                 removes=(tag,),
                 keeps=tuple(others),
                 warnings=(
-                    f"{join_names(others)} share(s) digest {short}: Scaleway documents that the "
-                    "deletion then fails unless force=true is sent. tagtui sends it without "
-                    "force, so the API may refuse; the whole-digest choice sends force=true.",
+                    f"{_agree(others, 'shares', 'share')} digest {short}: Scaleway documents "
+                    "that the deletion then fails unless force=true is sent. tagtui sends it "
+                    "without force, so the API may refuse; the whole-digest choice sends "
+                    "force=true.",
                 ),
                 summary=f"Only {tag} is asked to be removed; {join_names(others)} {verb}.",
                 shared_tags=tuple(sharing),
@@ -601,8 +607,8 @@ class ScalewayProvider(Provider):
                 "afterwards.",
             ),
             summary=(
-                f"{tag} is deleted with force=true; {join_names(others)} share(s) digest {short} "
-                "and may be deleted with it."
+                f"{tag} is deleted with force=true; {_agree(others, 'shares', 'share')} "
+                f"digest {short} and may be deleted with it."
             ),
             whole_digest=True,
             shared_tags=tuple(sharing),
@@ -631,8 +637,8 @@ class ScalewayProvider(Provider):
             ]
             if extra:
                 raise DeleteAborted(
-                    f"{join_names(extra)} now also point(s) at {short_digest(plan.digest)}; "
-                    "nothing was deleted"
+                    f"{_agree(extra, 'now also points', 'now also point')} at "
+                    f"{short_digest(plan.digest)}; nothing was deleted"
                 )
         path = f"/tags/{encode_segment(record.id)}"
         subject = f"tag {plan.repository}:{plan.tag}"

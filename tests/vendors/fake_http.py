@@ -86,6 +86,18 @@ def text_response(status: int, body: str, content_type: str = "text/html") -> Fa
     return FakeResponse(status, body.encode(), {"Content-Type": content_type})
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients closing keep-alive connections (app exit, timeouts) are normal here.
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 @dataclass
 class _Fault:
     response: FakeResponse
@@ -143,7 +155,7 @@ class FakeServer:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         # A short poll interval: shutdown() waits for it, at every test's teardown.
         self._thread = threading.Thread(

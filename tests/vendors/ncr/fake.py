@@ -33,7 +33,8 @@ HOSTILE_DESCRIPTION = "\x1b[2J[bold]wiped[/bold]\x07"
 
 
 def digest(n: int) -> str:
-    return "sha256:" + f"{n:x}".rjust(64, "0")
+    """A realistic-looking digest, distinct per ``n`` (short digests differ too)."""
+    return "sha256:" + hashlib.sha256(f"image-{n}".encode()).hexdigest()
 
 
 def gateway_error(status: int, code: str, message: str, details: str = "") -> FakeResponse:

@@ -11,6 +11,7 @@ Delete follows the documented rule: when other tags share the digest the deletio
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -35,7 +36,8 @@ def _stamp(minutes: int, *, nanos: bool = False) -> str:
 
 
 def digest(n: int) -> str:
-    return "sha256:" + f"{n:x}".rjust(64, "0")
+    """A realistic-looking digest, distinct per ``n`` (short digests differ too)."""
+    return "sha256:" + hashlib.sha256(f"image-{n}".encode()).hexdigest()
 
 
 def scw_error(status: int, message: str, kind: str, **more: Any) -> FakeResponse:
