@@ -1,0 +1,669 @@
+"""Tutum's REST API v1 (later Docker Cloud): images, their tags, whole-image delete.
+
+- Images come through Tastypie's envelope (``{"meta": {"next": ...}, "objects": [...]}``);
+  ``meta.next`` is a host-relative path, followed until null (guarded against loops).
+- An image's tags are the resource URIs in its ``tags[]``; each is fetched on its own
+  (``GET /api/v1/image/{name}/tag/{tag}/``: image names keep their slashes, trailing slash
+  required). A tag's ``layer`` carries the config facts (env, labels, ports, volumes...).
+- ``layer.docker_id`` is the image's docker id (a content hash of the config), not a registry
+  manifest digest: it is shown as "Docker id" and never used as ``Tag.digest``, so nothing
+  builds an ``image@sha256:`` reference that no registry would resolve.
+- The API has no tag delete: ``DELETE /api/v1/image/{name}/`` removes the whole image with
+  every tag, and the delete plan says exactly that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import configparser
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+import httpx
+
+from tagtui.credentials import Credential
+from tagtui.errors import (
+    AuthenticationRequired,
+    BadResponse,
+    ConfigError,
+    CredentialError,
+    DeleteAborted,
+    NotFound,
+    Unsupported,
+    UsageError,
+)
+from tagtui.model import (
+    Capabilities,
+    DeleteMethod,
+    DeletePlan,
+    DeleteResult,
+    Extras,
+    Image,
+    ImageConfig,
+    Port,
+    Repository,
+    Tag,
+    TagDetail,
+)
+from tagtui.natsort import natural_key
+from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
+from tagtui.providers.oci.delete import join_names
+from tagtui.providers.vendor_http import (
+    PageGuard,
+    VendorHttp,
+    VendorReply,
+    integer,
+    mapping,
+    sequence,
+    text,
+    timestamp,
+)
+from tagtui.text import sanitize
+
+SERVICE = "Tutum API"
+DEFAULT_BASE = "https://dashboard.tutum.co"
+IMAGES = "/api/v1/image/"
+# Tag requests in flight at once when a list is described.
+TAG_FETCHES = 8
+
+
+# --- credentials ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TutumAuth:
+    """What goes in ``Authorization``: a complete header (TUTUM_AUTH) or a user and API key."""
+
+    credential: Credential
+    # True when ``credential.secret`` is a complete header value (TUTUM_AUTH).
+    raw_header: bool = False
+
+
+def base_url(endpoint: str | None = None) -> str:
+    """``--endpoint``, ``TUTUM_BASE_URL``, ``TUTUM_REST_HOST``, else dashboard.tutum.co.
+
+    Only scheme and host are kept: API paths (and ``meta.next``) are absolute, as python-tutum
+    joins ``/api/v1/`` onto the host.
+    """
+    chosen = (
+        endpoint
+        or os.environ.get("TUTUM_BASE_URL")
+        or os.environ.get("TUTUM_REST_HOST")
+        or DEFAULT_BASE
+    ).strip()
+    try:
+        url = httpx.URL(chosen)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise ConfigError(f"invalid Tutum API URL {sanitize(chosen)!r}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigError(f"the Tutum API URL must be http(s)://host, not {sanitize(chosen)!r}")
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"
+
+
+def tutum_file() -> Path:
+    return Path.home() / ".tutum"
+
+
+def _from_file(path: Path) -> tuple[str, str] | None:
+    """``[auth]`` ``user`` and ``apikey`` from ``~/.tutum`` (as the tutum CLI writes it)."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            parser.read_file(handle)
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read {path}: {type(err).__name__}") from None
+    except configparser.Error as err:
+        # The parser's message can quote a line of the file (the key): name the line only.
+        line = getattr(err, "lineno", None)
+        where = f" (line {line})" if line else ""
+        raise ConfigError(f"{path} is not a valid Tutum config file{where}") from None
+    user = parser.get("auth", "user", fallback="").strip()
+    apikey = parser.get("auth", "apikey", fallback="").strip()
+    return (user, apikey) if user and apikey else None
+
+
+def resolve_auth(host: str) -> TutumAuth:
+    """TUTUM_AUTH, then TUTUM_USER/TUTUM_APIKEY, then ``~/.tutum``, then the OS keyring."""
+    header = (os.environ.get("TUTUM_AUTH") or "").strip()
+    if header:
+        return TutumAuth(
+            Credential(username=None, secret=header, source="environment (TUTUM_AUTH)"),
+            raw_header=True,
+        )
+    user = (os.environ.get("TUTUM_USER") or "").strip()
+    apikey = (os.environ.get("TUTUM_APIKEY") or "").strip()
+    if user and apikey:
+        return TutumAuth(Credential(user, apikey, source="environment (TUTUM_USER/TUTUM_APIKEY)"))
+    found = _from_file(tutum_file())
+    if found is not None:
+        return TutumAuth(Credential(found[0], found[1], source=f"{tutum_file()}"))
+    from tagtui.credentials import keyring_store
+
+    try:
+        stored = keyring_store.load(host)
+    except CredentialError:
+        stored = None
+    if stored is not None and stored.username and stored.secret:
+        return TutumAuth(stored)
+    raise CredentialError(
+        "no Tutum credentials: set TUTUM_USER and TUTUM_APIKEY (or TUTUM_AUTH), write [auth] "
+        f"user and apikey to {tutum_file()}, or store them in the OS keyring under {host}"
+    )
+
+
+def create_provider(options: ProviderOptions) -> TutumProvider:
+    """The CLI's entry point: API URL and credentials found as the tutum CLI finds them."""
+    base = base_url(options.endpoint)
+    host = httpx.URL(base).netloc.decode("ascii")
+    return TutumProvider(resolve_auth(host), base=base, options=options.connection)
+
+
+# --- records from JSON ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Image:
+    name: str
+    tag_uris: tuple[str, ...]
+    state: str | None
+    description: str | None
+    categories: tuple[str, ...]
+    stars: int | None
+    private: bool | None
+    in_use: bool | None
+    jumpstart: bool | None
+    last_build: datetime | None
+    public_url: str | None
+    registry: str | None
+
+    def extras(self) -> Extras:
+        return _extras(
+            ("Image state", self.state),
+            ("Description", self.description),
+            ("Categories", ", ".join(self.categories) or None),
+            ("Stars", str(self.stars) if self.stars is not None else None),
+            ("Private", _yes_no(self.private)),
+            ("In use", _yes_no(self.in_use)),
+            ("Jumpstart", _yes_no(self.jumpstart)),
+            ("Last build", _date(self.last_build)),
+            ("Registry", self.registry),
+            ("Public URL", self.public_url),
+        )
+
+
+@dataclass(frozen=True)
+class _Tag:
+    name: str
+    full_name: str | None
+    state: str | None
+    config: ImageConfig
+    docker_id: str | None
+    layer_uri: str | None
+
+
+def when(value: Any) -> datetime | None:
+    """A Tutum date: RFC 2822 (``Fri, 8 Nov 2013 00:22:26 +0000``) or ISO with a space."""
+    found = timestamp(value)
+    if found is not None or not isinstance(value, str):
+        return found
+    try:
+        parsed = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def _date(value: datetime | None) -> str | None:
+    return value.isoformat(sep=" ", timespec="seconds") if value else None
+
+
+def _extras(*pairs: tuple[str, str | None]) -> Extras:
+    """Only the facts that are there: null fields are absent, not "None"."""
+    return tuple((label, value) for label, value in pairs if value)
+
+
+def _state(value: Any) -> str | None:
+    """States are compared case-insensitively ("SUCCESS" in the seed, "Success" in the docs)."""
+    found = text(value)
+    return found.strip().lower() if found else None
+
+
+def _image(item: Any) -> _Image:
+    item = mapping(item, SERVICE, "an image")
+    name = text(item.get("name"))
+    if name is None:
+        raise BadResponse(f"{SERVICE} sent an image without a name")
+    tags = item.get("tags")
+    categories = item.get("categories")
+    return _Image(
+        name=name,
+        tag_uris=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
+        state=_state(item.get("state")),
+        description=text(item.get("description")),
+        categories=tuple(
+            str(c["name"])
+            for c in (categories if isinstance(categories, list) else [])
+            if isinstance(c, dict) and text(c.get("name"))
+        ),
+        stars=integer(item.get("star_count")),
+        private=_flag(item.get("is_private_image")),
+        in_use=_flag(item.get("in_use")),
+        jumpstart=_flag(item.get("jumpstart")),
+        # The docs' table calls it last_build_data; the example says last_build_date.
+        last_build=when(item.get("last_build_date") or item.get("last_build_data")),
+        public_url=text(item.get("public_url")),
+        registry=text(item.get("registry")),
+    )
+
+
+def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    """``[{key, value}]`` (envvars, labels) in order; odd values shown as text, never dropped."""
+    pairs: list[tuple[str, str]] = []
+    for item in value if isinstance(value, list) else []:
+        if not isinstance(item, dict):
+            continue
+        key = text(item.get("key"))
+        if key is None:
+            continue
+        raw = item.get("value")
+        pairs.append((key, raw if isinstance(raw, str) else (text(raw) or "")))
+    return tuple(pairs)
+
+
+def _ports(value: Any) -> tuple[Port, ...]:
+    ports: list[Port] = []
+    for item in value if isinstance(value, list) else []:
+        if not isinstance(item, dict):
+            continue
+        number = integer(item.get("port"))
+        if number is None:
+            continue
+        # Stray quotes and case ("'tcp" in the docs' own example) are not part of the protocol.
+        protocol = (text(item.get("protocol")) or "tcp").strip().strip("'\"` ").lower() or "tcp"
+        ports.append(Port(number, protocol))
+    return tuple(ports)
+
+
+def _command(value: Any) -> tuple[str, ...] | None:
+    """Entrypoint / run command: one string as Tutum sends it (not split: quoting unknown)."""
+    if isinstance(value, list):
+        words = tuple(v for v in value if isinstance(v, str))
+        return words or None
+    found = text(value)
+    return (found,) if found and found.strip() else None
+
+
+def _tag(item: Any, fallback_name: str) -> _Tag:
+    item = mapping(item, SERVICE, "an image tag")
+    layer = item.get("layer") if isinstance(item.get("layer"), dict) else {}
+    volumes = layer.get("volumes")
+    return _Tag(
+        name=text(item.get("name")) or fallback_name,
+        full_name=text(item.get("full_name")),
+        state=_state(item.get("state")),
+        config=ImageConfig(
+            author=text(layer.get("author")),
+            created=when(layer.get("creation")),
+            entrypoint=_command(layer.get("entrypoint")),
+            cmd=_command(layer.get("run_command")),
+            env=_pairs(layer.get("envvars")),
+            labels=_pairs(layer.get("labels")),
+            ports=_ports(layer.get("ports")),
+            volumes=tuple(
+                str(v["container_path"])
+                for v in (volumes if isinstance(volumes, list) else [])
+                if isinstance(v, dict) and text(v.get("container_path"))
+            ),
+        ),
+        docker_id=text(layer.get("docker_id")),
+        layer_uri=text(layer.get("resource_uri")),
+    )
+
+
+def image_path(name: str) -> str:
+    """``/api/v1/image/{name}/`` with the name's slashes kept and each segment encoded."""
+    segments = name.strip("/").split("/")
+    if not name.strip("/") or any(s in ("", ".", "..") for s in segments):
+        raise UsageError(f"invalid Tutum image name {sanitize(name)!r}")
+    return IMAGES + "/".join(quote(s, safe=":@") for s in segments) + "/"
+
+
+def tag_path(name: str, tag: str) -> str:
+    if not tag or "/" in tag or tag in (".", ".."):
+        raise UsageError(f"invalid Tutum tag {sanitize(tag)!r}")
+    return f"{image_path(name)}tag/{quote(tag, safe='')}/"
+
+
+def _tag_name(uri: str) -> str | None:
+    """The tag in ``/api/v1/image/<name>/tag/<tag>/``; None when the URI looks otherwise."""
+    head, marker, last = uri.rstrip("/").rpartition("/tag/")
+    if not marker or not head.startswith(IMAGES.rstrip("/")) or not last or "/" in last:
+        return None
+    return unquote(last)
+
+
+# --- the provider --------------------------------------------------------------------------------
+
+
+class TutumProvider(Provider):
+    kind = "tutum"
+
+    def __init__(
+        self,
+        auth: TutumAuth | None,
+        *,
+        base: str = DEFAULT_BASE,
+        options: ConnectionOptions | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._auth = auth
+        # Early docs and SDKs send "ApiKey user:key", later docs Basic: ApiKey first, and
+        # Basic once if the server refuses it.
+        self._scheme = "ApiKey"
+        self._tried_basic = False
+        self.http = VendorHttp(
+            SERVICE,
+            base,
+            options=options or ConnectionOptions(),
+            auth=self._auth_headers,
+            transport=transport,
+        )
+        self.http.username = auth.credential.username if auth else None
+        self._images: dict[str, _Image] = {}
+        self._tags: dict[tuple[str, str], _Tag] = {}
+        # Images this session deleted: their tag list is empty, not an error, until reloaded.
+        self._deleted: set[str] = set()
+
+    # --- identity -----------------------------------------------------------------------------
+
+    @property
+    def display_name(self) -> str:
+        return f"tutum {self.http.host}"
+
+    @property
+    def credential_source(self) -> str:
+        return self._auth.credential.source if self._auth else "anonymous"
+
+    @property
+    def credential_key(self) -> str:
+        return self.http.host
+
+    def set_credential(self, credential: Credential) -> None:
+        self._auth = TutumAuth(credential)
+        self._scheme = "ApiKey"
+        self._tried_basic = False
+        self.http.username = credential.username
+
+    def _auth_headers(self, method: str, target: str) -> dict[str, str]:
+        if self._auth is None:
+            return {}
+        credential = self._auth.credential
+        if self._auth.raw_header:
+            return {"Authorization": credential.secret}
+        pair = f"{credential.username or ''}:{credential.secret}"
+        if self._scheme == "Basic":
+            return {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode("ascii")}
+        return {"Authorization": f"ApiKey {pair}"}
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(
+            catalog=True,
+            delete=True,
+            tag_delete=False,
+            digest_delete=False,
+            sorts=(),
+            note="Tutum deletes whole images only: every tag of the image goes with it.",
+        )
+
+    def pull_reference(
+        self, repository: str, tag: str | None = None, digest: str | None = None
+    ) -> str:
+        if digest:
+            return f"{repository}@{digest}"
+        if tag:
+            known = self._tags.get((repository, tag))
+            return known.full_name if known and known.full_name else f"{repository}:{tag}"
+        return repository
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def check(self) -> None:
+        await self._request("GET", IMAGES, subject="images")
+
+    # --- requests -----------------------------------------------------------------------------
+
+    async def _request(
+        self, method: str, path: str, *, subject: str, ok: tuple[int, ...] = (200,)
+    ) -> VendorReply:
+        try:
+            return await self.http.request(method, path, ok=ok, subject=subject)
+        except AuthenticationRequired:
+            if self._auth is None or self._auth.raw_header or self._tried_basic:
+                raise
+            # Refused as ApiKey: the later API takes the same pair as Basic. Nothing was done
+            # (401), so asking again is safe even for DELETE.
+            self._tried_basic = True
+            self._scheme = "Basic"
+            try:
+                return await self.http.request(method, path, ok=ok, subject=subject)
+            except AuthenticationRequired:
+                self._scheme = "ApiKey"
+                raise
+
+    async def _json(self, path: str, subject: str) -> Any:
+        reply = await self._request("GET", path, subject=subject)
+        return self.http.decode(reply, subject)
+
+    def _api_path(self, link: str) -> str:
+        """A Tastypie link (host-relative, or absolute on this host) as a path to request."""
+        if link.startswith(("http://", "https://")):
+            try:
+                url = httpx.URL(link)
+            except (httpx.InvalidURL, ValueError):
+                raise BadResponse(f"{SERVICE} sent an invalid link {sanitize(link)!r}") from None
+            if url.netloc.decode("ascii", "replace") != self.http.host:
+                raise BadResponse(
+                    f"{SERVICE} pointed to another host ({sanitize(link, limit=80)}); not following"
+                )
+            link = url.raw_path.decode("ascii")
+        if not link.startswith("/api/") or link.startswith("//"):
+            raise BadResponse(f"{SERVICE} sent an unexpected link {sanitize(link, limit=80)!r}")
+        return link
+
+    # --- images -------------------------------------------------------------------------------
+
+    async def list_repositories(self) -> AsyncIterator[list[Repository]]:
+        guard = PageGuard(SERVICE, "images")
+        path: str | None = IMAGES
+        self._deleted.clear()
+        while path is not None:
+            reply = await self._request("GET", path, subject="images")
+            document = mapping(self.http.decode(reply, "images"), SERVICE, "a page of images")
+            objects = sequence(document.get("objects"), SERVICE, "images ('objects')")
+            guard.check(path, reply.body if objects else None)
+            images = [_image(item) for item in objects]
+            guard.check_items([image.name for image in images])
+            for image in images:
+                self._images[image.name] = image
+            if images:
+                yield [
+                    Repository(name=i.name, tag_count=len(i.tag_uris), extras=i.extras())
+                    for i in images
+                ]
+            meta = document.get("meta")
+            following = meta.get("next") if isinstance(meta, dict) else None
+            if following is not None and not isinstance(following, str):
+                raise BadResponse(f"{SERVICE} sent a meta.next that is not a link")
+            path = self._api_path(following) if following else None
+
+    async def _fetch_image(self, name: str) -> _Image:
+        image = _image(await self._json(image_path(name), f"image {name}"))
+        self._images[name] = image
+        return image
+
+    # --- tags ---------------------------------------------------------------------------------
+
+    def _tag_uris(self, image: _Image) -> dict[str, str]:
+        """Tag name -> resource URI, from the image's ``tags[]``."""
+        found: dict[str, str] = {}
+        for uri in image.tag_uris:
+            name = _tag_name(uri)
+            if name is None:
+                raise BadResponse(f"{SERVICE} listed a tag URI it does not document: {uri!r}")
+            found.setdefault(name, uri)
+        return found
+
+    async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
+        if repository in self._deleted:
+            return []
+        image = await self._fetch_image(repository)
+        tags = [Tag(name=name) for name in self._tag_uris(image)]
+        if sort == "newest":
+            # Dates live on each tag: fetch them (a few at a time) to sort by them.
+            tags = await self._describe_all(repository, tags)
+            dated = sorted((t for t in tags if t.created), key=lambda t: t.created, reverse=True)
+            undated = sorted((t for t in tags if not t.created), key=lambda t: natural_key(t.name))
+            return dated + undated
+        return sorted(tags, key=lambda t: natural_key(t.name))
+
+    async def _describe_all(self, repository: str, tags: list[Tag]) -> list[Tag]:
+        limit = asyncio.Semaphore(TAG_FETCHES)
+
+        async def one(tag: Tag) -> Tag:
+            async with limit:
+                return await self.describe_tag(repository, tag)
+
+        return list(await asyncio.gather(*(one(t) for t in tags)))
+
+    async def _fetch_tag(self, repository: str, tag: str) -> _Tag:
+        image = self._images.get(repository)
+        uri = self._tag_uris(image).get(tag) if image else None
+        path = self._api_path(uri) if uri else tag_path(repository, tag)
+        record = _tag(await self._json(path, f"tag {repository}:{tag}"), tag)
+        self._tags[(repository, tag)] = record
+        return record
+
+    async def describe_tag(self, repository: str, tag: Tag) -> Tag:
+        record = await self._fetch_tag(repository, tag.name)
+        status = record.state if record.state not in (None, "success") else None
+        return replace(tag, created=record.config.created or tag.created, status=status)
+
+    async def get_tag(self, repository: str, tag: str) -> TagDetail:
+        record = await self._fetch_tag(repository, tag)
+        image = self._images.get(repository) or await self._fetch_image(repository)
+        extras = (
+            _extras(
+                ("Full name", record.full_name),
+                ("Tag state", record.state),
+                ("Docker id", record.docker_id),
+            )
+            + image.extras()
+        )
+        return TagDetail(
+            reference=self.pull_reference(repository, tag),
+            repository=repository,
+            tag=tag,
+            digest=None,
+            media_type=None,
+            image=Image(
+                digest=None,
+                media_type=None,
+                config=record.config,
+                extras=_extras(
+                    ("Layers", "not listed by the Tutum API"),
+                    ("Layer", record.layer_uri),
+                ),
+            ),
+            extras=extras,
+        )
+
+    async def get_image(self, repository: str, digest: str) -> Image:
+        raise Unsupported("the Tutum API addresses images by name and tag, not by digest")
+
+    # --- delete -------------------------------------------------------------------------------
+
+    async def plan_delete(
+        self, repository: str, tag: str, *, whole_digest: bool = False
+    ) -> DeletePlan:
+        image = await self._fetch_image(repository)
+        names = sorted(self._tag_uris(image), key=natural_key)
+        if tag not in names:
+            raise NotFound(f"tag {repository}:{tag} not found in Tutum")
+        warnings = [
+            f"The Tutum API has no tag delete: DELETE /api/v1/image/{repository}/ deletes the "
+            f"image {repository} from Tutum with all {len(names)} of its tags, not only {tag}."
+        ]
+        if image.in_use:
+            warnings.append(f"Tutum says {repository} is in use by your services.")
+        count = f"{len(names)} tag{'s' if len(names) != 1 else ''}"
+        return DeletePlan(
+            repository=repository,
+            tag=tag,
+            digest=None,
+            method=DeleteMethod.API_IMAGE_DELETE,
+            removes=tuple(names),
+            keeps=(),
+            warnings=tuple(warnings),
+            summary=(
+                f"Tutum deletes whole images only: the whole image {repository} is deleted, "
+                f"with every tag ({count}: {join_names(names)})."
+            ),
+            whole_digest=False,
+            shared_tags=tuple(names),
+        )
+
+    async def delete(self, plan: DeletePlan) -> DeleteResult:
+        if plan.method is not DeleteMethod.API_IMAGE_DELETE:
+            raise Unsupported("the Tutum API deletes whole images only")
+        try:
+            image = await self._fetch_image(plan.repository)
+        except NotFound:
+            raise DeleteAborted(
+                f"{plan.repository} no longer exists; nothing was deleted"
+            ) from None
+        names = sorted(self._tag_uris(image), key=natural_key)
+        if set(names) != set(plan.removes):
+            added = [n for n in names if n not in plan.removes]
+            gone = [n for n in plan.removes if n not in names]
+            changes = []
+            if added:
+                changes.append(f"{join_names(added)} appeared")
+            if gone:
+                changes.append(f"{join_names(gone)} disappeared")
+            raise DeleteAborted(
+                f"the tags of {plan.repository} changed since the plan ({'; '.join(changes)}); "
+                "nothing was deleted"
+            )
+        await self._request(
+            "DELETE",
+            image_path(plan.repository),
+            ok=(200, 202, 204),
+            subject=f"image {plan.repository}",
+        )
+        self._deleted.add(plan.repository)
+        self._images.pop(plan.repository, None)
+        for name in names:
+            self._tags.pop((plan.repository, name), None)
+        return DeleteResult(
+            removed=tuple(names),
+            messages=(f"deleted image {plan.repository} from Tutum with all {len(names)} tags",),
+        )
