@@ -104,6 +104,8 @@ class FakeProvider(Provider):
         self.credential: Credential | None = None
         self.closed = False
         self.deleted: list[DeletePlan] = []
+        # The real digest of every tag, also for tags listed without one (as most registries do).
+        self.digests: dict[tuple[str, str], str] = {}
 
     # --- building data ------------------------------------------------------------------------
 
@@ -113,6 +115,7 @@ class FakeProvider(Provider):
     def add_image_tag(self, repo: str, tag: str, image: Image, *, listed: bool = True) -> None:
         assert image.digest
         self.images[(repo, image.digest)] = image
+        self.digests[(repo, tag)] = image.digest
         self.repos.setdefault(repo, []).append(
             Tag(name=tag, digest=image.digest if listed else None)
         )
@@ -125,6 +128,7 @@ class FakeProvider(Provider):
                 self.images[(repo, image.digest)] = image
             entries.append(platform)
         self.indexes[(repo, digest)] = tuple(entries)
+        self.digests[(repo, tag)] = digest
         self.repos.setdefault(repo, []).append(Tag(name=tag, digest=digest, media_type=INDEX))
 
     # --- fault injection ------------------------------------------------------------------------
@@ -137,7 +141,9 @@ class FakeProvider(Provider):
         if self.password is not None and (
             self.credential is None or self.credential.secret != self.password
         ):
-            raise AuthenticationRequired(f"{self.name}: authentication required", registry=self.name)
+            raise AuthenticationRequired(
+                f"{self.name}: authentication required", registry=self.name
+            )
         error = self.errors.get(call)
         if error is not None:
             raise error
@@ -193,14 +199,14 @@ class FakeProvider(Provider):
 
     async def get_tag(self, repository: str, tag: str) -> TagDetail:
         await self._enter("get_tag", f"{repository}:{tag}")
-        found = self._tag(repository, tag)
-        assert found.digest
+        self._tag(repository, tag)
+        digest = self.digests[(repository, tag)]
         reference = f"{self.name}/{repository}:{tag}"
-        platforms = self.indexes.get((repository, found.digest))
+        platforms = self.indexes.get((repository, digest))
         if platforms is not None:
-            return TagDetail(reference, repository, tag, found.digest, INDEX, platforms=platforms)
-        image = self.images[(repository, found.digest)]
-        return TagDetail(reference, repository, tag, found.digest, MANIFEST, image=image)
+            return TagDetail(reference, repository, tag, digest, INDEX, platforms=platforms)
+        image = self.images[(repository, digest)]
+        return TagDetail(reference, repository, tag, digest, MANIFEST, image=image)
 
     async def get_image(self, repository: str, digest: str) -> Image:
         await self._enter("get_image", f"{repository}@{digest}")
@@ -217,9 +223,14 @@ class FakeProvider(Provider):
         self, repository: str, tag: str, *, whole_digest: bool = False
     ) -> DeletePlan:
         await self._enter("plan_delete", f"{repository}:{tag}")
-        found = self._tag(repository, tag)
+        self._tag(repository, tag)
+        digest = self.digests[(repository, tag)]
         sharing = sorted(
-            (t.name for t in self.repos[repository] if t.digest == found.digest),
+            (
+                t.name
+                for t in self.repos[repository]
+                if self.digests[(repository, t.name)] == digest
+            ),
             key=natural_key,
         )
         others = tuple(n for n in sharing if n != tag)
@@ -227,7 +238,7 @@ class FakeProvider(Provider):
             return DeletePlan(
                 repository,
                 tag,
-                found.digest,
+                digest,
                 DeleteMethod.DIGEST_DELETE,
                 removes=tuple(sharing),
                 summary=f"Digest and every tag on it go: {', '.join(sharing)}.",
@@ -238,7 +249,7 @@ class FakeProvider(Provider):
         return DeletePlan(
             repository,
             tag,
-            found.digest,
+            digest,
             DeleteMethod.REGISTRY_TAG_DELETE,
             removes=(tag,),
             keeps=others,

@@ -24,9 +24,7 @@ def _console(app: App[object]) -> Console:
 
 def _render(app: App[object]) -> Console:
     console = _console(app)
-    update = app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens
-    )
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(update)
     return console
 

@@ -54,6 +54,18 @@ DESCRIBE_CONCURRENCY = 6
 DETAIL_CACHE = 256
 
 
+class UnexpectedError(TagtuiError):
+    """A bug (a provider raising something that is not a TagtuiError): shown, never fatal."""
+
+    title = "Unexpected error"
+
+
+def as_error(err: Exception) -> TagtuiError:
+    if isinstance(err, TagtuiError):
+        return err
+    return UnexpectedError(f"{type(err).__name__}: {err}")
+
+
 class FilterInput(Input):
     """The `/` filter of a pane: Esc clears it and gives the focus back to the list."""
 
@@ -132,6 +144,8 @@ class MainScreen(Screen[None]):
         return self.query_one("#status", StatusHeader)
 
     def on_mount(self) -> None:
+        # Pick the layout before the first paint, so no pane starts at a size it will not keep.
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         self._describe_limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
         self.query_one("#repo-filter").display = False
         self.query_one("#tag-filter").display = False
@@ -149,23 +163,28 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        self.call_after_refresh(self._update_repo_title)
 
     def _update_repo_title(self) -> None:
         pane = self.query_one("#repo-pane")
         repos = self.repo_list
         if self.catalog_available is False:
             pane.border_title = Content("Repositories")
+            pane.border_subtitle = None
             return
         count = f"{repos.total:,}"
         if repos.filter_text:
             count = f"{len(repos.rows):,}/{repos.total:,}"
         title = f"Repositories {count}"
-        if self.repositories_loading:
-            title += " loading…"
+        if len(title) > pane.size.width - 6:
+            title = f"Repos {count}"  # the narrow pane: the count matters more than the word
         pane.border_title = Content(title)
-        pane.border_subtitle = (
-            Content("/" + literal(repos.filter_text)) if repos.filter_text else None
-        )
+        subtitle = []
+        if repos.filter_text:
+            subtitle.append("/" + literal(repos.filter_text))
+        if self.repositories_loading:
+            subtitle.append("loading…")
+        pane.border_subtitle = Content(" · ".join(subtitle)) if subtitle else None
 
     def _update_tag_title(self) -> None:
         pane = self.query_one("#tag-pane")
@@ -206,7 +225,8 @@ class MainScreen(Screen[None]):
                 self.post_message(msg.RepositoriesPage(generation, page))
         except CatalogUnavailable as err:
             self.post_message(msg.CatalogRefused(generation, err))
-        except TagtuiError as err:
+        except Exception as exc:
+            err = as_error(exc)
             self.post_message(
                 msg.ProviderFailed(
                     err,
@@ -308,7 +328,8 @@ class MainScreen(Screen[None]):
     async def _list_tags(self, repository: str, generation: int, keep: str | None) -> None:
         try:
             tags = await self.provider.list_tags(repository)
-        except TagtuiError as err:
+        except Exception as exc:
+            err = as_error(exc)
             self.post_message(
                 msg.ProviderFailed(
                     err,
@@ -384,7 +405,8 @@ class MainScreen(Screen[None]):
         async with self._describe_limit:
             try:
                 described = await self.provider.describe_tag(repository, tag)
-            except TagtuiError as err:
+            except Exception as exc:
+                err = as_error(exc)
                 self.post_message(msg.DescribeFailed(repository, generation, tag.name, err))
                 return
         self.post_message(msg.TagDescribed(repository, generation, described))
@@ -435,7 +457,8 @@ class MainScreen(Screen[None]):
     async def _load_children(self, repository: str, generation: int, tag: str) -> None:
         try:
             detail = await self.provider.get_tag(repository, tag)
-        except TagtuiError as err:
+        except Exception as exc:
+            err = as_error(exc)
             self.post_message(msg.ChildrenFailed(repository, generation, tag, err))
             return
         self.post_message(msg.ChildrenLoaded(repository, generation, detail))
@@ -528,7 +551,8 @@ class MainScreen(Screen[None]):
             else:
                 image = await provider.get_image(repository, row.revision.digest)
                 view = DetailView(reference, image=image, revision=row.revision)
-        except TagtuiError as err:
+        except Exception as exc:
+            err = as_error(exc)
             self.post_message(
                 msg.ProviderFailed(
                     err,
@@ -739,7 +763,8 @@ class MainScreen(Screen[None]):
     async def _plan_delete(self, repository: str, tag: str, whole_digest: bool) -> None:
         try:
             plan = await self.provider.plan_delete(repository, tag, whole_digest=whole_digest)
-        except TagtuiError as err:
+        except Exception as exc:
+            err = as_error(exc)
             self.post_message(msg.ProviderFailed(err, login=False))
             return
         self.post_message(msg.DeletePlanned(plan))
@@ -765,7 +790,8 @@ class MainScreen(Screen[None]):
     async def _delete(self, plan: DeletePlan) -> None:
         try:
             result = await self.provider.delete(plan)
-        except TagtuiError as err:
+        except Exception as exc:
+            err = as_error(exc)
             self.post_message(msg.ProviderFailed(err, login=False))
             return
         self.post_message(msg.Deleted(plan, result))
@@ -838,7 +864,8 @@ class MainScreen(Screen[None]):
             return
         try:
             self.provider.set_credential(Credential(request.username, request.password))
-        except TagtuiError as err:
+        except Exception as exc:
+            err = as_error(exc)
             self._report(err)
             return
         self.header.credentials = self.provider.credential_source
@@ -875,6 +902,8 @@ class MainScreen(Screen[None]):
         # Provider errors are caught in the workers; anything else is a bug, shown not fatal.
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
+            if event.worker.group == "detail":
+                self.detail.show_message("Could not load the detail (see the notification).")
             self.notify(
                 literal(f"{type(error).__name__}: {error}", limit=300),
                 title="Unexpected error",

@@ -253,13 +253,12 @@ class TagTree(VirtualList):
     # --- order, filter, expansion ------------------------------------------------------------
 
     def _sort(self) -> None:
+        # Providers list tags in natural order already (the Provider contract), so "name" keeps
+        # their order: re-sorting 10,000 names would cost most of the time to first rows.
         names = list(self._tags)
         if self.sort == "newest":
             # Known dates first, newest first; the rest keep natural order after them.
-            names.sort(key=natural_key)
             names.sort(key=lambda n: -_timestamp(self._tags[n].created))
-        else:
-            names.sort(key=natural_key)
         self._order = names
 
     def dates_known(self) -> int:

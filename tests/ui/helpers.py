@@ -1,0 +1,35 @@
+"""Small helpers shared by the UI tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+from textual.notifications import Notification
+
+from tagtui.ui.screens.main import MainScreen
+
+
+def main_screen(app: App[Any]) -> MainScreen:
+    for screen in app.screen_stack:
+        if isinstance(screen, MainScreen):
+            return screen
+    raise AssertionError("no main screen")
+
+
+def notifications(app: App[Any]) -> list[Notification]:
+    return list(app._notifications)
+
+
+def notification_texts(app: App[Any]) -> list[str]:
+    return [f"{n.title}: {n.message}" for n in notifications(app)]
+
+
+def row_names(rows: Any) -> list[str]:
+    names = []
+    for row in rows:
+        name = getattr(row, "name", None)
+        if name is None and hasattr(row, "platform"):
+            name = f"{row.tag}/{row.platform.name}"
+        names.append(name if name is not None else repr(row))
+    return names
