@@ -59,7 +59,7 @@ from tagtui.errors import (
 from tagtui.providers.base import ConnectionOptions
 from tagtui.providers.oci.errormap import RequestRejected, parse_retry_after
 from tagtui.providers.oci.http import transport_problem
-from tagtui.text import sanitize
+from tagtui.text import human_size, sanitize
 
 __all__ = [
     "JSON_LIMIT",
@@ -319,7 +319,7 @@ class VendorHttp:
                 reply = await self._send(method, url, content, limit)
             except _TooLarge:
                 raise BadResponse(
-                    f"{self.service} sent more than {limit // MIB or 1} MiB{_about(subject)}; "
+                    f"{self.service} sent more than {human_size(limit)}{_about(subject)}; "
                     "refusing it"
                 ) from None
             except _Retryable as problem:
