@@ -14,6 +14,7 @@ path it sends, so ``%2F`` is signed as ``%2F``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
@@ -308,6 +309,7 @@ class NcrProvider(Provider):
         # Platforms seen in tag lists and details, for get_image by digest.
         self._platforms: dict[tuple[str, str], _PlatformRecord] = {}
         self._endpoints: dict[str, str] = {}
+        self._endpoints_listed = False
 
     # --- identity -----------------------------------------------------------------------------
 
@@ -490,8 +492,18 @@ class NcrProvider(Provider):
         self._remember(repository, tag)
         return tag
 
+    async def _learn_endpoint(self, registry: str) -> None:
+        """The registry's pull host (``end_point``), for references; only the list has it."""
+        if registry in self._endpoints or self._endpoints_listed:
+            return
+        self._endpoints_listed = True
+        # A reference without the host is still shown: the detail matters more than this.
+        with contextlib.suppress(TagtuiError):
+            await self._registries()
+
     async def get_tag(self, repository: str, tag: str) -> TagDetail:
         record = await self._tag_detail(repository, tag)
+        await self._learn_endpoint(self.split(repository)[0])
         raw = record.raw
         v2 = boolean(raw.get("v2"))
         extras = _extras(
