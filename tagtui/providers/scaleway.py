@@ -170,7 +170,12 @@ def resolve_region(option: str | None, config: ScwConfig) -> str:
 
 def create_provider(options: ProviderOptions) -> ScalewayProvider:
     """The CLI's entry point: region and credentials resolved the way ``scw`` resolves them."""
-    config = load_scw_config()
+    # The config file is only read when the environment leaves something open, so a broken
+    # file does not stand in the way of SCW_SECRET_KEY + SCW_DEFAULT_REGION (or --region).
+    complete = os.environ.get("SCW_SECRET_KEY") and (
+        options.region or os.environ.get("SCW_DEFAULT_REGION")
+    )
+    config = ScwConfig() if complete else load_scw_config()
     region = resolve_region(options.region, config)
     credential = resolve_credential(config)
     return ScalewayProvider(

@@ -99,6 +99,16 @@ def test_broken_config_file_never_quotes_the_secret() -> None:
     assert SECRET not in str(caught.value)
 
 
+def test_broken_config_file_is_not_read_when_the_environment_suffices(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_config("secret_key: [unclosed\n")
+    monkeypatch.setenv("SCW_SECRET_KEY", SECRET)
+    assert create_provider(options(region="nl-ams")).region == "nl-ams"
+    with pytest.raises(ConfigError):
+        create_provider(options())  # the default region would come from the file
+
+
 def test_nothing_found_names_every_source(no_keyring: object) -> None:
     with pytest.raises(CredentialError) as caught:
         create_provider(options())
