@@ -14,7 +14,7 @@ def require_real() -> bool:
 
 
 def need_binary(name: str) -> str:
-    """The path of ``name`` on PATH; skip the test without it, or fail under TAGTUI_REQUIRE_REAL=1."""
+    """Path of ``name`` on PATH; skip the test without it, fail under TAGTUI_REQUIRE_REAL=1."""
     path = shutil.which(name)
     if path is None:
         message = f"{name} is not installed (apt-get install the package that ships it)"
