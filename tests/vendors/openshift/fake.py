@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -50,7 +51,8 @@ EXPIRED_MESSAGE = (
 
 
 def digest(n: int) -> str:
-    return "sha256:" + f"{n:x}".rjust(64, "0")
+    """A stable, realistic-looking digest for image number ``n``."""
+    return "sha256:" + hashlib.sha256(f"image {n}".encode()).hexdigest()
 
 
 def stamp(minutes: int) -> str:

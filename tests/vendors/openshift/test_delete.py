@@ -7,6 +7,7 @@ import pytest
 from tagtui.errors import DeleteAborted, PermissionDenied, Unsupported
 from tagtui.model import DeleteMethod
 from tagtui.providers.openshift import OpenShiftProvider
+from tagtui.text import short_digest
 from tests.vendors.openshift.conftest import make_provider
 from tests.vendors.openshift.fake import OTHER_TOKEN, OpenShiftFake, digest, event
 
@@ -43,7 +44,7 @@ async def test_delete_removes_spec_and_status_and_keeps_the_image(
     plan = await provider.plan_delete("app", "latest")
     result = await provider.delete(plan)
     assert result.removed == ("latest",)
-    assert "image 000000000000 stays in the cluster" in result.messages
+    assert f"image {short_digest(digest(1))} stays in the cluster" in result.messages
     (request,) = ocp.server.requests_to("DELETE")
     assert request.raw_target == "/apis/image.openshift.io/v1/namespaces/team/imagetags/app:latest"
     assert request.header("authorization") == "Bearer sha256~team-token-0123456789abcdef"
