@@ -38,12 +38,22 @@ class CatalogRefused(Message):
 
 
 class TagsLoaded(Message):
-    def __init__(self, repository: str, generation: int, tags: list[Tag], keep: str | None) -> None:
+    """The tag list of ``repository``, or the ``error`` that stopped it."""
+
+    def __init__(
+        self,
+        repository: str,
+        generation: int,
+        tags: list[Tag],
+        keep: str | None,
+        error: TagtuiError | None = None,
+    ) -> None:
         super().__init__()
         self.repository = repository
         self.generation = generation
         self.tags = tags
         self.keep = keep
+        self.error = error
 
 
 class TagDescribed(Message):

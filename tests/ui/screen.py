@@ -37,3 +37,9 @@ def screen_text(app: App[object]) -> str:
 def screen_ansi(app: App[object]) -> str:
     """The escape sequences and text the screen is drawn with."""
     return _render(app).export_text(styles=True)
+
+
+def terminal_output(app: App[object]) -> str:
+    """The exact string a real driver would write to repaint the whole screen."""
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    return update.render_segments(app.console)

@@ -337,16 +337,22 @@ class MainScreen(Screen[None]):
                     stale=lambda: generation != self._tag_generation,
                 )
             )
-            self.post_message(msg.TagsLoaded(repository, generation, [], None))
+            self.post_message(msg.TagsLoaded(repository, generation, [], None, err))
             return
         self.post_message(msg.TagsLoaded(repository, generation, tags, keep))
 
     def on_tags_loaded(self, message: msg.TagsLoaded) -> None:
         if message.generation != self._tag_generation or message.repository != self.repository:
             return
-        self._connected()
         self.tags_loading = False
         tree = self.tag_tree
+        if message.error is not None:
+            title = message.error.title.lower()
+            tree.clear(f"Could not list the tags ({title}). Press r to retry.")
+            self._update_tag_title()
+            self.detail.show_message("")
+            return
+        self._connected()
         tree.load(message.repository, message.tags, keep=message.keep)
         if message.keep and not tree.select_tag(message.keep) and message.tags:
             self.notify(

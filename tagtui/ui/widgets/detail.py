@@ -59,16 +59,34 @@ def _cell(value: str | None, style: str = "") -> Text:
     return Text(literal(value) if value else "-", style=style, overflow="fold")
 
 
-def _pairs_table(rows: Iterable[tuple[str, str]], *, key_width: int = 28) -> RenderableType:
+def _pairs_table(
+    rows: Iterable[tuple[str, str]], *, width: int = 80, key_width: int | None = None
+) -> RenderableType:
+    """Keys beside their values; when a key would take more than ~40% of the width (OCI label
+    names do), each key goes on its own line with the value indented below it."""
+    pairs = [(literal(key), literal(value)) for key, value in rows]
+    if not pairs:
+        return _none()
+    longest = max(len(key) for key, _ in pairs)
+    room = max(8, int(width * 0.4))
+    if key_width is None and longest > room:
+        text = Text(overflow="fold")
+        for index, (key, value) in enumerate(pairs):
+            if index:
+                text.append("\n")
+            text.append(key or '""', style="bold")
+            text.append("\n  ")
+            text.append(value or '""', style="" if value else "dim")
+        return text
     table = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
-    table.add_column(style="bold", max_width=key_width, overflow="fold", no_wrap=False)
+    table.add_column(style="bold", max_width=key_width or room, overflow="fold", no_wrap=False)
     table.add_column(ratio=1, overflow="fold")
-    count = 0
-    for key, value in rows:
-        table.add_row(_cell(key, "bold"), _cell(value))
-        count += 1
-    if not count:
-        return Text("none", style="dim")
+    for key, value in pairs:
+        # An empty value shows as "" (dim): "-" would look like a value.
+        table.add_row(
+            Text(key or '""', style="bold", overflow="fold"),
+            Text(value or '""', style="" if value else "dim", overflow="fold"),
+        )
     return table
 
 
@@ -78,6 +96,8 @@ def _none() -> Text:
 
 class DetailPanel(VerticalScroll, can_focus=True):
     """A scrolling stack of titled sections, refilled for each highlighted tag or platform."""
+
+    _view: DetailView | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-message", markup=False)
@@ -98,6 +118,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
             self.query_one(f"#body-{key}").display = visible
 
     def show_message(self, text: str, *, loading: bool = False) -> None:
+        self._view = None
         message = self.query_one("#detail-message", Static)
         message.set_class(loading, "-loading")
         message.update(Content(text))
@@ -105,7 +126,13 @@ class DetailPanel(VerticalScroll, can_focus=True):
         self._sections_visible(False)
         self.scroll_home(animate=False)
 
-    def show(self, view: DetailView) -> None:
+    def on_resize(self) -> None:
+        # Long keys switch between side by side and stacked with the width: lay out again.
+        if self._view is not None:
+            self.show(self._view, keep_scroll=True)
+
+    def show(self, view: DetailView, *, keep_scroll: bool = False) -> None:
+        self._view = view
         self.query_one("#detail-message").display = False
         bodies = self._bodies(view)
         for name in SECTIONS:
@@ -116,11 +143,13 @@ class DetailPanel(VerticalScroll, can_focus=True):
             widget = self.query_one(f"#body-{key}", Static)
             widget.display = visible
             widget.update(body if body is not None else _none())
-        self.scroll_home(animate=False)
+        if not keep_scroll:
+            self.scroll_home(animate=False)
 
     # --- sections -----------------------------------------------------------------------------
 
     def _bodies(self, view: DetailView) -> dict[str, RenderableType]:
+        width = self.scrollable_content_region.width or 80
         image = view.image
         config = image.config if image else None
         bodies: dict[str, RenderableType] = {"Summary": self._summary(view)}
@@ -136,8 +165,8 @@ class DetailPanel(VerticalScroll, can_focus=True):
                 ],
                 key_width=12,
             )
-            bodies["Environment"] = _pairs_table(config.env)
-            bodies["Labels"] = _pairs_table(config.labels)
+            bodies["Environment"] = _pairs_table(config.env, width=width)
+            bodies["Labels"] = _pairs_table(config.labels, width=width)
             bodies["Ports"] = (
                 Text(", ".join(literal(str(port)) for port in config.ports), overflow="fold")
                 if config.ports
@@ -152,7 +181,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
             bodies["Layers"] = self._layers(image)
         extras = list(view.detail.extras if view.detail else ())
         extras += list(image.extras if image else ())
-        bodies["Extras"] = _pairs_table(extras, key_width=20)
+        bodies["Extras"] = _pairs_table(extras, width=width)
         return bodies
 
     def _summary(self, view: DetailView) -> RenderableType:

@@ -1,0 +1,167 @@
+"""Registry data that tries to be markup or terminal control shows literally and does nothing.
+
+Labels, env values, tag names, repository names and error bodies carry ``[bold]x[/]``, ``[/``,
+``[00]``, ANSI and OSC sequences, 5,000-character values and wide characters. Checked: the screen
+shows them as text, nothing crashes, and the bytes a real terminal would receive contain only the
+app's own colour and cursor-position sequences.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tagtui.errors import ServerError
+from tagtui.model import Port
+from tagtui.ui.app import TagtuiApp
+from tagtui.ui.screens.delete import DeleteModal
+from tests.ui.conftest import settle
+from tests.ui.fakes import FakeProvider, make_image
+from tests.ui.helpers import main_screen, notification_texts
+from tests.ui.screen import screen_text, terminal_output
+
+MARKUP = "[bold]x[/]"
+OPEN_CLOSE = "[/"
+NUMERIC = "[00]"
+ANSI = "\x1b[31mred\x1b[0m"
+CLEAR = "\x1b[2J\x1b[H"
+OSC_TITLE = "\x1b]0;pwned\x07"
+OSC_CLIPBOARD = "\x1b]52;c;ZXZpbA==\x07"
+C1_CSI = "\x9b31m"
+WIDE = "漢字テスト🚀"
+LONG = "L" * 5000
+REPO = "evil/[bold]repo[/]"
+TAG = f"{MARKUP}{ANSI}{WIDE}"
+
+# The app's own output: SGR colours and absolute cursor moves, nothing else.
+_OWN_SEQUENCES = re.compile(r"\x1b\[[0-9;:]*m|\x1b\[\d+;\d+H")
+
+
+def hostile_provider() -> FakeProvider:
+    provider = FakeProvider(name=f"reg{OPEN_CLOSE}{NUMERIC}")
+    image = make_image(
+        "hostile",
+        author=f"{MARKUP} {OSC_TITLE}",
+        entrypoint=(OSC_CLIPBOARD, MARKUP),
+        cmd=(CLEAR, LONG),
+        env=(
+            ("MARKUP", MARKUP),
+            ("OPEN", OPEN_CLOSE),
+            ("NUMERIC", NUMERIC),
+            ("ANSI", ANSI),
+            ("OSC", OSC_TITLE),
+            ("C1", C1_CSI),
+            ("WIDE", WIDE),
+            ("LONG", LONG),
+            (f"KEY{MARKUP}", "v"),
+        ),
+        labels=(
+            ("org.example.markup", MARKUP),
+            (f"label{OPEN_CLOSE}", f"{OSC_CLIPBOARD}{CLEAR}"),
+            ("multi\nline", "a\r\nb\tc"),
+            ("long", LONG),
+        ),
+        ports=(Port(80, f"tcp{MARKUP}"),),
+        volumes=(f"/data/{ANSI}",),
+        user=MARKUP,
+        working_dir=OPEN_CLOSE,
+    )
+    provider.add_image_tag(REPO, TAG, image)
+    provider.add_image_tag(REPO, "twin", image)
+    provider.add_image_tag(REPO, f"{LONG}-tag", image)
+    provider.add_image_tag(REPO, OPEN_CLOSE.replace("[", "[[") + NUMERIC, image)
+    return provider
+
+
+def assert_terminal_safe(output: str) -> None:
+    leftover = _OWN_SEQUENCES.sub("", output)
+    for char in ("\x1b", "\x07", "\x9b", "\x9d", "\x90", "\x9c", "\x00", "\x08", "\r"):
+        assert char not in leftover, (char, leftover[max(0, leftover.find(char) - 80) :][:200])
+
+
+async def test_hostile_strings_show_literally_and_reach_no_terminal() -> None:
+    provider = hostile_provider()
+    app = TagtuiApp(provider)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert f"reg{OPEN_CLOSE}{NUMERIC}" in screen_text(app)
+        assert REPO in screen_text(app)
+        screen.open_repository(REPO)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "[[/[00]" in text  # a tag name
+        assert "[bold]x[/]␛[31mred␛[0m" in text  # the start of another, cut to the column
+        assert "Author     [bold]x[/] ␛]0;pwned\\x07" in text
+        # The entrypoint as JSON: control characters escaped, brackets literal.
+        assert '["\\u001b]52;c;ZXZpbA==\\u0007",' in text and '"[bold]x[/]"]' in text
+        assert_terminal_safe(terminal_output(app))
+        await pilot.press("down")  # the tag named with markup, ANSI and wide characters
+        await settle(pilot)
+        text = screen_text(app)
+        # In full in the reference (wrapped where the column ends).
+        assert ":[bold]x[/]␛[31m" in text and "red␛[0m漢字テスト🚀" in text
+        assert_terminal_safe(terminal_output(app))
+
+        # Scroll the whole detail panel through: every section renders, nothing escapes.
+        screen.detail.focus()
+        for _ in range(12):
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert_terminal_safe(terminal_output(app))
+        detail_text = "\n".join(
+            str(widget.content) for widget in screen.detail.query(".section-body")
+        )
+        assert "Labels" in screen_text(app) or detail_text
+
+        # Every tag row, the 5,000-character one too, renders within the pane.
+        await pilot.press("shift+tab")
+        for _ in range(4):
+            await pilot.press("down")
+            await settle(pilot)
+            assert_terminal_safe(terminal_output(app))
+        lines = screen_text(app).splitlines()
+        assert all(len(line) <= 160 for line in lines)
+
+
+async def test_hostile_delete_modal_and_palette() -> None:
+    provider = hostile_provider()
+    app = TagtuiApp(provider)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main_screen(app).open_repository(REPO)
+        await settle(pilot)
+        await pilot.press("down", "d")
+        await settle(pilot)
+        assert isinstance(app.screen, DeleteModal)
+        text = screen_text(app)
+        assert "[bold]x[/]␛[31mred␛[0m漢字テスト🚀" in text
+        assert_terminal_safe(terminal_output(app))
+        await pilot.press("escape")
+        await pilot.press("ctrl+p", *"tag [/")
+        await settle(pilot)
+        assert_terminal_safe(terminal_output(app))
+        await pilot.press("escape")
+        assert app.is_running
+
+
+async def test_hostile_error_bodies_become_literal_notifications() -> None:
+    provider = hostile_provider()
+    provider.errors["list_tags"] = ServerError(
+        f"registry said: {MARKUP} {OPEN_CLOSE} {OSC_TITLE} {CLEAR} {LONG}"
+    )
+    provider.errors["get_image"] = RuntimeError(f"{OSC_CLIPBOARD}{MARKUP}")  # type: ignore[assignment]
+    app = TagtuiApp(provider)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        main_screen(app).open_repository(REPO)
+        await settle(pilot)
+        texts = notification_texts(app)
+        assert any(
+            t.startswith("Server error: registry said: [bold]x[/] [/ ␛]0;pwned") for t in texts
+        )
+        # Cut to one readable sentence, not 5,000 characters.
+        assert all(len(t) < 700 for t in texts)
+        text = screen_text(app)
+        assert "registry said:" in text and "[bold]x[/] [/ ␛]0;pwned" in text
+        assert_terminal_safe(terminal_output(app))
+        assert app.is_running
