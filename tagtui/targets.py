@@ -129,6 +129,8 @@ def _named_registry(text: str) -> NamedRegistry | None:
     # "work/team/app:1.0": the rest is a path inside the named registry.
     if entry.provider == "oci" and entry.target:
         return replace(entry, target=f"{entry.target.rstrip('/')}/{rest}")
+    if entry.provider == "layout" and entry.target:
+        return replace(entry, target=f"{entry.target}::{rest}")
     return replace(entry, target=rest)
 
 

@@ -44,3 +44,32 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     result = tagtui("ls", str(tmp_path / "nowhere"), home=tmp_path)
     assert result.returncode == 2
     assert "no such file" in result.stderr
+
+
+def test_named_registry_from_config(store: Path, tmp_path: Path) -> None:
+    config = tmp_path / ".config" / "tagtui"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text(
+        f'[registries.demo]\nprovider = "layout"\ntarget = "{store}"\n'
+    )
+    listed = tagtui("ls", "demo", home=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "acme/api" in listed.stdout.splitlines()
+    tags = tagtui("ls", "demo/acme/api", home=tmp_path)
+    assert tags.returncode == 0, tags.stderr
+    assert "latest" in [line.split("\t")[0] for line in tags.stdout.splitlines()]
+    inspected = tagtui("inspect", "--json", "demo/acme/api:latest", home=tmp_path)
+    assert inspected.returncode == 0, inspected.stderr
+    assert json.loads(inspected.stdout)["tag"] == "latest"
+
+
+def test_secret_in_config_is_refused_without_echo(tmp_path: Path) -> None:
+    config = tmp_path / ".config" / "tagtui"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text(
+        '[registries.work]\ntarget = "127.0.0.1:1"\npassword = "hunter2-secret"\n'
+    )
+    result = tagtui("ls", "work", home=tmp_path)
+    assert result.returncode == 1
+    assert "looks like a secret" in result.stderr
+    assert "hunter2-secret" not in result.stderr
