@@ -25,9 +25,10 @@ class RepositoriesPage(Message):
 
 
 class RepositoriesDone(Message):
-    def __init__(self, generation: int) -> None:
+    def __init__(self, generation: int, *, ok: bool = True) -> None:
         super().__init__()
         self.generation = generation
+        self.ok = ok
 
 
 class CatalogRefused(Message):

@@ -234,7 +234,7 @@ class MainScreen(Screen[None]):
                     stale=lambda: generation != self._repo_generation,
                 )
             )
-            self.post_message(msg.RepositoriesDone(generation))
+            self.post_message(msg.RepositoriesDone(generation, ok=False))
         else:
             self.post_message(msg.RepositoriesDone(generation))
 
@@ -250,8 +250,10 @@ class MainScreen(Screen[None]):
         if message.generation != self._repo_generation:
             return
         self.repositories_loading = False
+        if message.ok:
+            self._connected()
         if self.catalog_available is not False:
-            self.repo_list.empty_text = "No repositories in this registry."
+            self.repo_list.empty_text = "No repositories."
             self.repo_list.refresh_rows()
         self._update_repo_title()
 
