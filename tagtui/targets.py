@@ -113,10 +113,11 @@ def _open_layout(text: str) -> Target:
     provider = LayoutProvider(path)
     location = split_path(inside)
     repository, tag = location.repository, location.tag
-    if inside and tag is None and location.digest is None:
-        # "PATH::latest" names a tag of the only repository, not a repository called "latest".
+    only = provider.default_repository()
+    if only is not None and inside and tag is None and location.digest is None:
+        # One repository at PATH: "PATH::latest" names its tag, not a repository "latest".
         repository, tag = None, inside
-    return Target(provider, repository or provider.default_repository(), tag, location.digest)
+    return Target(provider, repository or only, tag, location.digest)
 
 
 def _named_registry(text: str) -> NamedRegistry | None:
