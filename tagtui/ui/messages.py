@@ -25,10 +25,12 @@ class RepositoriesPage(Message):
 
 
 class RepositoriesDone(Message):
-    def __init__(self, generation: int, *, ok: bool = True) -> None:
+    """The listing ended: complete, or stopped by ``error``."""
+
+    def __init__(self, generation: int, error: TagtuiError | None = None) -> None:
         super().__init__()
         self.generation = generation
-        self.ok = ok
+        self.error = error
 
 
 class CatalogRefused(Message):

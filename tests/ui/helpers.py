@@ -33,3 +33,9 @@ def row_names(rows: Any) -> list[str]:
             name = f"{row.tag}/{row.platform.name}"
         names.append(name if name is not None else repr(row))
     return names
+
+
+def shown_reference(app: App[Any]) -> str | None:
+    """The reference the detail panel shows (wrapping makes the screen text unreliable)."""
+    view = main_screen(app).detail._view
+    return view.reference if view is not None else None

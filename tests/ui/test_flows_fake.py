@@ -15,7 +15,7 @@ from tagtui.ui.screens.help import HelpScreen
 from tagtui.ui.widgets.tag_tree import PlatformRow, RevisionRow, TagRow
 from tests.ui.conftest import settle
 from tests.ui.fakes import BASE_TIME, FakeProvider, Gate, make_image, sample_provider
-from tests.ui.helpers import main_screen, notification_texts, row_names
+from tests.ui.helpers import main_screen, notification_texts, row_names, shown_reference
 from tests.ui.screen import screen_text
 
 
@@ -57,14 +57,14 @@ async def test_open_repository_lists_tags_naturally_and_shows_detail() -> None:
         assert app.focused is screen.tag_tree
         assert row_names(screen.tag_tree.rows) == ["1.0", "1.2", "1.9", "1.10", "latest", "stable"]
         text = screen_text(app)
-        assert "fake.example:5000/app/web:1.0" in text
+        assert shown_reference(app) == "fake.example:5000/app/web:1.0"
         assert "Environment" in text and "NGINX_VERSION" in text
         # Three tags share 1.0's digest: short digest and the count are on each row.
         assert text.count("×3") == 3
         await pilot.press("j", "j")
         await settle(pilot)
         assert screen.tag_tree.highlighted_row == TagRow("1.9")
-        assert "fake.example:5000/app/web:1.9" in screen_text(app)
+        assert shown_reference(app) == "fake.example:5000/app/web:1.9"
         await pilot.press("k")
         assert screen.tag_tree.highlighted_row == TagRow("1.2")
         await pilot.press("left")
@@ -175,7 +175,7 @@ async def test_delete_confirm_shows_shared_tags_then_updates_tree() -> None:
         text = screen_text(app)
         assert "fake.example:5000/app/web:latest" in text
         assert "Only latest is removed; 1.0, stable stay." in text
-        assert "Other tags on this digest (2): 1.0, stable" in text
+        assert "Other tags on this digest (2): 1.0, stable — they stay" in text
         await pilot.press("y")
         await settle(pilot)
         assert [plan.tag for plan in provider.deleted] == ["latest"]
@@ -366,7 +366,7 @@ async def test_start_on_repository_and_tag() -> None:
         screen = main_screen(app)
         assert app.focused is screen.tag_tree
         assert screen.tag_tree.highlighted_row == TagRow("latest")
-        assert "fake.example:5000/app/web:latest" in screen_text(app)
+        assert shown_reference(app) == "fake.example:5000/app/web:latest"
 
 
 async def test_missing_start_tag_is_reported() -> None:

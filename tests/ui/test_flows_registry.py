@@ -24,7 +24,7 @@ from tests.support.registry import (
 )
 from tests.support.seed import BIG, BIG_TAG_COUNT, HOSTILE, MULTI, RICH, rich_images
 from tests.ui.conftest import settle
-from tests.ui.helpers import main_screen, notification_texts, row_names
+from tests.ui.helpers import main_screen, notification_texts, row_names, shown_reference
 from tests.ui.screen import screen_text, terminal_output
 from tests.ui.test_hostile import assert_terminal_safe
 
@@ -63,7 +63,7 @@ async def test_navigate_filter_expand_copy(seeded_registry: SeededRegistry) -> N
         assert app.focused is screen.tag_tree
         assert row_names(screen.tag_tree.rows) == ["latest", "prod", "staging", "v1", "v2", "v10"]
         text = screen_text(app)
-        assert f"{host}/{RICH}:latest" in text
+        assert shown_reference(app) == f"{host}/{RICH}:latest"
         assert "Tag Tui <tagtui@example.invalid>" in text
         assert "JAVA_OPTS" in text and "-Dfoo=bar -Dx=y" in text
         # latest, prod and staging share a digest; the tree learned it from the registry.
@@ -131,7 +131,7 @@ async def test_delete_cancel_then_confirm_keeps_siblings(small_registry: SeededR
         assert isinstance(app.screen, DeleteModal)
         text = screen_text(app)
         assert f"{host}/{RICH}:staging" in text
-        assert "Other tags on this digest (2): latest, prod" in text
+        assert "Other tags on this digest (2): latest, prod — they stay" in text
         await pilot.press("n")
         await settle(pilot)
         assert "staging" in registry_tags(url, RICH)

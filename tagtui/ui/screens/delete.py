@@ -55,16 +55,14 @@ class DeleteModal(ModalScreen[str | None]):
                     markup=False,
                 )
                 if sharing:
-                    label = f"Other tags on this digest ({len(sharing)}): "
+                    fate = " — removed too" if plan.whole_digest else " — they stay"
                     yield Static(
-                        Content.assemble((label, "bold"), _names(sharing)),
+                        Content.assemble(
+                            (f"Other tags on this digest ({len(sharing)}): ", "bold"),
+                            _names(sharing),
+                            fate,
+                        ),
                         id="delete-shared",
-                        markup=False,
-                    )
-                if plan.keeps and not plan.whole_digest:
-                    yield Static(
-                        Content.assemble(("Stay: ", "bold"), _names(plan.keeps)),
-                        id="delete-keeps",
                         markup=False,
                     )
                 for warning in plan.warnings:

@@ -67,11 +67,18 @@ def as_error(err: Exception) -> TagtuiError:
 
 
 class FilterInput(Input):
-    """The `/` filter of a pane: Esc clears it and gives the focus back to the list."""
+    """The `/` filter of a pane: Enter keeps it, Esc clears it; both return to the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Keep filter"),
         Binding("escape", "screen.clear_filter", "Clear filter"),
     ]
+
+
+class OpenInput(Input):
+    """Where a repository is typed when the registry does not list them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Open")]
 
 
 def preferred_platform(platforms: tuple[Platform, ...]) -> Platform | None:
@@ -118,7 +125,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="repo-pane", classes="pane"):
                 yield FilterInput(id="repo-filter", placeholder="filter repositories")
                 yield Static("", id="repo-note", markup=False)
-                yield Input(id="open-repo", placeholder="open repository… (e.g. library/nginx)")
+                yield OpenInput(id="open-repo", placeholder="repository name ⏎")
                 yield RepoList(id="repos")
             with Container(id="right"):
                 with Vertical(id="tag-pane", classes="pane"):
@@ -234,7 +241,7 @@ class MainScreen(Screen[None]):
                     stale=lambda: generation != self._repo_generation,
                 )
             )
-            self.post_message(msg.RepositoriesDone(generation, ok=False))
+            self.post_message(msg.RepositoriesDone(generation, err))
         else:
             self.post_message(msg.RepositoriesDone(generation))
 
@@ -250,10 +257,14 @@ class MainScreen(Screen[None]):
         if message.generation != self._repo_generation:
             return
         self.repositories_loading = False
-        if message.ok:
+        if message.error is None:
             self._connected()
         if self.catalog_available is not False:
-            self.repo_list.empty_text = "No repositories."
+            self.repo_list.empty_text = (
+                "No repositories."
+                if message.error is None
+                else f"Not listed ({message.error.title.lower()}); r retries."
+            )
             self.repo_list.refresh_rows()
         self._update_repo_title()
 
@@ -352,7 +363,7 @@ class MainScreen(Screen[None]):
             title = message.error.title.lower()
             tree.clear(f"Could not list the tags ({title}). Press r to retry.")
             self._update_tag_title()
-            self.detail.show_message("")
+            self.detail.show_message("No tag to show.")
             return
         self._connected()
         tree.load(message.repository, message.tags, keep=message.keep)

@@ -28,6 +28,7 @@ class RepoList(VirtualList):
         self._all: list[Repository] = []
         self._lower: list[str] = []
         self._names: set[str] = set()
+        self._opened: set[str] = set()
         self.filter_text = ""
         self.empty_text = "Loading repositories…"
 
@@ -39,10 +40,14 @@ class RepoList(VirtualList):
         return [repo.name for repo in self._all]
 
     def clear(self) -> None:
-        self._all, self._lower, self._names = [], [], set()
+        self._all, self._lower, self._names, self._opened = [], [], set(), set()
         self.set_rows([], cursor=0)
 
     def add_page(self, page: list[Repository]) -> None:
+        opened = [repo.name for repo in page if repo.name in self._opened]
+        if opened:
+            # Opened by name before the catalog listed it: take it back to the catalog's place.
+            self._forget(opened)
         fresh = [repo for repo in page if repo.name not in self._names]
         self._all.extend(fresh)
         lowered = [repo.name.lower() for repo in fresh]
@@ -61,7 +66,19 @@ class RepoList(VirtualList):
                 return repo
         repo = Repository(name=name)
         self.add_page([repo])
+        self._opened.add(name)
         return repo
+
+    def _forget(self, names: list[str]) -> None:
+        gone = set(names)
+        self._opened -= gone
+        self._names -= gone
+        keep = [i for i, repo in enumerate(self._all) if repo.name not in gone]
+        self._all = [self._all[i] for i in keep]
+        self._lower = [self._lower[i] for i in keep]
+        anchor = self.highlighted_row
+        rows = [repo for repo in self.rows if repo.name not in gone]
+        self.set_rows(rows, keep=anchor if anchor is not None and anchor.name not in gone else None)
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text

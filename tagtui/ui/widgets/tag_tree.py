@@ -216,13 +216,17 @@ class TagTree(VirtualList):
             loaded=True,
         )
         old = self._tags[detail.tag]
-        created = old.created or detail.created
+        # Keep what describe_tag said (for an index: one platform's size and date, as every
+        # other row shows); the detail only fills what is still unknown.
+        size = old.size
+        if size is None:
+            size = detail.image.compressed_size if detail.image else _first_platform_size(detail)
         self.update_tag(
             Tag(
                 name=old.name,
                 digest=detail.digest or old.digest,
-                created=created,
-                size=detail.size if detail.size is not None else old.size,
+                created=old.created or detail.created,
+                size=size,
                 status=old.status,
                 media_type=detail.media_type or old.media_type,
                 revisions=old.revisions,
@@ -450,7 +454,7 @@ class TagTree(VirtualList):
         """Date, size and digest columns, dropped from the left as the pane narrows."""
         size_text = human_size(size) if isinstance(size, int) else (size or "")
         parts: list[Content | tuple[str, Any]] = []
-        if width >= 52:
+        if width >= 48:
             parts.append((f"{date or '':>10} ", muted))
         if width >= 40:
             parts.append((f"{size_text:>9} ", muted))
@@ -474,6 +478,13 @@ class TagTree(VirtualList):
                 f"≡{short}×{sharing}".ljust(12), self.component_style("virtual-list--accent")
             )
         return self._plain_digest(tag.digest)
+
+
+def _first_platform_size(detail: TagDetail) -> int | None:
+    platforms = detail.runnable_platforms
+    preferred = [p for p in platforms if (p.os, p.architecture) == ("linux", "amd64")]
+    chosen = (preferred or list(platforms) or [None])[0]
+    return chosen.size if chosen is not None else None
 
 
 def _justify(left: Content, right: Content, width: int) -> Content:

@@ -1,0 +1,118 @@
+"""Snapshot tests (pytest-textual-snapshot): every state issue 3 names, on the demo store.
+
+Deterministic by construction: the demo store has fixed timestamps, dates are shown absolute
+(UTC), the store's temporary path is shown as /tmp/tagtui-demo, cursors do not blink, and every
+run waits for the workers to finish. Update after a deliberate change with
+``pytest tests/ui/test_snapshots.py --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tagtui.providers.layout import LayoutProvider
+from tagtui.ui.app import TagtuiApp
+from tests.ui.conftest import settle
+from tests.ui.demo import demo_provider
+from tests.ui.fakes import FakeProvider
+from tests.ui.helpers import main_screen
+
+SnapCompare = Callable[..., bool]
+
+
+def keys(*presses: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Settle, then press each key and settle again: no screenshot of a half-loaded pane."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run
+
+
+def demo_app(tmp_path: Path, **kwargs: str) -> TagtuiApp:
+    return TagtuiApp(demo_provider(tmp_path), **kwargs)
+
+
+def test_demo_main_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("enter"))
+
+
+def test_demo_main_160x48(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=(160, 48), run_before=keys("enter", "down"))
+
+
+def test_demo_repository_list_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=keys())
+
+
+def test_tag_expanded_to_platforms(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    app = demo_app(tmp_path, repository="library/nginx", tag="latest")
+    assert snap_compare(app, terminal_size=(160, 48), run_before=keys("right", "down"))
+
+
+def test_detail_with_every_section(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    # Tall enough for Summary through Extras in one picture.
+    app = demo_app(tmp_path, repository="acme/api", tag="latest")
+    assert snap_compare(app, terminal_size=(160, 100), run_before=keys())
+
+
+def test_filter_active(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    app = demo_app(tmp_path, repository="library/nginx")
+    assert snap_compare(app, terminal_size=(120, 30), run_before=keys("slash", "1", ".", "2"))
+
+
+def test_delete_modal_with_shared_tags(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    app = demo_app(tmp_path, repository="acme/api", tag="staging")
+    assert snap_compare(app, terminal_size=(120, 34), run_before=keys("d"))
+
+
+def test_error_notification(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    # A real error from the layout provider: the repository is not in the store.
+    app = demo_app(tmp_path, repository="acme/nope")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=keys())
+
+
+def test_empty_registry(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = TagtuiApp(LayoutProvider(empty, display_name="empty-store"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys())
+
+
+def test_no_catalog_prompt(snap_compare: SnapCompare) -> None:
+    provider = FakeProvider(name="ghcr.example", catalog=False)
+    assert snap_compare(TagtuiApp(provider), terminal_size=(80, 24), run_before=keys())
+
+
+def test_help_screen(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=(100, 40), run_before=keys("question_mark"))
+
+
+def test_login_modal_masks_the_password(snap_compare: SnapCompare) -> None:
+    provider = FakeProvider(name="registry.example:5000", password="pw")
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press(*"alice", "enter", *"not-shown-secret")
+
+    assert snap_compare(TagtuiApp(provider), terminal_size=(100, 30), run_before=run)
+
+
+def test_narrow_tags_focused_with_detail(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    app = demo_app(tmp_path, repository="acme/web")
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        assert main_screen(pilot.app).tag_tree.has_focus
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run)
