@@ -50,6 +50,8 @@ class TagsLoaded(Message):
         tags: list[Tag],
         keep: str | None,
         error: TagtuiError | None = None,
+        *,
+        sort: str | None = None,
     ) -> None:
         super().__init__()
         self.repository = repository
@@ -57,6 +59,8 @@ class TagsLoaded(Message):
         self.tags = tags
         self.keep = keep
         self.error = error
+        # The order the provider was asked for (None: its natural order).
+        self.sort = sort
 
 
 class TagDescribed(Message):

@@ -104,6 +104,7 @@ class FakeProvider(Provider):
         self.credential: Credential | None = None
         self.closed = False
         self.deleted: list[DeletePlan] = []
+        self.sorts_asked: list[str | None] = []
         # The real digest of every tag, also for tags listed without one (as most registries do).
         self.digests: dict[tuple[str, str], str] = {}
 
@@ -187,9 +188,19 @@ class FakeProvider(Provider):
 
     async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
         await self._enter("list_tags", repository)
+        self.sorts_asked.append(sort)
         if repository not in self.repos:
             raise NotFound(f"repository {repository} not found")
-        return sorted(self.repos[repository], key=lambda t: natural_key(t.name))
+        tags = sorted(self.repos[repository], key=lambda t: natural_key(t.name))
+        if sort == "newest":
+            # What a vendor API does: it knows every tag's date, the UI does not.
+            def created(tag: Tag) -> float:
+                image = self.images.get((repository, self.digests[(repository, tag.name)]))
+                moment = image.config.created if image else None
+                return moment.timestamp() if moment else 0.0
+
+            tags.sort(key=created, reverse=True)
+        return tags
 
     def _tag(self, repository: str, name: str) -> Tag:
         for tag in self.repos.get(repository, []):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from textual.widgets import Static
@@ -388,6 +389,25 @@ async def test_sort_cycles_newest_first_when_dates_known() -> None:
         assert "sort: newest" in screen_text(app)
         await pilot.press("s")
         assert row_names(tree.rows) == ["1.0", "1.2", "1.9", "1.10", "latest", "stable"]
+
+
+async def test_sort_newest_asks_a_provider_that_can_sort() -> None:
+    provider = FakeProvider(capabilities=Capabilities(sorts=("name", "newest")))
+    for n in (1, 3, 2):
+        image = make_image(f"s{n}", created=BASE_TIME + timedelta(days=n))
+        provider.add_image_tag("app/sorted", f"v{n}", image, listed=False)
+    app = TagtuiApp(provider, repository="app/sorted")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        tree = main_screen(app).tag_tree
+        await pilot.press("s")
+        await settle(pilot)
+        assert provider.sorts_asked == [None, "newest"]
+        assert row_names(tree.rows) == ["v3", "v2", "v1"]
+        assert tree.highlighted_row == TagRow("v1")  # the cursor stayed on its tag
+        await pilot.press("s")
+        await settle(pilot)
+        assert row_names(tree.rows) == ["v1", "v2", "v3"]
 
 
 async def test_revisions_show_as_children() -> None:

@@ -335,12 +335,19 @@ class MainScreen(Screen[None]):
             tree.clear("Loading tags…")
             self.detail.show_message("Highlight a tag to see its detail.")
         self._update_tag_title()
-        self._list_tags(self.repository, self._tag_generation, keep)
+        self._list_tags(self.repository, self._tag_generation, keep, self._server_sort())
+
+    def _server_sort(self) -> str | None:
+        """The sort to ask the provider for: only an order it supports, never plain names."""
+        order = self.tag_tree.sort
+        return order if order != "name" and order in self.provider.capabilities.sorts else None
 
     @work(exclusive=True, group="tags", exit_on_error=False)
-    async def _list_tags(self, repository: str, generation: int, keep: str | None) -> None:
+    async def _list_tags(
+        self, repository: str, generation: int, keep: str | None, sort: str | None
+    ) -> None:
         try:
-            tags = await self.provider.list_tags(repository)
+            tags = await self.provider.list_tags(repository, sort=sort)
         except Exception as exc:
             err = as_error(exc)
             self.post_message(
@@ -352,7 +359,7 @@ class MainScreen(Screen[None]):
             )
             self.post_message(msg.TagsLoaded(repository, generation, [], None, err))
             return
-        self.post_message(msg.TagsLoaded(repository, generation, tags, keep))
+        self.post_message(msg.TagsLoaded(repository, generation, tags, keep, sort=sort))
 
     def on_tags_loaded(self, message: msg.TagsLoaded) -> None:
         if message.generation != self._tag_generation or message.repository != self.repository:
@@ -366,7 +373,7 @@ class MainScreen(Screen[None]):
             self.detail.show_message("No tag to show.")
             return
         self._connected()
-        tree.load(message.repository, message.tags, keep=message.keep)
+        tree.load(message.repository, message.tags, keep=message.keep, server_order=message.sort)
         if message.keep and not tree.select_tag(message.keep) and message.tags:
             self.notify(
                 f"{literal(message.repository)} has no tag {literal(message.keep)}",
@@ -688,7 +695,11 @@ class MainScreen(Screen[None]):
         if tree.repository is None:
             return
         order = tree.cycle_sort()
-        if order == "newest":
+        if self._server_sort() is not None:
+            # The provider sorts every tag (dates it knows, not just the rows seen): ask it.
+            row = tree.highlighted_row
+            self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
+        elif order == "newest":
             known = tree.dates_known()
             if known < tree.tag_count:
                 self.notify(

@@ -106,6 +106,7 @@ class TagTree(VirtualList):
         self._tags: dict[str, Tag] = {}
         self._rows_by_name: dict[str, TagRow] = {}
         self._order: list[str] = []
+        self._server_order: str | None = None
         self._lower: dict[str, str] = {}
         self._expanded: set[str] = set()
         self._children: dict[str, _Children] = {}
@@ -147,8 +148,19 @@ class TagTree(VirtualList):
         self.empty_text = message
         self.set_rows([], cursor=0)
 
-    def load(self, repository: str, tags: list[Tag], *, keep: str | None = None) -> None:
-        """Show ``tags`` of ``repository``; ``keep`` names the tag to leave the cursor on."""
+    def load(
+        self,
+        repository: str,
+        tags: list[Tag],
+        *,
+        keep: str | None = None,
+        server_order: str | None = None,
+    ) -> None:
+        """Show ``tags`` of ``repository``; ``keep`` names the tag to leave the cursor on.
+
+        ``server_order`` is the sort the provider applied (None: natural, the default).
+        """
+        self._server_order = server_order
         same = repository == self.repository
         self.repository = repository
         previous = {name: tag for name, tag in self._tags.items()} if same else {}
@@ -257,13 +269,22 @@ class TagTree(VirtualList):
     # --- order, filter, expansion ------------------------------------------------------------
 
     def _sort(self) -> None:
-        # Providers list tags in natural order already (the Provider contract), so "name" keeps
-        # their order: re-sorting 10,000 names would cost most of the time to first rows.
-        names = list(self._tags)
+        names = self._natural()
         if self.sort == "newest":
-            # Known dates first, newest first; the rest keep natural order after them.
-            names.sort(key=lambda n: -_timestamp(self._tags[n].created))
+            if self._server_order == "newest":
+                names = list(self._tags)  # the provider sorted all of them, dates unknown here
+            else:
+                # Known dates first, newest first; the rest keep natural order after them.
+                names.sort(key=lambda n: -_timestamp(self._tags[n].created))
         self._order = names
+
+    def _natural(self) -> list[str]:
+        # Providers list tags in natural order already (the Provider contract), so keep their
+        # order: re-sorting 10,000 names would cost most of the time to first rows.
+        names = list(self._tags)
+        if self._server_order is not None:
+            names.sort(key=natural_key)
+        return names
 
     def dates_known(self) -> int:
         return sum(1 for tag in self._tags.values() if tag.created is not None)
