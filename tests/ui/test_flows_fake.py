@@ -434,6 +434,22 @@ async def test_revisions_show_as_children() -> None:
         assert view.image is old
 
 
+async def test_zoom_gives_the_focused_pane_the_screen() -> None:
+    app = TagtuiApp(sample_provider(), repository="app/web")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("tab", "z")
+        assert screen.maximized is screen.detail
+        text = screen_text(app)
+        assert "fake.example:5000 │ ● connected" in text  # the header stays
+        assert "Repositories" not in text
+        await pilot.press("z")
+        assert screen.maximized is None
+        await pilot.press("z", "escape")
+        assert screen.maximized is None
+
+
 async def test_help_screen_opens_and_closes() -> None:
     app = TagtuiApp(sample_provider())
     async with app.run_test(size=(100, 30)) as pilot:

@@ -19,6 +19,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("Tab / Shift+Tab", "next / previous pane"),
             ("Ctrl+P", "command palette: go to repository or tag, every action"),
+            ("z", "zoom: the focused pane fills the screen (z or Esc restores)"),
             ("?", "this help"),
             ("q", "quit"),
         ),

@@ -90,6 +90,9 @@ def preferred_platform(platforms: tuple[Platform, ...]) -> Platform | None:
 
 
 class MainScreen(Screen[None]):
+    # A zoomed pane keeps the header (registry, connection) and the footer (keys).
+    ALLOW_IN_MAXIMIZED_VIEW = "StatusHeader, Footer"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -153,6 +156,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         # Pick the layout before the first paint, so no pane starts at a size it will not keep.
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
+        self.query_one(Footer).compact = self.app.size.width < NARROW_WIDTH
         self._describe_limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
         self.query_one("#repo-filter").display = False
         self.query_one("#tag-filter").display = False
@@ -170,6 +174,8 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        # A compact footer fits the tag tree's keys in 80 columns.
+        self.query_one(Footer).compact = event.size.width < NARROW_WIDTH
         self.call_after_refresh(self._update_repo_title)
 
     def _update_repo_title(self) -> None:
@@ -942,6 +948,13 @@ class MainScreen(Screen[None]):
             )
 
     # --- misc actions ---------------------------------------------------------------------------
+
+    def action_zoom(self) -> None:
+        """Give the focused pane the whole screen (z again or Esc restores the panes)."""
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -97,6 +99,16 @@ def _none() -> Text:
 class DetailPanel(VerticalScroll, can_focus=True):
     """A scrolling stack of titled sections, refilled for each highlighted tag or platform."""
 
+    ALLOW_MAXIMIZE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h,escape", "screen.back", "Back"),
+        Binding("z", "screen.zoom", "Zoom"),
+        Binding("c", "screen.copy", "Copy"),
+        Binding("d", "screen.delete", "Delete"),
+        Binding("r", "screen.refresh", "Refresh"),
+    ]
+
     _view: DetailView | None = None
 
     def compose(self) -> ComposeResult:
@@ -119,6 +131,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
 
     def show_message(self, text: str, *, loading: bool = False) -> None:
         self._view = None
+        self.border_title = Content("Detail")
         message = self.query_one("#detail-message", Static)
         message.set_class(loading, "-loading")
         message.update(Content(text))
@@ -133,6 +146,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
 
     def show(self, view: DetailView, *, keep_scroll: bool = False) -> None:
         self._view = view
+        self.border_title = Content("Detail · " + literal(view.reference))
         self.query_one("#detail-message").display = False
         bodies = self._bodies(view)
         for name in SECTIONS:
@@ -231,9 +245,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
         table.add_column("digest", no_wrap=True)
         table.add_column("size", justify="right", no_wrap=True)
         for entry in detail.platforms:
-            name = literal(entry.name)
-            if entry.is_attestation:
-                name = f"attestation → {short_digest(entry.attests)}"
+            name = "attestation" if entry.is_attestation else literal(entry.name)
             table.add_row(
                 Text(name, style="dim" if entry.is_attestation else "", overflow="fold"),
                 Text(short_digest(entry.digest)),

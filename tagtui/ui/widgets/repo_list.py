@@ -21,6 +21,7 @@ class RepoList(VirtualList):
         Binding("escape", "screen.back", "Clear filter", show=False),
         Binding("c", "screen.copy", "Copy"),
         Binding("r", "screen.refresh", "Refresh"),
+        Binding("z", "screen.zoom", "Zoom", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -85,6 +85,7 @@ class TagTree(VirtualList):
         Binding("c", "screen.copy", "Copy"),
         Binding("d", "screen.delete", "Delete"),
         Binding("r", "screen.refresh", "Refresh"),
+        Binding("z", "screen.zoom", "Zoom", show=False),
     ]
 
     class ExpandRequested(Message):
@@ -424,8 +425,14 @@ class TagTree(VirtualList):
         if isinstance(row, PlatformRow):
             platform = row.platform
             left = Content.assemble(("  " + branch, muted), literal(platform.name))
+            # No date column: a platform's name may use that room (size and digest stay aligned).
             right = self._columns(
-                width, None, platform.size, self._plain_digest(platform.digest), muted
+                width,
+                None,
+                platform.size,
+                self._plain_digest(platform.digest),
+                muted,
+                show_date=False,
             )
             return _justify(left, right, width)
         if isinstance(row, RevisionRow):
@@ -470,14 +477,20 @@ class TagTree(VirtualList):
 
     @staticmethod
     def _columns(
-        width: int, date: str | None, size: int | str | None, digest: Content, muted: Any
+        width: int,
+        date: str | None,
+        size: int | str | None,
+        digest: Content,
+        muted: Any,
+        *,
+        show_date: bool = True,
     ) -> Content:
         """Date, size and digest columns, dropped from the left as the pane narrows."""
         size_text = human_size(size) if isinstance(size, int) else (size or "")
         parts: list[Content | tuple[str, Any]] = []
-        if width >= 48:
+        if show_date and width >= 48:
             parts.append((f"{date or '':>10} ", muted))
-        if width >= 40:
+        if width >= 40 or not show_date:
             parts.append((f"{size_text:>9} ", muted))
         parts.append(digest)
         return Content.assemble(*parts)
