@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from tagtui.config import NamedRegistry, load_registries
+from tagtui.credentials import Credential
 from tagtui.errors import UsageError
 from tagtui.providers.base import Provider, ProviderOptions
 from tagtui.reference import parse_reference
@@ -154,11 +156,20 @@ def _open_named(entry: NamedRegistry, options: ProviderOptions) -> Target:
     return open_target(entry.target, provider_name=entry.provider, options=merged)
 
 
-def _open_oci(text: str, options: ProviderOptions) -> Target:
+def _resolve_credential(host: str) -> Credential | None:
+    # Imported here: the keyring and its backends cost ~100 ms, paid only when a registry asks.
     from tagtui.credentials.sources import resolve
+
+    return resolve(host)
+
+
+def _open_oci(text: str, options: ProviderOptions) -> Target:
     from tagtui.providers.oci.provider import OciProvider
 
     reference = parse_reference(text)
-    credential = resolve(reference.registry)
-    provider = OciProvider(reference.registry, credential=credential, options=options.connection)
+    provider = OciProvider(
+        reference.registry,
+        credential_resolver=partial(_resolve_credential, reference.registry),
+        options=options.connection,
+    )
     return Target(provider, reference.repository, reference.tag, reference.digest)

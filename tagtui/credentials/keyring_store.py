@@ -14,14 +14,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TypeVar
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar
 
 from tagtui.credentials import Credential
 from tagtui.errors import CredentialError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,16 @@ HEADLESS_HOWTO = (
 
 # Backends that exist only to say "there is no keyring".
 _UNUSABLE_BACKENDS = ("keyring.backends.fail.Keyring", "keyring.backends.null.Keyring")
+
+
+def _keyring() -> ModuleType:
+    """The keyring package, imported on first use: it costs tens of milliseconds to import,
+    which a command that never needs a secret (``tagtui ls`` on an open registry) should not pay.
+    """
+    import keyring
+    import keyring.errors
+
+    return keyring
 
 
 def service_name(host: str) -> str:
@@ -67,7 +77,7 @@ def _usable_backends(backend: KeyringBackend) -> list[KeyringBackend]:
 def keyring_usable() -> tuple[bool, str | None]:
     """``(True, None)``, or ``(False, how to get a keyring)`` when no backend can store secrets."""
     try:
-        backend = keyring.get_keyring()
+        backend = _keyring().get_keyring()
     except Exception as err:  # a broken keyringrc or backend import raises almost anything
         return False, HEADLESS_HOWTO.format(backend=f"none: {type(err).__name__}")
     if not _usable_backends(backend):
@@ -78,7 +88,7 @@ def keyring_usable() -> tuple[bool, str | None]:
 def backend_description() -> str:
     """Which keyring is in use, for ``tagtui login``'s confirmation."""
     try:
-        return _backend_name(keyring.get_keyring())
+        return _backend_name(_keyring().get_keyring())
     except Exception as err:
         return f"unknown ({type(err).__name__})"
 
@@ -109,9 +119,9 @@ def _call(action: str, function: Callable[[], T]) -> T:
         )
     if failure:
         err = failure[0]
-        if isinstance(err, keyring.errors.NoKeyringError):
+        if isinstance(err, _keyring().errors.NoKeyringError):
             raise CredentialError(HEADLESS_HOWTO.format(backend=backend_description())) from None
-        if isinstance(err, keyring.errors.KeyringLocked):
+        if isinstance(err, _keyring().errors.KeyringLocked):
             raise CredentialError(
                 f"the OS keyring is locked, so tagtui could not {action}: unlock it and retry"
             ) from None
@@ -136,7 +146,7 @@ def load(host: str) -> Credential | None:
 
 
 def _load(host: str) -> Credential | None:
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     service = service_name(host)
     username = backend.get_password(_username_service(host), _USERNAME_ACCOUNT)
     if username is not None:
@@ -163,7 +173,7 @@ def save(host: str, username: str, secret: str) -> None:
 
 
 def _save(host: str, username: str, secret: str) -> None:
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     service = service_name(host)
     previous = backend.get_password(_username_service(host), _USERNAME_ACCOUNT)
     backend.set_password(service, username, secret)
@@ -185,7 +195,7 @@ def delete(host: str) -> bool:
 
 
 def _delete(host: str) -> bool:
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     service = service_name(host)
     removed = False
     username = backend.get_password(_username_service(host), _USERNAME_ACCOUNT)
@@ -203,6 +213,6 @@ def _delete(host: str) -> bool:
 def _delete_quietly(backend: KeyringBackend, service: str, username: str) -> bool:
     try:
         backend.delete_password(service, username)
-    except keyring.errors.PasswordDeleteError:
+    except _keyring().errors.PasswordDeleteError:
         return False
     return True

@@ -5,6 +5,10 @@
   ``token`` or ``access_token``, cache it per scope and renew it before ``expires_in`` runs out.
 - ``Basic realm=…``: send the credentials, and keep sending them.
 
+Credentials may be given up front or as a resolver, asked (once, in a thread: keyrings and
+helper programs block) on the registry's first challenge, so a registry that never asks never
+makes tagtui open the keyring.
+
 Tokens are only ever attached to requests for the registry's own host; the secret never
 appears in an exception message or a repr.
 """
@@ -38,6 +42,8 @@ class TokenReply:
 
 
 Requester = Callable[..., Awaitable[TokenReply]]
+#: Finds the credential for this registry (blocking); called at most once, on the first 401.
+CredentialResolver = Callable[[], Credential | None]
 
 
 @dataclass(frozen=True)
@@ -130,10 +136,14 @@ class RegistryAuth(httpx.Auth):
         credential: Credential | None,
         requester: Requester,
         *,
+        resolver: CredentialResolver | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.registry = registry
         self._credential = credential
+        # A credential given up front wins; otherwise the resolver is asked on the first 401.
+        self._resolver = resolver if credential is None else None
+        self._resolution: asyncio.Future[Credential | None] | None = None
         self._requester = requester
         self._clock = clock
         self._tokens: dict[str, _Token] = {}
@@ -154,10 +164,45 @@ class RegistryAuth(httpx.Auth):
     def credential(self) -> Credential | None:
         return self._credential
 
+    @property
+    def resolved(self) -> bool:
+        """False while a resolver has yet to be asked (or is being asked)."""
+        return self._resolver is None and self._resolution is None
+
     def set_credential(self, credential: Credential | None) -> None:
         self._credential = credential
+        # An explicit credential replaces whatever the resolver would (or will) find.
+        self._resolver = None
+        self._resolution = None
         self._tokens.clear()
         self._basic = None
+
+    async def resolve_credential(self) -> Credential | None:
+        """Ask the resolver, once, off the event loop; concurrent callers share the answer.
+
+        The lookup runs as its own task: a caller cancelled while the keyring is slow does
+        not cancel it for the others. If it fails, its callers get the error and the registry
+        is used anonymously from then on.
+        """
+        task = self._resolution
+        if task is None:
+            resolver = self._resolver
+            if resolver is None:
+                return self._credential
+            self._resolver = None
+            task = self._resolution = asyncio.ensure_future(asyncio.to_thread(resolver))
+            # Retrieve a failure even if every caller was cancelled (no "never retrieved").
+            task.add_done_callback(lambda done: done.cancelled() or done.exception())
+        try:
+            found = await asyncio.shield(task)
+        except BaseException:
+            if self._resolution is task and task.done():
+                self._resolution = None
+            raise
+        if self._resolution is task:  # not replaced by set_credential meanwhile
+            self._resolution = None
+            self._credential = found
+        return self._credential
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         raise RuntimeError("RegistryAuth is async only")
@@ -182,6 +227,8 @@ class RegistryAuth(httpx.Auth):
         # Finish the 401 first: its connection goes back to the pool before the token fetch
         # needs one (httpx would read this small body anyway).
         await response.aread()
+        # The registry wants authentication: now is the time to look for credentials.
+        await self.resolve_credential()
 
         challenges = parse_www_authenticate(response.headers.get_list("www-authenticate"))
         bearer = next((c for c in challenges if c.scheme == "bearer"), None)

@@ -30,7 +30,7 @@ from tagtui.errors import (
     TLSError,
 )
 from tagtui.providers.base import ConnectionOptions
-from tagtui.providers.oci.auth import RegistryAuth, TokenReply
+from tagtui.providers.oci.auth import CredentialResolver, RegistryAuth, TokenReply
 from tagtui.providers.oci.errormap import Subject, error_for_status, parse_retry_after
 from tagtui.reference import is_loopback_host
 
@@ -74,27 +74,76 @@ class Reply:
 class _TransportProblem(Exception):
     """A failed exchange (no HTTP answer), already mapped to the error a user would see."""
 
-    def __init__(self, error: TagtuiError, *, retryable: bool, plain_http_may_work: bool) -> None:
+    def __init__(
+        self,
+        error: TagtuiError,
+        *,
+        retryable: bool,
+        plain_http_may_work: bool,
+        untrusted: bool = False,
+    ) -> None:
         super().__init__(str(error))
         self.error = error
         self.retryable = retryable
         self.plain_http_may_work = plain_http_may_work
+        # The peer speaks TLS but its certificate was not verified.
+        self.untrusted = untrusted
 
 
 class _TooLarge(Exception):
     pass
 
 
-def _ssl_context(options: ConnectionOptions) -> ssl.SSLContext | bool:
-    if options.insecure:
-        return False
-    context = ssl.create_default_context()
-    if options.ca_cert is not None:
-        try:
-            context.load_verify_locations(cafile=str(options.ca_cert))
-        except (OSError, ssl.SSLError) as err:
-            raise ConfigError(f"cannot use CA bundle {options.ca_cert}: {err}") from None
+def context_without_store() -> ssl.SSLContext:
+    """What ``ssl.create_default_context()`` builds, minus the CA store it loads.
+
+    The same steps as the standard library for ``Purpose.SERVER_AUTH`` (a test compares the
+    two): ``PROTOCOL_TLS_CLIENT``, ``CERT_REQUIRED``, host name checks, the 3.13+ strict and
+    partial-chain flags, ``SSLKEYLOGFILE``.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.check_hostname = True
+    if sys.version_info >= (3, 13):
+        context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN | ssl.VERIFY_X509_STRICT
+    keylog = os.environ.get("SSLKEYLOGFILE")
+    if keylog and not sys.flags.ignore_environment:
+        context.keylog_filename = keylog
     return context
+
+
+class TlsTrust:
+    """The client's SSL context, whose CA store is loaded only when a verified handshake is due.
+
+    Loading the system store costs ~30 ms of CPU. A loopback registry is first probed over HTTPS
+    with the store still empty: a plain-HTTP registry fails that handshake before any
+    certificate is looked at (and is then used over HTTP, as before), while a TLS registry fails
+    verification, and the probe is repeated with the store loaded. An empty store trusts
+    nothing, so no handshake ever succeeds without the full verification.
+    """
+
+    def __init__(self, options: ConnectionOptions) -> None:
+        self.context: ssl.SSLContext | bool
+        self.loaded = True
+        if options.insecure:
+            self.context = False
+        elif options.ca_cert is not None:
+            # Loaded now, so a bad bundle is a configuration error before any request.
+            context = ssl.create_default_context()
+            try:
+                context.load_verify_locations(cafile=str(options.ca_cert))
+            except (OSError, ssl.SSLError) as err:
+                raise ConfigError(f"cannot use CA bundle {options.ca_cert}: {err}") from None
+            self.context = context
+        else:
+            self.context = context_without_store()
+            self.loaded = False
+
+    def load(self) -> None:
+        """Load the system CA store (before any handshake whose verification counts)."""
+        if not self.loaded and isinstance(self.context, ssl.SSLContext):
+            self.context.load_default_certs(ssl.Purpose.SERVER_AUTH)
+        self.loaded = True
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -130,6 +179,7 @@ def transport_problem(exc: Exception, host: str, timeout: float) -> _TransportPr
                 ),
                 retryable=False,
                 plain_http_may_work=False,
+                untrusted=True,
             )
     for cause in chain:
         if isinstance(cause, ssl.SSLError):
@@ -230,6 +280,7 @@ class RegistryHttp:
         credential: Credential | None,
         options: ConnectionOptions,
         transport: httpx.AsyncBaseTransport | None = None,
+        credential_resolver: CredentialResolver | None = None,
     ) -> None:
         self.host = registry
         self.options = options
@@ -249,16 +300,19 @@ class RegistryHttp:
         limits = httpx.Limits(
             max_connections=self.concurrency, max_keepalive_connections=self.concurrency
         )
+        self.trust = TlsTrust(options)
         self._client = httpx.AsyncClient(
             transport=transport,
-            verify=_ssl_context(options),
+            verify=self.trust.context,
             timeout=httpx.Timeout(options.timeout),
             limits=limits,
             headers={"User-Agent": f"tagtui/{__version__}"},
             follow_redirects=False,
             trust_env=False,
         )
-        self.auth = RegistryAuth(registry, credential, self._token_request)
+        self.auth = RegistryAuth(
+            registry, credential, self._token_request, resolver=credential_resolver
+        )
         # Retry policy; tests shorten these.
         self.max_retries = 3
         self.backoff = 0.25
@@ -388,11 +442,17 @@ class RegistryHttp:
         limit: int,
     ) -> Reply:
         """Try HTTPS; on a loopback or --insecure host fall back to HTTP if TLS is not spoken."""
+        https = httpx.URL(f"https://{self.host}{target}")
         try:
-            reply = await self._follow(
-                method, httpx.URL(f"https://{self.host}{target}"), params, headers, content, limit
-            )
+            # Probed before the CA store is loaded (see TlsTrust): HTTP servers fail it anyway.
+            reply = await self._follow(method, https, params, headers, content, limit, probe=True)
         except _TransportProblem as problem:
+            if problem.untrusted and not self.trust.loaded:
+                # TLS is spoken: now verify for real (with the store), as the only attempt.
+                self.trust.load()
+                reply = await self._follow(method, https, params, headers, content, limit)
+                self._scheme = "https"
+                return reply
             if not problem.plain_http_may_work:
                 raise
             reply = await self._follow(
@@ -411,14 +471,20 @@ class RegistryHttp:
         headers: Mapping[str, str] | None,
         content: bytes | None,
         limit: int,
+        *,
+        probe: bool = False,
     ) -> Reply:
-        """Send, following redirects for GET/HEAD; the registry's credentials never leave it."""
+        """Send, following redirects for GET/HEAD; the registry's credentials never leave it.
+
+        ``probe``: the first hop is the loopback HTTPS probe (see TlsTrust); later hops verify.
+        """
         registry_origin = _origin(url)
         authorize = True
         for _ in range(MAX_REDIRECTS + 1):
             reply = await self._send(
-                method, url, params, headers, content, limit, authorize=authorize
+                method, url, params, headers, content, limit, authorize=authorize, probe=probe
             )
+            probe = False
             location = reply.header("location")
             if reply.status not in REDIRECT_STATUSES or method not in IDEMPOTENT or not location:
                 return reply
@@ -446,7 +512,10 @@ class RegistryHttp:
         limit: int,
         *,
         authorize: bool,
+        probe: bool = False,
     ) -> Reply:
+        if url.scheme == "https" and not probe:
+            self.trust.load()
         try:
             request = self._client.build_request(
                 method, url, params=params, headers=headers, content=content
@@ -486,6 +555,8 @@ class RegistryHttp:
         headers = {"Accept": "application/json"}
         if authorization:
             headers["Authorization"] = authorization
+        if url.startswith("https:"):
+            self.trust.load()
         try:
             request = self._client.build_request(
                 method, url, params=params or None, headers=headers, data=form

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -40,7 +40,7 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, Provider
-from tagtui.providers.oci import delete as safe_delete
+from tagtui.providers.oci.auth import CredentialResolver
 from tagtui.providers.oci.errormap import Subject, parse_registry_errors
 from tagtui.providers.oci.http import (
     CONFIG_LIMIT,
@@ -62,6 +62,9 @@ from tagtui.providers.oci.manifests import (
     verify_digest,
 )
 from tagtui.reference import DOCKER_HUB_API_HOST
+
+if TYPE_CHECKING:
+    from tagtui.providers.oci.delete import DeleteSupport
 
 _T = TypeVar("_T")
 
@@ -137,16 +140,24 @@ class OciProvider(Provider):
         credential: Credential | None = None,
         options: ConnectionOptions = ConnectionOptions(),  # noqa: B008 - frozen, shared safely
         transport: httpx.AsyncBaseTransport | None = None,
+        credential_resolver: CredentialResolver | None = None,
     ) -> None:
+        """``credential``: use this one. ``credential_resolver``: when there is none, find one
+        (blocking call, run in a thread) the first time the registry asks for authentication —
+        a registry that never asks never makes tagtui open the keyring."""
         self.registry = registry
         self.options = options
-        self._credential = credential
         self.http = RegistryHttp(
-            registry, credential=credential, options=options, transport=transport
+            registry,
+            credential=credential,
+            options=options,
+            transport=transport,
+            credential_resolver=credential_resolver,
         )
         # None until tried: the catalog is assumed available until the registry refuses it.
         self._catalog: bool | None = None
-        self.delete_support: safe_delete.DeleteSupport | None = None
+        # Set by the delete module (imported only when deleting: `ls` has no use for it).
+        self.delete_support: DeleteSupport | None = None
         self._manifests = _Lru(CACHE_ENTRIES)
         self._configs = _Lru(CACHE_ENTRIES)
         self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
@@ -163,20 +174,25 @@ class OciProvider(Provider):
 
     @property
     def credential_source(self) -> str:
-        return self._credential.source if self._credential is not None else "anonymous"
+        # "anonymous" until a resolver has found something (on the registry's first challenge).
+        credential = self.http.auth.credential
+        return credential.source if credential is not None else "anonymous"
 
     def set_credential(self, credential: Credential) -> None:
-        self._credential = credential
         self.http.auth.set_credential(credential)
 
     @property
     def capabilities(self) -> Capabilities:
-        disabled = self.delete_support is safe_delete.DeleteSupport.DISABLED
+        disabled = False
         notes = []
         if self._catalog is False:
             notes.append("this registry does not list its repositories: open one by name")
-        if disabled:
-            notes.append(safe_delete.DISABLED_MESSAGE)
+        if self.delete_support is not None:
+            from tagtui.providers.oci import delete as safe_delete
+
+            disabled = self.delete_support is safe_delete.DeleteSupport.DISABLED
+            if disabled:
+                notes.append(safe_delete.DISABLED_MESSAGE)
         return Capabilities(
             catalog=self._catalog is not False,
             delete=not disabled,
@@ -408,7 +424,7 @@ class OciProvider(Provider):
                 raise self.http.error(reply, Subject(action="listing repositories"))
             if reply.status in (401, 403, 404, 405) or errors.has("UNSUPPORTED"):
                 self._catalog = False
-                who = " to anonymous users" if self._credential is None else ""
+                who = " to anonymous users" if self.http.auth.credential is None else ""
                 raise CatalogUnavailable(
                     f"{self.display_name} does not list its repositories{who}; "
                     f"open a repository by name (e.g. {self.display_name}/NAMESPACE/NAME)"
@@ -591,7 +607,11 @@ class OciProvider(Provider):
     async def plan_delete(
         self, repository: str, tag: str, *, whole_digest: bool = False
     ) -> DeletePlan:
+        from tagtui.providers.oci import delete as safe_delete
+
         return await safe_delete.plan(self, repository, tag, whole_digest=whole_digest)
 
     async def delete(self, plan: DeletePlan) -> DeleteResult:
+        from tagtui.providers.oci import delete as safe_delete
+
         return await safe_delete.execute(self, plan)
