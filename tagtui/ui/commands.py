@@ -96,11 +96,15 @@ class TagtuiCommands(Provider):
                 )
         groups: list[tuple[str, list[str], Callable[[str], Callable[[], None]]]] = [
             (
-                "repository ",
+                "go to repository ",
                 screen.repo_list.names(),
                 lambda name: lambda: screen.open_repository(name),
             ),
-            ("tag ", screen.tag_tree.tag_names(), lambda name: lambda: screen.go_to_tag(name)),
+            (
+                "go to tag ",
+                screen.tag_tree.tag_names(),
+                lambda name: lambda: screen.go_to_tag(name),
+            ),
         ]
         for prefix, names, make in groups:
             hits = 0

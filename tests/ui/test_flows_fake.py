@@ -463,7 +463,7 @@ async def test_help_screen_opens_and_closes() -> None:
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("repository team/service-3", "team/service-3"), ("tag stable", "app/web")],
+    [("go to repository service-3", "team/service-3"), ("go to tag stable", "app/web")],
 )
 async def test_command_palette_goes_to_repository_or_tag(query: str, expected: str) -> None:
     app = TagtuiApp(sample_provider())
@@ -475,7 +475,7 @@ async def test_command_palette_goes_to_repository_or_tag(query: str, expected: s
         await settle(pilot)
         screen = main_screen(app)
         assert screen.repository == expected
-        if query.startswith("tag"):
+        if "tag" in query:
             assert screen.tag_tree.highlighted_row == TagRow("stable")
 
 

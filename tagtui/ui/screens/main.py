@@ -95,7 +95,8 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        # Listed in the help screen; the footer keeps its room for the pane's own keys.
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(
@@ -576,13 +577,29 @@ class MainScreen(Screen[None]):
                     platform = preferred_platform(detail.runnable_platforms)
                     if platform is not None:
                         image = await provider.get_image(repository, platform.digest)
-                view = DetailView(reference, detail=detail, image=image, platform=platform)
+                view = DetailView(
+                    reference,
+                    detail=detail,
+                    image=image,
+                    platform=platform,
+                    label=f"{repository}:{row.name}",
+                )
             elif isinstance(row, PlatformRow):
                 image = await provider.get_image(repository, row.platform.digest)
-                view = DetailView(reference, image=image, platform=row.platform)
+                view = DetailView(
+                    reference,
+                    image=image,
+                    platform=row.platform,
+                    label=f"{repository}:{row.tag} {row.platform.name}",
+                )
             else:
                 image = await provider.get_image(repository, row.revision.digest)
-                view = DetailView(reference, image=image, revision=row.revision)
+                view = DetailView(
+                    reference,
+                    image=image,
+                    revision=row.revision,
+                    label=f"{repository}:{row.tag} revision",
+                )
         except Exception as exc:
             err = as_error(exc)
             self.post_message(

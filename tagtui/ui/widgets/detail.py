@@ -55,6 +55,8 @@ class DetailView:
     # The platform entry the image belongs to (a platform row, or an index's default platform).
     platform: Platform | None = None
     revision: TagRevision | None = None
+    # The pane title: "repo:tag", "repo:tag linux/arm64" (the reference may be long).
+    label: str = ""
 
 
 def _cell(value: str | None, style: str = "") -> Text:
@@ -146,7 +148,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
 
     def show(self, view: DetailView, *, keep_scroll: bool = False) -> None:
         self._view = view
-        self.border_title = Content("Detail · " + literal(view.reference))
+        self.border_title = Content("Detail · " + literal(view.label or view.reference))
         self.query_one("#detail-message").display = False
         bodies = self._bodies(view)
         for name in SECTIONS:
