@@ -8,7 +8,7 @@ from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
 from tagtui.ui.widgets.tag_tree import PlatformRow, RevisionRow, TagRow
 from tests.ui.conftest import settle
-from tests.ui.helpers import main_screen, notification_texts, row_names
+from tests.ui.helpers import main_screen, notification_texts, row_names, shown_reference
 from tests.ui.screen import screen_text
 from tests.vendors.openshift.conftest import make_provider
 from tests.vendors.openshift.fake import OpenShiftFake, digest
@@ -41,7 +41,8 @@ async def test_streams_tags_history_detail_then_delete(ocp: OpenShiftFake) -> No
         await settle(pilot)
         assert row_names(screen.tag_tree.rows) == ["latest", "stable", "v1.2", "v1.9", "v1.10"]
         text = screen_text(app)
-        assert "apps.example.test/team/a" in text  # the public pull reference (wrapped)
+        reference = shown_reference(app) or ""
+        assert reference.endswith("apps.example.test/team/app:latest")  # the public pull reference
         assert "/entrypoint.sh" in text and "8080/tcp, 53/udp" in text
         assert "Tag from          DockerImage quay.io/team/latest" in text
         assert "latest ↺2" in text  # two older images in its history
