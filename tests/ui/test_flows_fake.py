@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Static
 
-from tagtui.errors import PermissionDenied, ServerError
+from tagtui.errors import DeleteAborted, PermissionDenied, ServerError
 from tagtui.model import Capabilities, Tag
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
@@ -229,6 +229,46 @@ async def test_delete_refused_by_registry_changes_nothing() -> None:
             app
         )
         assert len(main_screen(app).tag_tree.rows) == 6
+
+
+async def test_delete_aborted_when_the_tag_moved_changes_nothing() -> None:
+    provider = sample_provider()
+    provider.errors["delete"] = DeleteAborted(
+        "latest now points at sha256:0ff1ce…, not the digest you confirmed: nothing was removed"
+    )
+    app = TagtuiApp(provider, repository="app/web", tag="latest")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert any(
+            t.startswith("Delete aborted: latest now points") for t in notification_texts(app)
+        )
+        assert "latest" in row_names(main_screen(app).tag_tree.rows)
+
+
+async def test_mouse_click_highlights_and_double_click_opens() -> None:
+    app = TagtuiApp(sample_provider())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.click("#repos", offset=(3, 2))  # third row: library/alpine
+        assert screen.repo_list.highlighted_row.name == "library/alpine"
+        assert screen.repository is None
+        await pilot.double_click("#repos", offset=(3, 2))
+        await settle(pilot)
+        assert screen.repository == "library/alpine"
+        await pilot.double_click("#tags", offset=(3, 0))  # opens the index: its platforms
+        await settle(pilot)
+        assert row_names(screen.tag_tree.rows)[1:] == ["3.19/linux/amd64", "3.19/linux/arm64/v8"]
+        await pilot.click("#tags", offset=(3, 2))
+        await settle(pilot)
+        assert isinstance(screen.tag_tree.highlighted_row, PlatformRow)
+        assert shown_reference(app) == (
+            f"fake.example:5000/library/alpine@{screen.tag_tree.highlighted_row.platform.digest}"
+        )
 
 
 async def test_refresh_reloads_tags_keeping_the_cursor() -> None:

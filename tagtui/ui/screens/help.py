@@ -34,6 +34,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("/", "filter the pane: type, Enter keeps it, Esc clears"),
             ("r", "refresh"),
             ("c", "copy the pull reference (host/repo:tag)"),
+            ("mouse", "click highlights, double-click opens, wheel scrolls"),
         ),
     ),
     (

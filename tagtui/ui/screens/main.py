@@ -129,7 +129,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="repo-pane", classes="pane"):
                 yield FilterInput(id="repo-filter", placeholder="filter repositories")
                 yield Static("", id="repo-note", markup=False)
-                yield OpenInput(id="open-repo", placeholder="repository name ⏎")
+                yield OpenInput(id="open-repo", placeholder="open repository… ⏎")
                 yield RepoList(id="repos")
             with Container(id="right"):
                 with Vertical(id="tag-pane", classes="pane"):

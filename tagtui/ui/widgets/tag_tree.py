@@ -378,6 +378,9 @@ class TagTree(VirtualList):
 
     # --- actions ------------------------------------------------------------------------------
 
+    def activate(self) -> None:
+        self.action_toggle()
+
     def action_toggle(self) -> None:
         row = self.highlighted_row
         if isinstance(row, TagRow):

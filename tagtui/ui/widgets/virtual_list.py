@@ -196,11 +196,14 @@ class VirtualList(ScrollView, can_focus=True):
         index = self.scroll_offset.y + offset.y
         if not 0 <= index < len(self._rows):
             return
-        if index == self.cursor or event.chain > 1:
-            self._set_cursor(index)
-            self.action_select()
-        else:
-            self._set_cursor(index)
+        # A click highlights (which is what shows a tag's detail); a double click opens.
+        self._set_cursor(index)
+        if event.chain > 1:
+            self.activate()
+
+    def activate(self) -> None:
+        """What Enter and a double click do on the highlighted row."""
+        self.action_select()
 
     # --- viewport -------------------------------------------------------------------------------
 
