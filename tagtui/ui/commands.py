@@ -27,6 +27,7 @@ def actions(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
     return [
         ("Open repository by name…", "Type a repository name to open", screen.action_open_by_name),
         ("Refresh", "Reload the focused pane", screen.action_refresh),
+        ("Log in…", "Enter credentials for this registry", screen.action_login),
         ("Copy pull reference", "host/repo:tag of the highlighted tag", screen.action_copy),
         (
             "Copy digest reference",

@@ -56,6 +56,26 @@ async def test_wrong_password_asks_again_and_cancel_leaves_a_notice() -> None:
         assert "login required" in screen_text(app)
 
 
+async def test_after_a_cancel_errors_are_reported_and_the_palette_logs_in() -> None:
+    provider = sample_provider(password=PASSWORD)
+    app = TagtuiApp(provider)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("r")  # fails again: reported, not a second modal
+        await settle(pilot)
+        assert not isinstance(app.screen, LoginModal)
+        assert any(t.startswith("Authentication failed") for t in notification_texts(app))
+        await pilot.press("ctrl+p", *"log in")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginModal)
+        await log_in(pilot)
+        assert main_screen(app).repo_list.total == 8
+
+
 async def test_requests_failing_together_open_one_modal_and_all_retry() -> None:
     provider = sample_provider()
     app = TagtuiApp(provider, repository="app/web")

@@ -119,6 +119,7 @@ class MainScreen(Screen[None]):
         self._detail_cache: OrderedDict[tuple[str, ...], DetailView] = OrderedDict()
         self._children_loading: set[str] = set()
         self._login_open = False
+        self._login_declined = False
         self._retries: list[msg.Retry] = []
 
     # --- layout -------------------------------------------------------------------------------
@@ -887,10 +888,34 @@ class MainScreen(Screen[None]):
         self.notify(str(error), title=error.title, severity="error", markup=False, timeout=8)
 
     def _wants_login(self, error: TagtuiError) -> bool:
+        # After a cancelled login, errors are reported instead of asking again on every
+        # scroll; "Log in…" in the palette asks on demand.
         return (
             isinstance(error, AuthenticationRequired | PermissionDenied)
             and self.provider.credential_key is not None
+            and not self._login_declined
         )
+
+    def action_login(self) -> None:
+        if self.provider.credential_key is None:
+            self.notify(
+                f"{literal(self.provider.display_name)} does not take credentials.",
+                title="Log in",
+                markup=False,
+            )
+            return
+        self._login_declined = False
+        self._ask_login(
+            AuthenticationRequired("log in to see what needs credentials"), self._reload_everything
+        )
+
+    def _reload_everything(self) -> None:
+        self.load_repositories()
+        if self.repository is not None:
+            self._detail_cache.clear()
+            self.tag_tree.described.clear()
+            row = self.tag_tree.highlighted_row
+            self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
 
     def _ask_login(self, error: TagtuiError, retry: msg.Retry) -> None:
         self.header.state = "login"
@@ -908,8 +933,9 @@ class MainScreen(Screen[None]):
         self._login_open = False
         retries, self._retries = self._retries, []
         if request is None:
+            self._login_declined = True
             self.notify(
-                "Not logged in: some content needs credentials.",
+                "Not logged in: some content needs credentials (Ctrl+P, Log in… to retry).",
                 title="Login cancelled",
                 severity="warning",
                 markup=False,
