@@ -10,7 +10,7 @@ _CHUNKS = re.compile(r"(\d+)")
 def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
     # Numbers compare as numbers, text as text; the leading int keeps the two kinds comparable.
     return tuple(
-        (0, int(chunk)) if chunk.isdigit() else (1, chunk.lower())
+        (0, int(chunk)) if chunk.isdecimal() else (1, chunk.lower())
         for chunk in _CHUNKS.split(name)
         if chunk
     )
