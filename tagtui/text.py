@@ -48,3 +48,18 @@ def short_digest(digest: str | None, length: int = 12) -> str:
         return "-"
     _, _, hexpart = digest.partition(":")
     return (hexpart or digest)[:length]
+
+
+def join_names(names: list[str] | tuple[str, ...], limit: int = 6) -> str:
+    """ "a", "a and b", "a, b and c", "a, b, c, d, e, f and 12 more"."""
+    names = list(names)
+    if len(names) > limit:
+        return f"{', '.join(names[:limit])} and {len(names) - limit} more"
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def agree(names: list[str] | tuple[str, ...], singular: str, plural: str) -> str:
+    """ "latest shares" / "latest and v1 share": names with a verb that agrees."""
+    return f"{join_names(names)} {singular if len(names) == 1 else plural}"

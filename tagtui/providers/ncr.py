@@ -52,7 +52,6 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
-from tagtui.providers.oci.delete import join_names
 from tagtui.providers.vendor_http import (
     PageGuard,
     VendorHttp,
@@ -64,7 +63,7 @@ from tagtui.providers.vendor_http import (
     text,
     timestamp,
 )
-from tagtui.text import human_size, sanitize, short_digest
+from tagtui.text import agree, human_size, join_names, sanitize, short_digest
 
 DEFAULT_HOST = "https://ncr.apigw.ntruss.com"
 KEYRING_HOST = "ncr.apigw.ntruss.com"
@@ -269,11 +268,6 @@ def _tag(item: Any) -> _Tag:
         dropped_platforms=len(entries) - len(platforms),
         raw=item,
     )
-
-
-def _agree(names: list[str], singular: str, plural: str) -> str:
-    """ "latest shares" / "latest and v1 share": names with a verb that agrees."""
-    return f"{join_names(names)} {singular if len(names) == 1 else plural}"
 
 
 # --- the provider ---------------------------------------------------------------------------------
@@ -560,7 +554,7 @@ class NcrProvider(Provider):
             verb = "stays" if len(others) == 1 else "stay"
             summary = f"Only {tag} is asked to be removed; {join_names(others)} {verb}."
             warnings.append(
-                f"{_agree(others, 'shares', 'share')} digest {short}. {SIBLINGS_UNVERIFIED}"
+                f"{agree(others, 'shares', 'share')} digest {short}. {SIBLINGS_UNVERIFIED}"
             )
         else:
             summary = f"Only {tag} is removed; no other tag points at {short}."
@@ -617,5 +611,5 @@ class NcrProvider(Provider):
         if lost:
             messages.append(f"NCR also removed {join_names(lost)} (they shared the digest)")
         elif plan.keeps:
-            messages.append(f"{_agree(list(plan.keeps), 'still exists', 'still exist')}")
+            messages.append(f"{agree(list(plan.keeps), 'still exists', 'still exist')}")
         return DeleteResult(removed=gone, messages=tuple(messages))

@@ -58,7 +58,6 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
-from tagtui.providers.oci.delete import join_names
 from tagtui.providers.openshift_kubeconfig import (
     KubeAccess,
     kubeconfig_paths,
@@ -78,7 +77,7 @@ from tagtui.providers.vendor_http import (
     timestamp,
     vendor_message,
 )
-from tagtui.text import human_size, sanitize, short_digest
+from tagtui.text import human_size, join_names, sanitize, short_digest
 
 SERVICE = "OpenShift API"
 API = "/apis/image.openshift.io/v1"

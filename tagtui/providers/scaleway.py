@@ -48,7 +48,6 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
-from tagtui.providers.oci.delete import join_names
 from tagtui.providers.oci.errormap import RequestRejected
 from tagtui.providers.vendor_http import (
     PageGuard,
@@ -60,7 +59,7 @@ from tagtui.providers.vendor_http import (
     text,
     timestamp,
 )
-from tagtui.text import human_size, sanitize, short_digest
+from tagtui.text import agree, human_size, join_names, sanitize, short_digest
 
 REGIONS = ("fr-par", "nl-ams", "pl-waw")
 DEFAULT_REGION = "fr-par"
@@ -289,11 +288,6 @@ def _date(value: datetime | None) -> str | None:
 def _extras(*pairs: tuple[str, str | None]) -> Extras:
     """Only the facts that are there: null fields are absent, not "None"."""
     return tuple((label, value) for label, value in pairs if value)
-
-
-def _agree(names: list[str], singular: str, plural: str) -> str:
-    """ "latest shares" / "latest and v1 share": names with a verb that agrees."""
-    return f"{join_names(names)} {singular if len(names) == 1 else plural}"
 
 
 # --- the provider --------------------------------------------------------------------------------
@@ -589,7 +583,7 @@ class ScalewayProvider(Provider):
                 removes=(tag,),
                 keeps=tuple(others),
                 warnings=(
-                    f"{_agree(others, 'shares', 'share')} digest {short}: Scaleway documents "
+                    f"{agree(others, 'shares', 'share')} digest {short}: Scaleway documents "
                     "that the deletion then fails unless force=true is sent. tagtui sends it "
                     "without force, so the API may refuse; the whole-digest choice sends "
                     "force=true.",
@@ -612,7 +606,7 @@ class ScalewayProvider(Provider):
                 "afterwards.",
             ),
             summary=(
-                f"{tag} is deleted with force=true; {_agree(others, 'shares', 'share')} "
+                f"{tag} is deleted with force=true; {agree(others, 'shares', 'share')} "
                 f"digest {short} and may be deleted with it."
             ),
             whole_digest=True,
@@ -642,7 +636,7 @@ class ScalewayProvider(Provider):
             ]
             if extra:
                 raise DeleteAborted(
-                    f"{_agree(extra, 'now also points', 'now also point')} at "
+                    f"{agree(extra, 'now also points', 'now also point')} at "
                     f"{short_digest(plan.digest)}; nothing was deleted"
                 )
         path = f"/tags/{encode_segment(record.id)}"

@@ -54,7 +54,6 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
-from tagtui.providers.oci.delete import join_names
 from tagtui.providers.vendor_http import (
     PageGuard,
     VendorHttp,
@@ -65,7 +64,7 @@ from tagtui.providers.vendor_http import (
     text,
     timestamp,
 )
-from tagtui.text import sanitize
+from tagtui.text import join_names, sanitize
 
 SERVICE = "Tutum API"
 DEFAULT_BASE = "https://dashboard.tutum.co"

@@ -43,7 +43,7 @@ from tagtui.providers.oci.manifests import (
     parse_manifest,
     platform_of,
 )
-from tagtui.text import human_size, short_digest
+from tagtui.text import human_size, join_names, short_digest
 
 # A file at the top of a directory that names it in the header instead of its (temporary) path.
 DISPLAY_NAME_FILE = ".tagtui-name"
@@ -51,16 +51,6 @@ PAGE = 200
 DOCKER_LAYER_TAR = "application/vnd.docker.image.rootfs.diff.tar"
 
 T = TypeVar("T")
-
-
-def join_names(names: list[str] | tuple[str, ...], limit: int = 6) -> str:
-    """ "a", "a and b", "a, b and c", "a, b, c, d, e, f and 12 more"."""
-    names = list(names)
-    if len(names) > limit:
-        return f"{', '.join(names[:limit])} and {len(names) - limit} more"
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 class LayoutProvider(Provider):

@@ -45,7 +45,7 @@ from tagtui.providers.oci.manifests import (
     digest_of,
     is_valid_digest,
 )
-from tagtui.text import short_digest
+from tagtui.text import join_names, short_digest
 
 if TYPE_CHECKING:
     from tagtui.providers.oci.provider import OciProvider
@@ -65,16 +65,6 @@ class DeleteSupport(enum.Enum):
 
 
 # --- words ------------------------------------------------------------------------------------
-
-
-def join_names(names: list[str] | tuple[str, ...], limit: int = 6) -> str:
-    """ "a", "a and b", "a, b and c", "a, b, c, d, e, f and 12 more"."""
-    names = list(names)
-    if len(names) > limit:
-        return f"{', '.join(names[:limit])} and {len(names) - limit} more"
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _natural(names: set[str] | list[str]) -> list[str]:
