@@ -163,7 +163,7 @@ async def run(repos: int, tags: int) -> dict[str, float]:
         figures["repos: first rows painted after the first page arrives (ms)"] = (
             first - provider.first_page_at
         ) * 1e3
-        figures["repos: pages still arriving when the first rows were painted"] = float(
+        figures["repos: first rows painted before the last page arrived (1 = yes)"] = float(
             first < provider.last_page_at
         )
 

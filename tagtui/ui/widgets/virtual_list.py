@@ -109,8 +109,14 @@ class VirtualList(ScrollView, can_focus=True):
         if cursor is None:
             cursor = self.cursor
             if anchor is not None:
-                with contextlib.suppress(ValueError):
-                    cursor = rows.index(anchor)
+                # Identity first (rows are usually the same objects): a C-speed scan instead of
+                # a dataclass __eq__ call per row; equality only when that finds nothing.
+                found = next((i for i, row in enumerate(rows) if row is anchor), None)
+                if found is None:
+                    with contextlib.suppress(ValueError):
+                        found = rows.index(anchor)
+                if found is not None:
+                    cursor = found
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         self._set_cursor(cursor)
         self.refresh()
