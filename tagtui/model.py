@@ -239,3 +239,13 @@ class Capabilities:
     # Server-side tag sort orders the provider accepts (e.g. "name", "newest").
     sorts: tuple[str, ...] = ()
     note: str | None = None
+
+
+def preferred_platform(platforms: tuple[Platform, ...] | list[Platform]) -> Platform | None:
+    """The platform an index stands for in a one-line summary: linux/amd64, else the first.
+
+    Attestations never count. (docker picks the host's platform; a registry browser has none.)
+    """
+    runnable = [p for p in platforms if not p.is_attestation]
+    preferred = [p for p in runnable if (p.os, p.architecture) == ("linux", "amd64")]
+    return (preferred or runnable or [None])[0]

@@ -37,6 +37,7 @@ from tagtui.model import (
     Repository,
     Tag,
     TagDetail,
+    preferred_platform,
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, Provider
@@ -576,11 +577,7 @@ class OciProvider(Provider):
         manifest = await self.fetch_manifest(repository, tag.name)
         image_manifest: Manifest | None = manifest
         if manifest.is_index:
-            runnable = [p for p in map(platform_of, manifest.manifests) if not p.is_attestation]
-            chosen = next(
-                (p for p in runnable if (p.os, p.architecture) == ("linux", "amd64")),
-                runnable[0] if runnable else None,
-            )
+            chosen = preferred_platform([platform_of(d) for d in manifest.manifests])
             image_manifest = None
             if chosen is not None:
                 child = await self.fetch_manifest(repository, chosen.digest)
