@@ -556,12 +556,18 @@ class MainScreen(Screen[None]):
                 self.detail.show_message("Highlight a tag to see its detail.")
             return
         key, reference = request
-        self._detail_key = key
         cached = self._detail_cache.get(key)
         if cached is not None:
+            self._detail_key = key
             self.workers.cancel_group(self, "detail")
             self.detail.show(cached)
             return
+        loading = any(
+            worker.group == "detail" and not worker.is_finished for worker in self.workers
+        )
+        if key == self._detail_key and loading:
+            return  # already on its way (a rebuilt list highlights the same tag again)
+        self._detail_key = key
         self.detail.show_message(f"Loading {literal(reference)}…", loading=True)
         self._load_detail(key, reference, row)
 
