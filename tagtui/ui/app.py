@@ -36,4 +36,7 @@ class TagtuiApp(App[None]):
         return MainScreen(self.provider, repository=self.start_repository, tag=self.start_tag)
 
     async def on_unmount(self) -> None:
-        await self.provider.aclose()
+        try:
+            await self.provider.aclose()
+        except Exception as err:  # leaving must not fail because a connection would not close
+            self.log.warning(f"closing the provider failed: {type(err).__name__}")

@@ -410,6 +410,21 @@ async def test_start_on_repository_and_tag() -> None:
         assert shown_reference(app) == "fake.example:5000/app/web:latest"
 
 
+async def test_repository_opened_by_name_takes_its_catalog_place() -> None:
+    provider = sample_provider()
+    gate = provider.gates["list_repositories"] = Gate()
+    app = TagtuiApp(provider, repository="library/alpine")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = main_screen(app)
+        await pilot.pause()
+        assert screen.repo_list.names() == ["library/alpine"]
+        gate.open()
+        await settle(pilot)
+        names = screen.repo_list.names()
+        assert names == sorted(provider.repos) and names.count("library/alpine") == 1
+        assert screen.repo_list.highlighted_row.name == "library/alpine"
+
+
 async def test_missing_start_tag_is_reported() -> None:
     app = TagtuiApp(sample_provider(), repository="app/web", tag="nope")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -46,6 +46,7 @@ class RepoList(VirtualList):
 
     def add_page(self, page: list[Repository]) -> None:
         opened = [repo.name for repo in page if repo.name in self._opened]
+        highlighted = self.highlighted_row.name if self.highlighted_row is not None else None
         if opened:
             # Opened by name before the catalog listed it: take it back to the catalog's place.
             self._forget(opened)
@@ -59,6 +60,8 @@ class RepoList(VirtualList):
             self.append_rows([r for r, low in zip(fresh, lowered, strict=True) if needle in low])
         else:
             self.append_rows(fresh)
+        if highlighted in opened:
+            self.move_to(next(repo for repo in fresh if repo.name == highlighted))
 
     def ensure(self, name: str) -> Repository:
         """The row for ``name``, added if the catalog did not list it (opened by name)."""
