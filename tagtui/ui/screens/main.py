@@ -1013,5 +1013,8 @@ class MainScreen(Screen[None]):
         target.focus()
 
     def go_to_tag(self, name: str) -> None:
-        if self.tag_tree.select_tag(name):
-            self.tag_tree.focus()
+        tree = self.tag_tree
+        if tree.filter_text and tree.tag(name) is not None:
+            self._clear_filter("tag-pane")  # the filter may hide it; the input must say so too
+        if tree.select_tag(name):
+            tree.focus()

@@ -248,6 +248,9 @@ class TagTree(VirtualList):
             )
         )
         if detail.tag in self._expanded:
+            if not detail.runnable_platforms and not old.revisions:
+                # Opened before we knew: a single image has nothing to show under it.
+                self._expanded.discard(detail.tag)
             self._rebuild()
 
     def children_failed(self, tag: str, message: str) -> None:
