@@ -262,10 +262,13 @@ class VirtualList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.get_visual_style()
         if index >= len(self._rows):
-            if index == 0 and self.empty_text:
-                muted = self.get_visual_style("virtual-list--muted")
-                text = Content(self.empty_text).truncate(width, ellipsis=True, pad=True)
-                return self._to_strip(text, muted, width)
+            if not self._rows and self.empty_text:
+                # The empty-list message wraps: at 24 columns it is still a sentence.
+                lines = Content(self.empty_text).wrap(max(1, width))
+                if index < len(lines):
+                    muted = self.get_visual_style("virtual-list--muted")
+                    line = lines[index].truncate(width, ellipsis=True, pad=True)
+                    return self._to_strip(line, muted, width)
             return Strip.blank(width, base.rich_style)
         strip = self._strips.get(index)
         if strip is None:
