@@ -7,6 +7,7 @@ from freely: each ``prepare_demo_store()`` writes a new copy.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,6 +15,25 @@ from pathlib import Path
 from tagtui.demo.content import WRITERS
 
 DISPLAY_NAME = "demo"
+PREFIX = "tagtui-demo-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_orphans(tmp: Path) -> None:
+    """Remove copies left by demos that were killed (a closed terminal skips atexit)."""
+    for path in tmp.glob(f"{PREFIX}*-*"):
+        pid = path.name.removeprefix(PREFIX).split("-", 1)[0]
+        if pid.isdecimal() and not _alive(int(pid)) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def prepare_demo_store(target: Path | None = None) -> Path:
@@ -23,7 +43,8 @@ def prepare_demo_store(target: Path | None = None) -> Path:
     restores it: every tag and blob comes back.
     """
     if target is None:
-        root = Path(tempfile.mkdtemp(prefix="tagtui-demo-"))
+        _remove_orphans(Path(tempfile.gettempdir()))
+        root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
         atexit.register(shutil.rmtree, root, ignore_errors=True)
     else:
         root = Path(target)
