@@ -8,8 +8,12 @@ import sys
 from pathlib import Path
 
 
-def tagtui(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TAGTUI_")}
+def tagtui(
+    *args: str, home: Path | None = None, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    # Vendor variables of the machine running the tests must not leak in either.
+    vendor = ("TAGTUI_", "SCW_", "NCLOUD_", "TUTUM_", "KUBECONFIG")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(vendor)}
     if home is not None:
         # No docker/podman/keyring credentials leak in from the machine running the tests.
         env.update(
@@ -19,6 +23,7 @@ def tagtui(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[
             DOCKER_CONFIG=str(home / ".docker"),
         )
     env.pop("REGISTRY_AUTH_FILE", None)
+    env.update(extra_env or {})
     return subprocess.run(
         [sys.executable, "-m", "tagtui", *args],
         capture_output=True,

@@ -1,0 +1,103 @@
+"""``tagtui ls`` / ``inspect`` with --provider, as real processes against the fake vendor APIs.
+
+Credentials come the way users give them: each vendor's own environment variables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import tagtui
+from tests.vendors.ncr.fake import ACCESS_KEY, SECRET_KEY, NcrFake
+from tests.vendors.scaleway.fake import SECRET, ScalewayFake
+from tests.vendors.tutum.fake import APIKEY, USER, TutumFake
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    (tmp_path / ".config").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def scw() -> Iterator[ScalewayFake]:
+    fake = ScalewayFake()
+    with fake.server:
+        yield fake
+
+
+@pytest.fixture
+def ncr() -> Iterator[NcrFake]:
+    fake = NcrFake()
+    with fake.server:
+        yield fake
+
+
+@pytest.fixture
+def tutum() -> Iterator[TutumFake]:
+    fake = TutumFake()
+    with fake.server:
+        yield fake
+
+
+def _ls_and_inspect(provider: str, url: str, home: Path, env: dict[str, str]) -> None:
+    base = ("--provider", provider, "--endpoint", url)
+    images = tagtui("ls", *base, home=home, extra_env=env)
+    assert images.returncode == 0, images.stderr
+    first = images.stdout.splitlines()[0]
+    assert "\x1b" not in images.stdout
+    tags = tagtui("ls", *base, first, home=home, extra_env=env)
+    assert tags.returncode == 0, tags.stderr
+    tag = tags.stdout.splitlines()[0].split("\t")[0]
+    inspected = tagtui("inspect", "--json", *base, f"{first}:{tag}", home=home, extra_env=env)
+    assert inspected.returncode == 0, inspected.stderr
+    data = json.loads(inspected.stdout)
+    assert data["repository"] == first and data["tag"] == tag
+
+
+def test_scaleway_cli(scw: ScalewayFake, home: Path) -> None:
+    _ls_and_inspect("scaleway", scw.url, home, {"SCW_SECRET_KEY": SECRET})
+
+
+def test_ncr_cli(ncr: NcrFake, home: Path) -> None:
+    keys = {"NCLOUD_ACCESS_KEY": ACCESS_KEY, "NCLOUD_SECRET_KEY": SECRET_KEY}
+    _ls_and_inspect("ncr", ncr.url, home, keys)
+
+
+def test_tutum_cli(tutum: TutumFake, home: Path) -> None:
+    _ls_and_inspect("tutum", tutum.url, home, {"TUTUM_USER": USER, "TUTUM_APIKEY": APIKEY})
+
+
+def test_missing_vendor_credentials_name_the_variables(scw: ScalewayFake, home: Path) -> None:
+    result = tagtui("ls", "--provider", "scaleway", "--endpoint", scw.url, home=home)
+    assert result.returncode == 1
+    assert "SCW_SECRET_KEY" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_wrong_vendor_key_is_one_line(scw: ScalewayFake, home: Path) -> None:
+    env = {"SCW_SECRET_KEY": "00000000-0000-4000-8000-000000000000"}
+    result = tagtui("ls", "--provider", "scaleway", "--endpoint", scw.url, home=home, extra_env=env)
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "00000000-0000-4000-8000-000000000000" not in result.stderr
+
+
+def test_openshift_cli_from_kubeconfig(home: Path) -> None:
+    from tests.vendors.openshift.fake import NAMESPACE, TOKEN, OpenShiftFake
+
+    fake = OpenShiftFake()
+    with fake.server:
+        kubeconfig = home / "kubeconfig"
+        kubeconfig.write_text(
+            "apiVersion: v1\nkind: Config\ncurrent-context: dev\n"
+            f"clusters:\n- name: c\n  cluster:\n    server: {fake.url}\n"
+            f"users:\n- name: u\n  user:\n    token: {TOKEN}\n"
+            f"contexts:\n- name: dev\n  context:\n    cluster: c\n    user: u\n"
+            f"    namespace: {NAMESPACE}\n"
+        )
+        _ls_and_inspect("openshift", fake.url, home, {"KUBECONFIG": str(kubeconfig)})
