@@ -9,9 +9,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
-from tagtui.model import DeletePlan
+from tagtui.model import DeleteMethod, DeletePlan
 from tagtui.natsort import natural_key
 from tagtui.ui.format import literal
 
@@ -19,66 +19,116 @@ from tagtui.ui.format import literal
 CONFIRM = "confirm"
 WHOLE_DIGEST = "whole-digest"
 
+# A registry can hold thousands of tags on one digest; past this many names the list says
+# "… and 1,237 more" instead of building a screen nobody scrolls through.
+NAME_LIMIT = 100
 
-def _names(names: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(literal(name) for name in sorted(names, key=natural_key))
+
+def tag_count(count: int) -> str:
+    """1 -> "1 tag", 1249 -> "1,249 tags"."""
+    return f"{count:,} tag" if count == 1 else f"{count:,} tags"
+
+
+def names_text(names: tuple[str, ...] | list[str] | set[str], limit: int = NAME_LIMIT) -> str:
+    """Natural-sorted names, the first ``limit`` of them, then how many more there are."""
+    ordered = sorted(names, key=natural_key)
+    shown = ", ".join(literal(name) for name in ordered[:limit])
+    if len(ordered) > limit:
+        shown += f" … and {len(ordered) - limit:,} more"
+    return shown
 
 
 class DeleteModal(ModalScreen[str | None]):
     """Shows a ``DeletePlan``; ``y`` confirms it, ``n``/Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "confirm", "Yes, delete"),
-        Binding("n,escape", "cancel", "No, cancel"),
+        Binding("y", "confirm", "Delete"),
+        Binding("n,escape", "cancel", "Cancel", key_display="n/Esc"),
+        Binding("a", "whole_digest", "Whole digest…"),
     ]
 
     def __init__(self, plan: DeletePlan, reference: str, *, offer_whole_digest: bool) -> None:
         super().__init__()
         self.plan = plan
         self.reference = reference
-        self.offer_whole_digest = offer_whole_digest and not plan.whole_digest
+        # An image delete already takes everything; offering "the whole digest" would be noise.
+        self.offer_whole_digest = (
+            offer_whole_digest
+            and not plan.whole_digest
+            and plan.method is not DeleteMethod.API_IMAGE_DELETE
+        )
+
+    @property
+    def _image_delete(self) -> bool:
+        return self.plan.method is DeleteMethod.API_IMAGE_DELETE
+
+    def _title(self) -> str:
+        if self._image_delete:
+            return "Delete the whole image"
+        if self.plan.whole_digest:
+            return "Delete a digest and all its tags"
+        return "Delete a tag"
+
+    def _confirm_label(self) -> str:
+        if self._image_delete:
+            return "Delete image (y)"
+        return "Delete digest (y)" if self.plan.whole_digest else "Delete tag (y)"
 
     def compose(self) -> ComposeResult:
         plan = self.plan
-        title = "Delete a digest and all its tags" if plan.whole_digest else "Delete a tag"
-        sharing = sorted(set(plan.keeps) | (set(plan.removes) - {plan.tag}), key=natural_key)
         with Vertical(id="delete-dialog", classes="dialog"):
-            yield Static(Content(title), classes="dialog-title", markup=False)
-            yield Static(self._facts(), id="delete-facts", markup=False)
-            with VerticalScroll(id="delete-lists"):
-                yield Static(
-                    Content(literal(plan.summary or "")), id="delete-summary", markup=False
-                )
-                yield Static(
-                    Content.assemble(("Removes: ", "bold"), _names(plan.removes) or "nothing"),
-                    id="delete-removes",
-                    markup=False,
-                )
-                if sharing:
-                    fate = " — removed too" if plan.whole_digest else " — they stay"
-                    yield Static(
-                        Content.assemble(
-                            (f"Other tags on this digest ({len(sharing)}): ", "bold"),
-                            _names(sharing),
-                            fate,
-                        ),
-                        id="delete-shared",
-                        markup=False,
-                    )
+            yield Static(Content(self._title()), classes="dialog-title", markup=False)
+            # Facts, lists and warnings scroll together; the title and buttons never move.
+            with VerticalScroll(id="delete-body", can_focus=False):
+                yield Static(self._facts(), id="delete-facts", markup=False)
+                if plan.summary:
+                    yield Static(Content(literal(plan.summary)), id="delete-summary", markup=False)
                 for warning in plan.warnings:
                     yield Static(
                         Content("⚠ " + literal(warning)), classes="delete-warning", markup=False
                     )
+                yield from self._lists()
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Cancel (n)"), id="cancel", variant="primary")
-                confirm = "Delete digest (y)" if plan.whole_digest else "Delete tag (y)"
-                yield Button(Content(confirm), id="confirm", variant="error")
+                yield Button(Content(self._confirm_label()), id="confirm", variant="error")
                 if self.offer_whole_digest:
-                    count = len(set(plan.shared_tags) | {plan.tag}) if plan.shared_tags else None
-                    label = "Delete digest + all its tags…"
-                    if count:
-                        label = f"Delete digest + all {count} tags…"
+                    label = self._whole_digest_label()
                     yield Button(Content(label), id="whole-digest", variant="warning")
+        yield Footer()
+
+    def _lists(self) -> ComposeResult:
+        """What goes (``plan.removes``) and what stays (``plan.keeps``), in the plan's own words."""
+        plan = self.plan
+        removes = set(plan.removes)
+        if self._image_delete:
+            others = removes - {plan.tag}
+            if others:
+                yield self._list(
+                    "delete-removes", f"Tags deleted with it ({len(others):,}): ", others
+                )
+            return
+        heading = "Removes: " if len(removes) == 1 else f"Removes ({tag_count(len(removes))}): "
+        yield self._list("delete-removes", heading, removes)
+        keeps = set(plan.keeps) - removes
+        if keeps:
+            yield self._list(
+                "delete-keeps",
+                f"Other tags on this digest ({len(keeps):,}): ",
+                keeps,
+                " — they stay" if len(keeps) > 1 else " — it stays",
+            )
+
+    @staticmethod
+    def _list(widget_id: str, heading: str, names: set[str], tail: str = "") -> Static:
+        body = names_text(names) or "nothing"
+        content = Content.assemble((heading, "bold"), body, tail)
+        return Static(content, id=widget_id, markup=False)
+
+    def _whole_digest_label(self) -> str:
+        count = len(set(self.plan.shared_tags) | {self.plan.tag})
+        if count <= 1:
+            return "Delete the digest (a)"
+        return f"Delete digest + all {count:,} tags (a)"
 
     def _facts(self) -> Content:
         plan = self.plan
@@ -113,3 +163,13 @@ class DeleteModal(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_whole_digest(self) -> None:
+        if self.offer_whole_digest:
+            self.dismiss(WHOLE_DIGEST)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The footer offers the whole-digest key only when the button is there.
+        if action == "whole_digest":
+            return self.offer_whole_digest
+        return True
