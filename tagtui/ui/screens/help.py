@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -51,6 +51,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("y", "delete as shown"),
             ("n  Esc", "cancel"),
+            ("a", "delete the digest with all its tags instead (when offered)"),
         ),
     ),
 )
@@ -58,14 +59,35 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", "Close"),
+        Binding("escape,question_mark,q", "close", "Close", key_display="Esc"),
+        Binding("j", "scroll('down')", "Scroll", key_display="j/k", show=True),
+        Binding("k", "scroll('up')", "Scroll up", show=False),
+        Binding("g,home", "scroll('home')", "Top", show=False),
+        Binding("G,end", "scroll('end')", "End", key_display="G/End"),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
             yield Static(Content("Keys"), classes="dialog-title", markup=False)
+            # Focused, so arrows and PageUp/PageDown scroll it too: at 80x24 it is taller
+            # than the screen.
             with VerticalScroll(id="help-body"):
                 yield Static(self._table(), markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body", VerticalScroll).focus()
+
+    def action_scroll(self, where: str) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        if where == "down":
+            body.scroll_down(animate=False)
+        elif where == "up":
+            body.scroll_up(animate=False)
+        elif where == "home":
+            body.scroll_home(animate=False)
+        else:
+            body.scroll_end(animate=False)
 
     @staticmethod
     def _table() -> Table:

@@ -1,0 +1,43 @@
+"""The help screen at 80x24: taller than the screen, so it scrolls to its last section."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+
+from tagtui.ui.app import TagtuiApp
+from tagtui.ui.screens.help import HelpScreen
+from tests.ui.conftest import settle
+from tests.ui.fakes import sample_provider
+from tests.ui.screen import screen_text
+from tests.ui.test_modals_support import footer_keys
+
+
+async def test_help_scrolls_to_the_delete_dialog_section_at_80x24() -> None:
+    app = TagtuiApp(sample_provider())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        assert body.region.bottom <= 24
+        assert "Delete dialog" not in screen_text(app)  # below the fold at first
+        await pilot.press("end")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Delete dialog" in text and "delete as shown" in text
+        await pilot.press("home")
+        await settle(pilot)
+        assert "Everywhere" in screen_text(app)
+        for _ in range(30):
+            await pilot.press("j")
+        await settle(pilot)
+        assert "delete as shown" in screen_text(app)
+        await pilot.press("pageup", "pageup", "pageup")
+        await settle(pilot)
+        assert "Everywhere" in screen_text(app)
+        assert {"Esc", "j/k", "G/End"} <= footer_keys(app)
+        assert "s" not in footer_keys(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
