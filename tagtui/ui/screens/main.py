@@ -172,7 +172,12 @@ class MainScreen(Screen[None]):
         if self.start_repository:
             self.open_repository(self.start_repository, tag=self.start_tag)
         else:
-            self.repo_list.focus()
+            self._focus(self.repo_list)
+
+    def _focus(self, widget: Widget) -> None:
+        # Now, not after the queued messages (Widget.focus defers): a key that follows in
+        # the same burst goes to the widget the user moved to.
+        self.set_focus(widget)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -291,7 +296,7 @@ class MainScreen(Screen[None]):
         self.repo_list.refresh_rows()
         self._update_repo_title()
         if self.repository is None:
-            field.focus()
+            self._focus(field)
         else:
             self.repo_list.ensure(self.repository)
 
@@ -310,7 +315,7 @@ class MainScreen(Screen[None]):
     def action_open_by_name(self) -> None:
         field = self.query_one("#open-repo", Input)
         field.display = True
-        field.focus()
+        self._focus(field)
 
     @on(VirtualList.Selected, "#repos")
     def _repository_chosen(self, event: VirtualList.Selected) -> None:
@@ -328,7 +333,7 @@ class MainScreen(Screen[None]):
         self.repository = name
         self._reload_tags(keep=tag, fresh=True)
         if focus:
-            self.tag_tree.focus()
+            self._focus(self.tag_tree)
 
     def _reload_tags(self, *, keep: str | None = None, fresh: bool = False) -> None:
         if self.repository is None:
@@ -513,12 +518,12 @@ class MainScreen(Screen[None]):
 
     @on(TagTree.Back)
     def _tree_back(self) -> None:
-        self.repo_list.focus()
+        self._focus(self.repo_list)
 
     @on(VirtualList.Selected, "#tags")
     def _tag_chosen(self, event: VirtualList.Selected) -> None:
         # Enter on something without children: the detail is the next place to look.
-        self.detail.focus()
+        self._focus(self.detail)
 
     # --- detail -------------------------------------------------------------------------------
 
@@ -658,7 +663,7 @@ class MainScreen(Screen[None]):
             pane = "tag-pane"
         field = self.query_one("#repo-filter" if pane == "repo-pane" else "#tag-filter", Input)
         field.display = True
-        field.focus()
+        self._focus(field)
 
     @on(Input.Changed, "#repo-filter")
     def _repo_filter_changed(self, event: Input.Changed) -> None:
@@ -681,17 +686,17 @@ class MainScreen(Screen[None]):
     def _keep_filter(self, field: Input, target: VirtualList) -> None:
         if not field.value:
             field.display = False
-        target.focus()
+        self._focus(target)
         target.action_first()
 
     def action_clear_filter(self) -> None:
         focused = self.focused
         if focused is not None and focused.id == "tag-filter":
             self._clear_filter("tag-pane")
-            self.tag_tree.focus()
+            self._focus(self.tag_tree)
         else:
             self._clear_filter("repo-pane")
-            self.repo_list.focus()
+            self._focus(self.repo_list)
 
     def _clear_filter(self, pane: str) -> None:
         field_id = "#repo-filter" if pane == "repo-pane" else "#tag-filter"
@@ -714,9 +719,9 @@ class MainScreen(Screen[None]):
             if self.tag_tree.filter_text:
                 self._clear_filter("tag-pane")
             else:
-                self.repo_list.focus()
+                self._focus(self.repo_list)
         else:
-            self.tag_tree.focus()
+            self._focus(self.tag_tree)
 
     # --- sort, refresh, copy ------------------------------------------------------------------
 
@@ -1010,11 +1015,11 @@ class MainScreen(Screen[None]):
 
     def action_focus_pane(self, pane: str) -> None:
         target = {"repos": self.repo_list, "tags": self.tag_tree, "detail": self.detail}[pane]
-        target.focus()
+        self._focus(target)
 
     def go_to_tag(self, name: str) -> None:
         tree = self.tag_tree
         if tree.filter_text and tree.tag(name) is not None:
             self._clear_filter("tag-pane")  # the filter may hide it; the input must say so too
         if tree.select_tag(name):
-            tree.focus()
+            self._focus(tree)
