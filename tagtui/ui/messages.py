@@ -105,9 +105,15 @@ class ChildrenFailed(Message):
 
 
 class DeletePlanned(Message):
-    def __init__(self, plan: DeletePlan) -> None:
+    """A delete plan (or why there is none) from the planning ``worker``."""
+
+    def __init__(
+        self, plan: DeletePlan | None, worker: object, error: TagtuiError | None = None
+    ) -> None:
         super().__init__()
         self.plan = plan
+        self.worker = worker
+        self.error = error
 
 
 class Deleted(Message):

@@ -21,7 +21,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tagtui.credentials import Credential
 from tagtui.errors import (
@@ -37,7 +37,7 @@ from tagtui.errors import (
 from tagtui.model import DeletePlan, Image, Platform
 from tagtui.providers.base import Provider
 from tagtui.ui import messages as msg
-from tagtui.ui.format import literal
+from tagtui.ui.format import literal, short_digest
 from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
 from tagtui.ui.screens.help import HelpScreen
 from tagtui.ui.screens.login import LoginModal, LoginRequest
@@ -121,6 +121,9 @@ class MainScreen(Screen[None]):
         self._login_open = False
         self._login_declined = False
         self._retries: list[msg.Retry] = []
+        # The delete plan being computed (a registry may HEAD every tag): shown, Esc cancels.
+        self._planning: Worker[None] | None = None
+        self._planning_tag: str | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -226,6 +229,8 @@ class MainScreen(Screen[None]):
         subtitle = f"sort: {tree.sort}"
         if tree.filter_text:
             subtitle = f"/{literal(tree.filter_text)} · {subtitle}"
+        if self._planning_tag is not None:
+            subtitle = f"checking shared tags… Esc cancels · {subtitle}"
         pane.border_subtitle = Content(subtitle)
 
     # --- repositories -------------------------------------------------------------------------
@@ -711,6 +716,8 @@ class MainScreen(Screen[None]):
             self._update_tag_title()
 
     def action_back(self) -> None:
+        if self._cancel_planning():
+            return
         pane = self._pane_of_focus()
         if pane == "repo-pane":
             if self.repo_list.filter_text:
@@ -822,21 +829,67 @@ class MainScreen(Screen[None]):
             )
             return
         # Without tag deletion the only honest offer is the whole digest.
-        self._plan_delete(self.repository, row.name, whole_digest or not capabilities.tag_delete)
+        self._start_planning(self.repository, row.name, whole_digest or not capabilities.tag_delete)
+
+    def _start_planning(self, repository: str, tag: str, whole_digest: bool) -> None:
+        """Plan in a worker, saying so at once: finding every sharing tag can take seconds."""
+        tree = self.tag_tree
+        known = tree.tag(tag)
+        digest = known.digest if known is not None else None
+        of = (
+            f"{literal(digest.partition(':')[0])}:{short_digest(digest, 12)}…"
+            if digest
+            else f"the digest of {literal(tag)}"
+        )
+        self.notify(
+            f"Checking which tags share {of} ({tree.tag_count:,} tags). Esc cancels.",
+            title="Delete",
+            markup=False,
+            timeout=4,
+        )
+        self._planning_tag = tag
+        self._update_tag_title()
+        self._planning = self._plan_delete(repository, tag, whole_digest)
+
+    def _cancel_planning(self) -> bool:
+        worker = self._planning
+        if worker is None or worker.is_finished:
+            return False
+        worker.cancel()
+        self._planning = None
+        self._planning_tag = None
+        self._update_tag_title()
+        self.notify("Delete cancelled: nothing was changed.", title="Delete", markup=False)
+        return True
+
+    def _planning_done(self, worker: Worker[None] | None) -> bool:
+        """True when ``worker`` is the planning the user still waits for (not cancelled)."""
+        if worker is None or worker is not self._planning:
+            return False
+        self._planning = None
+        self._planning_tag = None
+        self._update_tag_title()
+        return True
 
     @work(exclusive=True, group="delete", exit_on_error=False)
     async def _plan_delete(self, repository: str, tag: str, whole_digest: bool) -> None:
+        worker = get_current_worker()
         try:
             plan = await self.provider.plan_delete(repository, tag, whole_digest=whole_digest)
         except Exception as exc:
             err = as_error(exc)
-            self.post_message(msg.ProviderFailed(err, login=False))
+            self.post_message(msg.DeletePlanned(None, worker, err))
             return
-        self.post_message(msg.DeletePlanned(plan))
+        self.post_message(msg.DeletePlanned(plan, worker))
 
     def on_delete_planned(self, message: msg.DeletePlanned) -> None:
+        if not self._planning_done(message.worker):
+            return  # cancelled with Esc, or superseded
+        if message.error is not None:
+            self._report(message.error)
+            return
         plan = message.plan
-        if plan.repository != self.repository:
+        if plan is None or plan.repository != self.repository:
             return
         reference = self.provider.pull_reference(plan.repository, plan.tag)
         modal = DeleteModal(
@@ -847,7 +900,7 @@ class MainScreen(Screen[None]):
             if choice == CONFIRM:
                 self._delete(plan)
             elif choice == WHOLE_DIGEST:
-                self._plan_delete(plan.repository, plan.tag, True)
+                self._start_planning(plan.repository, plan.tag, True)
 
         self.app.push_screen(modal, answered)
 

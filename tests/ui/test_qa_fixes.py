@@ -1,0 +1,46 @@
+"""Problems a QA tester met driving the real app: planning feedback, counts, markers, messages."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from tagtui.ui.app import TagtuiApp
+from tagtui.ui.screens.delete import DeleteModal
+from tests.ui.conftest import settle
+from tests.ui.fakes import Gate, sample_provider
+from tests.ui.helpers import main_screen, notification_texts
+
+
+async def open_web(pilot: Pilot[None], app: TagtuiApp) -> None:
+    await settle(pilot)
+    main_screen(app).open_repository("app/web")
+    await settle(pilot)
+
+
+async def test_slow_delete_planning_is_shown_and_escape_cancels_it() -> None:
+    provider = sample_provider()
+    gate = provider.gates["plan_delete"] = Gate()
+    app = TagtuiApp(provider)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_web(pilot, app)
+        screen = main_screen(app)
+        await pilot.press("G", "k", "d")  # latest, which shares its digest
+        await pilot.pause()
+        texts = notification_texts(app)
+        assert any("Checking which tags share sha256:" in t and "(6 tags)" in t for t in texts)
+        subtitle = str(app.query_one("#tag-pane").border_subtitle)
+        assert "checking shared tags" in subtitle
+        await pilot.press("j")  # still responsive while planning
+        assert screen.tag_tree.highlighted_row.name == "stable"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert any("Delete cancelled" in t for t in notification_texts(app))
+        assert "checking" not in str(app.query_one("#tag-pane").border_subtitle)
+        gate.open()
+        await settle(pilot)
+        assert not isinstance(app.screen, DeleteModal)
+        assert provider.deleted == []
+        # Planning again after a cancel works, and the modal opens.
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DeleteModal)
