@@ -7,8 +7,9 @@ from textual.pilot import Pilot
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
 from tests.ui.conftest import settle
-from tests.ui.fakes import Gate, sample_provider
+from tests.ui.fakes import FakeProvider, Gate, make_image, sample_provider
 from tests.ui.helpers import main_screen, notification_texts
+from tests.ui.screen import screen_text
 
 
 async def open_web(pilot: Pilot[None], app: TagtuiApp) -> None:
@@ -44,3 +45,33 @@ async def test_slow_delete_planning_is_shown_and_escape_cancels_it() -> None:
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, DeleteModal)
+        # The answer is on screen: the "checking" note is gone, not covering the modal.
+        assert not any("Checking" in t for t in notification_texts(app))
+
+
+async def test_shared_digest_count_is_a_lower_bound_until_every_digest_is_known() -> None:
+    provider = FakeProvider()
+    image = make_image("shared")
+    provider.add_image_tag("app/one", "a", image)
+    provider.add_image_tag("app/one", "b", image)
+    provider.add_image_tag("app/one", "c", image, listed=False)
+    provider.add_image_tag("app/one", "d", make_image("other"), listed=False)
+    gate = provider.gates["describe_tag"] = Gate()
+    app = TagtuiApp(provider, repository="app/one")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = main_screen(app)
+        while screen.tags_loading or not screen._describing:
+            await pilot.pause()
+        short = image.digest.partition(":")[2][:8]  # type: ignore[union-attr]
+        assert f"≡{short}×2+" in screen_text(app)
+        # A delete plan asked the registry about every tag: its sharing list is complete.
+        await pilot.press("d")
+        while not isinstance(app.screen, DeleteModal):
+            await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert f"≡{short}×3 " in screen_text(app)
+        gate.open()
+        await settle(pilot)
+        assert f"≡{short}×3 " in screen_text(app)
+        assert "+" not in screen_text(app).split("Detail")[0]

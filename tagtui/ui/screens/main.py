@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
@@ -124,6 +125,7 @@ class MainScreen(Screen[None]):
         # The delete plan being computed (a registry may HEAD every tag): shown, Esc cancels.
         self._planning: Worker[None] | None = None
         self._planning_tag: str | None = None
+        self._planning_note: Notification | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -841,12 +843,15 @@ class MainScreen(Screen[None]):
             if digest
             else f"the digest of {literal(tag)}"
         )
-        self.notify(
+        # Kept, to take it away when the answer (or the modal) is there.
+        self._dismiss_planning_note()
+        self._planning_note = Notification(
             f"Checking which tags share {of} ({tree.tag_count:,} tags). Esc cancels.",
             title="Delete",
+            timeout=30,
             markup=False,
-            timeout=4,
         )
+        self.app.post_message(Notify(self._planning_note))
         self._planning_tag = tag
         self._update_tag_title()
         self._planning = self._plan_delete(repository, tag, whole_digest)
@@ -858,6 +863,7 @@ class MainScreen(Screen[None]):
         worker.cancel()
         self._planning = None
         self._planning_tag = None
+        self._dismiss_planning_note()
         self._update_tag_title()
         self.notify("Delete cancelled: nothing was changed.", title="Delete", markup=False)
         return True
@@ -868,8 +874,14 @@ class MainScreen(Screen[None]):
             return False
         self._planning = None
         self._planning_tag = None
+        self._dismiss_planning_note()
         self._update_tag_title()
         return True
+
+    def _dismiss_planning_note(self) -> None:
+        note, self._planning_note = self._planning_note, None
+        if note is not None and note in self.app._notifications:
+            self.app._unnotify(note)  # Textual has no public way to take one notification back
 
     @work(exclusive=True, group="delete", exit_on_error=False)
     async def _plan_delete(self, repository: str, tag: str, whole_digest: bool) -> None:
@@ -891,6 +903,8 @@ class MainScreen(Screen[None]):
         plan = message.plan
         if plan is None or plan.repository != self.repository:
             return
+        if plan.digest:
+            self.tag_tree.learn_sharing(plan.digest, {*plan.shared_tags, plan.tag})
         reference = self.provider.pull_reference(plan.repository, plan.tag)
         modal = DeleteModal(
             plan, reference, offer_whole_digest=self.provider.capabilities.digest_delete

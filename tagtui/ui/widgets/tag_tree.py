@@ -114,6 +114,10 @@ class TagTree(VirtualList):
         self._expanded: set[str] = set()
         self._children: dict[str, _Children] = {}
         self._digest_tags: dict[str, set[str]] = {}
+        # Tags whose digest is not known yet: while any are, a sharing count is a lower bound.
+        self._unknown_digests = 0
+        # Complete sharing lists (from a delete plan, which asked the registry about every tag).
+        self._complete_sharing: dict[str, set[str]] = {}
         # Tags whose describe_tag is in flight, for a "…" in their date/size columns.
         self.pending: set[str] = set()
         self.described: set[str] = set()
@@ -138,6 +142,19 @@ class TagTree(VirtualList):
             return []
         return sorted(self._digest_tags.get(tag.digest, set()) - {name}, key=natural_key)
 
+    def learn_sharing(self, digest: str, names: Iterable[str]) -> None:
+        """Every tag on ``digest`` (a delete plan asked the registry): the count becomes exact."""
+        self._complete_sharing[digest] = set(names) & set(self._tags)
+        self.refresh_rows()
+
+    def sharing(self, digest: str) -> tuple[int, bool]:
+        """How many tags point at ``digest``, and whether that count is exact."""
+        known = len(self._digest_tags.get(digest, ()))
+        complete = self._complete_sharing.get(digest)
+        if complete is not None:
+            return max(known, len(complete)), True
+        return known, self._unknown_digests == 0
+
     def clear(self, message: str = "Open a repository to see its tags.") -> None:
         self.repository = None
         self._tags.clear()
@@ -146,6 +163,8 @@ class TagTree(VirtualList):
         self._expanded.clear()
         self._children.clear()
         self._digest_tags.clear()
+        self._unknown_digests = 0
+        self._complete_sharing.clear()
         self.pending.clear()
         self.described.clear()
         self.empty_text = message
@@ -181,6 +200,19 @@ class TagTree(VirtualList):
         self._digest_tags = {}
         for tag in self._tags.values():
             self._index_digest(tag)
+        self._unknown_digests = sum(1 for tag in self._tags.values() if not tag.digest)
+        if same:
+            # A sharing list stays true while none of its tags moved elsewhere or went away.
+            self._complete_sharing = {
+                digest: names
+                for digest, names in self._complete_sharing.items()
+                if all(
+                    name in self._tags and self._tags[name].digest in (None, digest)
+                    for name in names
+                )
+            }
+        else:
+            self._complete_sharing = {}
         self.empty_text = "No tags in this repository."
         self._sort()
         anchor = self._rows_by_name.get(keep) if keep else None
@@ -212,6 +244,8 @@ class TagTree(VirtualList):
             return
         if old.digest and old.digest != tag.digest:
             self._digest_tags.get(old.digest, set()).discard(tag.name)
+            self._complete_sharing.get(old.digest, set()).discard(tag.name)
+        self._unknown_digests += (not tag.digest) - (not old.digest)
         self._tags[tag.name] = tag
         self._index_digest(tag)
         self.pending.discard(tag.name)
@@ -266,6 +300,9 @@ class TagTree(VirtualList):
             tag = self._tags.pop(name)
             if tag.digest:
                 self._digest_tags.get(tag.digest, set()).discard(name)
+                self._complete_sharing.get(tag.digest, set()).discard(name)
+            else:
+                self._unknown_digests -= 1
             self._rows_by_name.pop(name, None)
             self._expanded.discard(name)
         self._order = [name for name in self._order if name not in gone]
@@ -525,12 +562,14 @@ class TagTree(VirtualList):
             return Content.styled(
                 f"{'…' if pending else '':<12}", self.component_style("virtual-list--muted")
             )
-        sharing = len(self._digest_tags.get(tag.digest, ()))
+        sharing, exact = self.sharing(tag.digest)
         short = short_digest(tag.digest, 8)
         if sharing > 1:
-            # Marked so a delete of one of them is not a surprise: "≡" + short digest + count.
+            # Marked so a delete of one of them is not a surprise: "≡" + short digest + count,
+            # "+" while tags with unknown digests may share it too.
+            count = f"{sharing}" if exact else f"{sharing}+"
             return Content.styled(
-                f"≡{short}×{sharing}".ljust(12), self.component_style("virtual-list--accent")
+                f"≡{short}×{count}".ljust(12), self.component_style("virtual-list--accent")
             )
         return self._plain_digest(tag.digest)
 
