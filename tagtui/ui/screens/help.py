@@ -62,8 +62,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q", "close", "Close", key_display="Esc"),
         Binding("j", "scroll('down')", "Scroll", key_display="j/k", show=True),
         Binding("k", "scroll('up')", "Scroll up", show=False),
-        Binding("g,home", "scroll('home')", "Top", show=False),
-        Binding("G,end", "scroll('end')", "End", key_display="G/End"),
+        # Priority: the scroll container's own Home/End animate, and an animated jump started
+        # while the table is still being measured stops short of the last line.
+        Binding("g,home", "scroll('home')", "Top", show=False, priority=True),
+        Binding("G,end", "scroll('end')", "End", key_display="G/End", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
