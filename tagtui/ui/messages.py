@@ -71,6 +71,20 @@ class TagDescribed(Message):
         self.tag = tag
 
 
+class DatesFetched(Message):
+    """A batch of tags described for newest-first sorting; ``done`` of ``total`` so far."""
+
+    def __init__(
+        self, repository: str, generation: int, tags: list[Tag], done: int, total: int
+    ) -> None:
+        super().__init__()
+        self.repository = repository
+        self.generation = generation
+        self.tags = tags
+        self.done = done
+        self.total = total
+
+
 class DescribeFailed(Message):
     def __init__(self, repository: str, generation: int, name: str, error: TagtuiError) -> None:
         super().__init__()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.pilot import Pilot
 
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
+from tagtui.ui.widgets.tag_tree import TagRow
 from tests.ui.conftest import settle
-from tests.ui.fakes import FakeProvider, Gate, make_image, sample_provider
-from tests.ui.helpers import main_screen, notification_texts
+from tests.ui.fakes import BASE_TIME, FakeProvider, Gate, make_image, sample_provider
+from tests.ui.helpers import main_screen, notification_texts, row_names
 from tests.ui.screen import screen_text
 
 
@@ -75,3 +78,49 @@ async def test_shared_digest_count_is_a_lower_bound_until_every_digest_is_known(
         await settle(pilot)
         assert f"≡{short}×3 " in screen_text(app)
         assert "+" not in screen_text(app).split("Detail")[0]
+
+
+async def test_newest_first_fetches_missing_dates_then_sorts_once() -> None:
+    provider = FakeProvider()
+    days = [5, 40, 12, 33, 1, 27, 18, 9, 50, 3, 22, 44]
+    for n, day in enumerate(days):
+        image = make_image(f"d{n}", created=BASE_TIME + timedelta(days=day))
+        provider.add_image_tag("app/dated", f"v{n}", image, listed=False)
+    app = TagtuiApp(provider, repository="app/dated")
+    async with app.run_test(size=(100, 12)) as pilot:  # only a few rows on screen
+        await settle(pilot)
+        screen = main_screen(app)
+        tree = screen.tag_tree
+        assert tree.dates_known() < len(days)
+        await pilot.press("j", "j")
+        gate = provider.gates["describe_tag"] = Gate()
+        await pilot.press("s")
+        await pilot.pause()
+        subtitle = str(app.query_one("#tag-pane").border_subtitle)
+        assert "sort: newest — dates 0/" in subtitle
+        gate.open()
+        await settle(pilot)
+        assert tree.dates_known() == len(days)
+        by_date = sorted(range(len(days)), key=lambda n: -days[n])
+        assert row_names(tree.rows) == [f"v{n}" for n in by_date]
+        assert tree.highlighted_row == TagRow("v2")  # the cursor stayed on its tag
+        assert str(app.query_one("#tag-pane").border_subtitle) == "sort: newest"
+
+
+async def test_name_order_again_cancels_the_date_fetch() -> None:
+    provider = FakeProvider()
+    for n in range(30):
+        provider.add_image_tag("app/many", f"t{n}", make_image(f"m{n}"), listed=False)
+    app = TagtuiApp(provider, repository="app/many")
+    async with app.run_test(size=(100, 12)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        provider.gates["describe_tag"] = Gate()
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen._dating is not None
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen._dating is None
+        assert str(app.query_one("#tag-pane").border_subtitle) == "sort: name"
+        await app.workers.wait_for_complete()

@@ -53,6 +53,8 @@ NARROW_WIDTH = 120
 # describe_tag calls in flight at once (the provider limits its own connections too).
 DESCRIBE_CONCURRENCY = 6
 DETAIL_CACHE = 256
+# Tags described for sorting per message (and per redraw).
+DATE_BATCH = 100
 
 
 class UnexpectedError(TagtuiError):
@@ -126,6 +128,9 @@ class MainScreen(Screen[None]):
         self._planning: Worker[None] | None = None
         self._planning_tag: str | None = None
         self._planning_note: Notification | None = None
+        # Dates fetched for newest-first sorting: (done, total) while under way.
+        self._dating: Worker[None] | None = None
+        self._dates_progress: tuple[int, int] | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -229,6 +234,9 @@ class MainScreen(Screen[None]):
             parts.append(count)
         pane.border_title = Content(" ".join(parts))
         subtitle = f"sort: {tree.sort}"
+        if self._dates_progress is not None:
+            done, total = self._dates_progress
+            subtitle += f" — dates {done:,}/{total:,}"
         if tree.filter_text:
             subtitle = f"/{literal(tree.filter_text)} · {subtitle}"
         if self._planning_tag is not None:
@@ -347,6 +355,7 @@ class MainScreen(Screen[None]):
             return
         self._tag_generation += 1
         self._cancel_describes()
+        self._cancel_dating()
         self._describe_errors = 0
         self._children_loading.clear()
         self.tags_loading = True
@@ -401,6 +410,8 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 markup=False,
             )
+        if tree.sort == "newest" and message.sort is None:
+            self._start_dating()  # new tags of a refresh get their dates too
         self._update_tag_title()
         self._schedule_describes()
         self._show_detail_for(tree.highlighted_row)
@@ -744,16 +755,75 @@ class MainScreen(Screen[None]):
             row = tree.highlighted_row
             self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
         elif order == "newest":
-            known = tree.dates_known()
-            if known < tree.tag_count:
-                self.notify(
-                    f"Newest first: dates are known for {known:,} of {tree.tag_count:,} tags "
-                    "(the rest follow in name order; press s twice to re-sort as more arrive).",
-                    title="Sort",
-                    markup=False,
-                )
+            self._start_dating()
+        else:
+            self._cancel_dating()
         self._update_tag_title()
         self._schedule_describes()
+
+    # --- dates for newest-first ----------------------------------------------------------------
+
+    def _start_dating(self) -> None:
+        """Describe every undated tag in the background, then sort once with all dates."""
+        tree = self.tag_tree
+        undated = tree.undated()
+        if tree.repository is None or not undated:
+            return
+        self._cancel_dating()
+        self._dates_progress = (0, len(undated))
+        self._dating = self.run_worker(
+            self._fetch_dates(tree.repository, self._tag_generation, undated),
+            group="dates",
+            exit_on_error=False,
+        )
+
+    def _cancel_dating(self) -> None:
+        if self._dating is not None:
+            self._dating.cancel()
+            self._dating = None
+        if self._dates_progress is not None:
+            self._dates_progress = None
+            self._update_tag_title()
+
+    async def _fetch_dates(self, repository: str, generation: int, tags: list[Any]) -> None:
+        total = len(tags)
+        limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
+        batch: list[Any] = []
+        done = 0
+
+        async def one(tag: Any) -> None:
+            nonlocal done
+            async with limit:
+                try:
+                    described = await self.provider.describe_tag(repository, tag)
+                except Exception:
+                    described = None  # sorted last, like any tag without a date
+            done += 1
+            if described is not None:
+                batch.append(described)
+            if len(batch) >= DATE_BATCH or done == total:
+                self.post_message(
+                    msg.DatesFetched(repository, generation, batch.copy(), done, total)
+                )
+                batch.clear()
+
+        await asyncio.gather(*(one(tag) for tag in tags))
+
+    def on_dates_fetched(self, message: msg.DatesFetched) -> None:
+        if message.generation != self._tag_generation or message.repository != self.repository:
+            return
+        if self._dates_progress is None:
+            return  # cancelled
+        tree = self.tag_tree
+        tree.update_tags(message.tags)
+        if message.done < message.total:
+            self._dates_progress = (message.done, message.total)
+        else:
+            self._dates_progress = None
+            self._dating = None
+            if tree.sort == "newest":
+                tree.resort()  # once, now that every date is known
+        self._update_tag_title()
 
     def action_refresh(self) -> None:
         pane = self._pane_of_focus()

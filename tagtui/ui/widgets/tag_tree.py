@@ -255,6 +255,30 @@ class TagTree(VirtualList):
         else:
             self.refresh_rows()
 
+    def update_tags(self, tags: Iterable[Tag]) -> None:
+        """Many tags described at once (dates for sorting): one redraw, not one per tag."""
+        for tag in tags:
+            old = self._tags.get(tag.name)
+            if old is None:
+                continue
+            if old.digest and old.digest != tag.digest:
+                self._digest_tags.get(old.digest, set()).discard(tag.name)
+                self._complete_sharing.get(old.digest, set()).discard(tag.name)
+            self._unknown_digests += (not tag.digest) - (not old.digest)
+            self._tags[tag.name] = tag
+            self._index_digest(tag)
+            self.pending.discard(tag.name)
+            self.described.add(tag.name)
+        self.refresh_rows()
+
+    def undated(self) -> list[Tag]:
+        return [tag for tag in self._tags.values() if tag.created is None]
+
+    def resort(self) -> None:
+        """Sort again with what is known now; the highlighted row stays highlighted."""
+        self._sort()
+        self._rebuild()
+
     def update_detail(self, detail: TagDetail) -> None:
         """A tag's full detail arrived: remember its platforms and fill its row's facts."""
         if detail.tag not in self._tags:
