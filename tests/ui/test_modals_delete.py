@@ -62,9 +62,18 @@ async def test_thousands_of_shared_tags_keep_the_buttons_on_an_80x24_screen() ->
     async with app.run_test(size=(80, 24)) as pilot:
         await open_delete(pilot, app, "big/app")
         modal = app.screen
+        dialog = modal.query_one("#delete-dialog")
         for button_id in ("#cancel", "#confirm", "#whole-digest"):
             button = modal.query_one(button_id, Button)
             assert on_screen(app, button), (button_id, button.region)
+            # Not cut off by the dialog's border either.
+            assert dialog.content_region.contains_region(button.region), button.region
+        body = modal.query_one("#delete-body")
+        assert body.region.bottom <= dialog.content_region.bottom
+        # The buttons keep the focus; j and PageDown still scroll the long list.
+        await pilot.press("j", "pagedown")
+        assert body.scroll_y > 1
+        assert "Delete all 1,500 tags (a)" in screen_text(app)
         text = screen_text(app)
         assert "Delete tag (y)" in text and "Cancel (n)" in text
         # The list is capped: the first names, then how many more.
@@ -139,7 +148,7 @@ async def test_one_tag_that_stays_is_singular() -> None:
         text = screen_text(host)
         assert "Removes: latest" in text
         assert "Other tags on this digest (1): prod — it stays" in text
-        assert "Delete digest + all 2 tags (a)" in text
+        assert "Delete all 2 tags (a)" in text
         await pilot.press("a")
         await settle(pilot)
     assert host.answers == ["whole-digest"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -45,6 +47,11 @@ class DeleteModal(ModalScreen[str | None]):
         Binding("y", "confirm", "Delete"),
         Binding("n,escape", "cancel", "Cancel", key_display="n/Esc"),
         Binding("a", "whole_digest", "Whole digest…"),
+        # The buttons keep the focus; these scroll the lists when they are taller than the screen.
+        Binding("j,down", "scroll_body('down')", "Scroll", key_display="j/k"),
+        Binding("k,up", "scroll_body('up')", "Scroll up", show=False),
+        Binding("pagedown", "scroll_body('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll_body('page_up')", "Page up", show=False),
     ]
 
     def __init__(self, plan: DeletePlan, reference: str, *, offer_whole_digest: bool) -> None:
@@ -126,24 +133,25 @@ class DeleteModal(ModalScreen[str | None]):
 
     def _whole_digest_label(self) -> str:
         count = len(set(self.plan.shared_tags) | {self.plan.tag})
+        # Short: three buttons share one line of an 80-column screen.
         if count <= 1:
-            return "Delete the digest (a)"
-        return f"Delete digest + all {count:,} tags (a)"
+            return "Whole digest (a)"
+        return f"Delete all {count:,} tags (a)"
 
-    def _facts(self) -> Content:
+    def _facts(self) -> Table:
+        # A table, not a line of text: a long reference or digest folds under its value column
+        # instead of pushing the value onto a line of its own.
         plan = self.plan
-        rows = [
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0))
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column(overflow="fold")
+        for key, value in (
             ("Reference", self.reference),
             ("Digest", plan.digest or "-"),
             ("Method", plan.method.value),
-        ]
-        parts: list[Content | tuple[str, str] | str] = []
-        for index, (key, value) in enumerate(rows):
-            if index:
-                parts.append("\n")
-            parts.append((f"{key:<10} ", "bold"))
-            parts.append(literal(value))
-        return Content.assemble(*parts)
+        ):
+            table.add_row(Text(key), Text(literal(value)))
+        return table
 
     def on_mount(self) -> None:
         # Cancel first: Enter on a freshly opened modal must never delete anything.
@@ -167,6 +175,16 @@ class DeleteModal(ModalScreen[str | None]):
     def action_whole_digest(self) -> None:
         if self.offer_whole_digest:
             self.dismiss(WHOLE_DIGEST)
+
+    def action_scroll_body(self, where: str) -> None:
+        body = self.query_one("#delete-body", VerticalScroll)
+        scroll = {
+            "down": body.scroll_down,
+            "up": body.scroll_up,
+            "page_down": body.scroll_page_down,
+            "page_up": body.scroll_page_up,
+        }[where]
+        scroll(animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer offers the whole-digest key only when the button is there.
