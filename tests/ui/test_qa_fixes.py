@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 from textual.pilot import Pilot
 
+from tagtui.demo import prepare_demo_store
+from tagtui.providers.layout import LayoutProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
 from tagtui.ui.widgets.tag_tree import TagRow
@@ -124,3 +128,24 @@ async def test_name_order_again_cancels_the_date_fetch() -> None:
         assert screen._dating is None
         assert str(app.query_one("#tag-pane").border_subtitle) == "sort: name"
         await app.workers.wait_for_complete()
+
+
+async def test_repository_count_follows_a_delete(tmp_path: Path) -> None:
+    app = TagtuiApp(
+        LayoutProvider(prepare_demo_store(tmp_path / "store")), repository="acme/api", tag="staging"
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+
+        def listed_count() -> int | None:
+            return next(r.tag_count for r in screen.repo_list.rows if r.name == "acme/api")
+
+        assert listed_count() == 8
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert screen.tag_tree.tag_count == 7
+        assert listed_count() == 7
+        assert re.search(r"acme/api +7│", screen_text(app))

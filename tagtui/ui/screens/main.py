@@ -403,6 +403,7 @@ class MainScreen(Screen[None]):
             return
         self._connected()
         tree.load(message.repository, message.tags, keep=message.keep, server_order=message.sort)
+        self.repo_list.set_tag_count(message.repository, tree.tag_count)
         if message.keep and not tree.select_tag(message.keep) and message.tags:
             self.notify(
                 f"{literal(message.repository)} has no tag {literal(message.keep)}",
@@ -1010,6 +1011,7 @@ class MainScreen(Screen[None]):
         self._detail_cache.clear()
         tree = self.tag_tree
         tree.remove_tags(result.removed)
+        self.repo_list.set_tag_count(plan.repository, tree.tag_count)
         row = tree.highlighted_row
         self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
@@ -72,6 +73,24 @@ class RepoList(VirtualList):
         self.add_page([repo])
         self._opened.add(name)
         return repo
+
+    def set_tag_count(self, name: str, count: int) -> None:
+        """The tag pane counted ``name``'s tags (after a delete or refresh): say the same here."""
+        for i, repo in enumerate(self._all):
+            if repo.name != name:
+                continue
+            if repo.tag_count is None or repo.tag_count == count:
+                return  # the catalog gave no counts, or it is right
+            fresh = replace(repo, tag_count=count)
+            self._all[i] = fresh
+            rows = self._rows
+            index = next((j for j, row in enumerate(rows) if row is repo), None)
+            if index is not None:
+                rows[index] = fresh
+                if index == self.cursor:
+                    self._last_highlighted = fresh
+            self.refresh_rows()
+            return
 
     def _forget(self, names: list[str]) -> None:
         gone = set(names)
