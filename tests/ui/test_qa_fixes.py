@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
 
 from tagtui.demo import prepare_demo_store
+from tagtui.model import Platform
 from tagtui.providers.layout import LayoutProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
@@ -149,3 +151,22 @@ async def test_repository_count_follows_a_delete(tmp_path: Path) -> None:
         assert screen.tag_tree.tag_count == 7
         assert listed_count() == 7
         assert re.search(r"acme/api +7│", screen_text(app))
+
+
+async def test_index_rows_show_the_open_marker_before_being_highlighted() -> None:
+    provider = FakeProvider()
+    provider.add_image_tag("app/mixed", "a-single", make_image("single"))
+    amd = make_image("mixed-amd64")
+    platforms = [(Platform("linux", "amd64", amd.digest or "", size=3_400_000), amd)]
+    provider.add_index_tag("app/mixed", "b-multi", platforms)
+    # Listed as a vendor API lists them: digest, date and size, but no media type.
+    provider.repos["app/mixed"] = [
+        replace(tag, media_type=None, created=BASE_TIME, size=1234)
+        for tag in provider.repos["app/mixed"]
+    ]
+    app = TagtuiApp(provider, repository="app/mixed")
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot)
+        tree = main_screen(app).tag_tree
+        assert tree.highlighted_row == TagRow("a-single")
+        assert "▸ b-multi" in screen_text(app)

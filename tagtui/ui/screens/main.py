@@ -445,7 +445,8 @@ class MainScreen(Screen[None]):
             tag = tree.tag(name)
             if tag is None:
                 continue
-            if tag.digest and tag.created and tag.size is not None:
+            # The media type too: it says whether the row can open to platforms (▸).
+            if tag.digest and tag.created and tag.size is not None and tag.media_type:
                 tree.described.add(name)
                 continue
             tree.pending.add(name)
