@@ -42,7 +42,6 @@ def login_reason(error: TagtuiError, host: str) -> str:
 class LoginModal(ModalScreen[LoginRequest | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", key_display="Esc"),
-        Binding("enter", "noop", "Log in", key_display="Enter"),
         Binding("tab", "app.focus_next", "Next field", key_display="Tab"),
     ]
 
@@ -132,9 +131,6 @@ class LoginModal(ModalScreen[LoginRequest | None]):
             return
         remember = self.query_one("#login-remember", Checkbox)
         self.dismiss(LoginRequest(username, password, remember.value and not remember.disabled))
-
-    def action_noop(self) -> None:
-        """Enter is handled by the inputs and buttons; the binding only labels it in the footer."""
 
     def action_cancel(self) -> None:
         self.dismiss(None)
