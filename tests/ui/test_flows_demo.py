@@ -104,7 +104,8 @@ async def test_delete_cancel_then_confirm(tmp_path: Path) -> None:
         remaining = [t.name for t in await LayoutProvider(store).list_tags("acme/api")]
         assert "staging" not in remaining and {"latest", "prod", "v1.2.0"} <= set(remaining)
         assert row_names(main_screen(app).tag_tree.rows) == [t for t in API_TAGS if t != "staging"]
-        assert any("Removed from acme/api: staging." in t for t in notification_texts(app))
+        deleted = [t for t in notification_texts(app) if t.startswith("Deleted")]
+        assert deleted == ["Deleted: Removed staging from acme/api."]  # one, said once
 
 
 async def test_refresh_after_the_store_changed(tmp_path: Path) -> None:

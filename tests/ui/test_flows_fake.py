@@ -181,7 +181,7 @@ async def test_delete_confirm_shows_shared_tags_then_updates_tree() -> None:
         await settle(pilot)
         assert [plan.tag for plan in provider.deleted] == ["latest"]
         assert row_names(main_screen(app).tag_tree.rows) == ["1.0", "1.2", "1.9", "1.10", "stable"]
-        assert any("Removed from app/web: latest." in t for t in notification_texts(app))
+        assert any("Removed latest from app/web." in t for t in notification_texts(app))
 
 
 async def test_delete_whole_digest_is_a_separate_confirmed_choice() -> None:

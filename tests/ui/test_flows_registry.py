@@ -143,7 +143,7 @@ async def test_delete_cancel_then_confirm_keeps_siblings(small_registry: SeededR
         assert registry_tags(url, RICH) == ["latest", "prod", "v1", "v10", "v2"]
         tree = main_screen(app).tag_tree
         assert row_names(tree.rows) == ["latest", "prod", "v1", "v2", "v10"]
-        assert any(f"Removed from {RICH}: staging." in t for t in notification_texts(app))
+        assert any(f"Removed staging from {RICH}." in t for t in notification_texts(app))
 
 
 async def test_refresh_shows_a_tag_pushed_meanwhile(small_registry: SeededRegistry) -> None:

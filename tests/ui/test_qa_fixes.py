@@ -12,9 +12,12 @@ from textual.pilot import Pilot
 from tagtui.demo import prepare_demo_store
 from tagtui.model import Platform
 from tagtui.providers.layout import LayoutProvider
+from tagtui.providers.oci.provider import OciProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
+from tagtui.ui.screens.login import LoginModal
 from tagtui.ui.widgets.tag_tree import TagRow
+from tests.support.real import free_port
 from tests.ui.conftest import settle
 from tests.ui.fakes import BASE_TIME, FakeProvider, Gate, make_image, sample_provider
 from tests.ui.helpers import main_screen, notification_texts, row_names
@@ -170,3 +173,59 @@ async def test_index_rows_show_the_open_marker_before_being_highlighted() -> Non
         tree = main_screen(app).tag_tree
         assert tree.highlighted_row == TagRow("a-single")
         assert "▸ b-multi" in screen_text(app)
+
+
+async def test_d_on_the_repository_list_says_where_deleting_happens() -> None:
+    app = TagtuiApp(sample_provider())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert any("highlight a tag to delete it" in t for t in notification_texts(app))
+        assert not isinstance(app.screen, DeleteModal)
+
+
+async def test_filter_without_a_match_says_so() -> None:
+    app = TagtuiApp(sample_provider())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"xyz")
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.repo_list.empty_message() == "No repositories match /xyz"
+        assert "No repositories match" in screen_text(app)  # wrapped in the narrow pane
+        await pilot.press("escape")
+        screen.open_repository("app/web")
+        await settle(pilot)
+        await pilot.press("slash", *"nope")
+        await settle(pilot)
+        assert screen.tag_tree.empty_message() == "No tags match /nope"
+        assert "No tags match /nope" in screen_text(app)
+
+
+async def test_refused_connection_shows_the_whole_reason_in_the_pane() -> None:
+    port = free_port()  # nothing listens there
+    app = TagtuiApp(OciProvider(f"127.0.0.1:{port}"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        message = main_screen(app).repo_list.empty_message()
+        assert message.endswith("Press r to retry.")
+        assert f"127.0.0.1:{port}" in message
+        # Wrapped over lines of the pane, not cut: every word of it is on screen.
+        pane = screen_text(app)
+        assert "retry." in pane and "…" not in pane.split("╰")[0]
+
+
+async def test_header_names_session_credentials_only_once_accepted() -> None:
+    provider = sample_provider(password="right-one")
+    app = TagtuiApp(provider)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginModal)
+        await pilot.press(*"alice", "enter", *"wrong")
+        await pilot.click("#login-submit")
+        await settle(pilot)
+        assert "credentials: session" not in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "credentials: session" not in screen_text(app)

@@ -35,8 +35,9 @@ from tagtui.errors import (
     TagtuiError,
     TLSError,
 )
-from tagtui.model import DeletePlan, Image, Platform
+from tagtui.model import DeletePlan, DeleteResult, Image, Platform
 from tagtui.providers.base import Provider
+from tagtui.text import join_names
 from tagtui.ui import messages as msg
 from tagtui.ui.format import literal, short_digest
 from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
@@ -67,6 +68,21 @@ def as_error(err: Exception) -> TagtuiError:
     if isinstance(err, TagtuiError):
         return err
     return UnexpectedError(f"{type(err).__name__}: {err}")
+
+
+def deleted_note(repository: str, result: DeleteResult) -> str:
+    """One notification for a delete: what went, then only what the provider adds to that."""
+    removed = join_names([literal(name) for name in result.removed]) or "nothing"
+    lines = [f"Removed {removed} from {literal(repository)}."]
+    for line in result.messages:
+        low = line.lower()
+        restates = ("removed" in low or "deleted" in low) and all(
+            name.lower() in low for name in result.removed
+        )
+        if not restates:
+            lines.append(literal(line))
+    lines += [f"Left behind: {literal(line)}" for line in result.leftovers]
+    return "\n".join(lines)
 
 
 class FilterInput(Input):
@@ -291,7 +307,7 @@ class MainScreen(Screen[None]):
             self.repo_list.empty_text = (
                 "No repositories."
                 if message.error is None
-                else f"Not listed ({message.error.title.lower()}); r retries."
+                else f"{message.error.title}: {message.error} Press r to retry."
             )
             self.repo_list.refresh_rows()
         self._update_repo_title()
@@ -883,6 +899,14 @@ class MainScreen(Screen[None]):
     # --- delete -------------------------------------------------------------------------------
 
     def action_delete(self, whole_digest: bool = False) -> None:
+        if self._pane_of_focus() == "repo-pane":
+            self.notify(
+                "Open a repository (Enter) and highlight a tag to delete it.",
+                title="Delete",
+                severity="warning",
+                markup=False,
+            )
+            return
         row = self.tag_tree.highlighted_row
         if self.repository is None or not isinstance(row, TagRow):
             self.notify("Highlight a tag to delete it.", severity="warning", markup=False)
@@ -1002,11 +1026,7 @@ class MainScreen(Screen[None]):
 
     def on_deleted(self, message: msg.Deleted) -> None:
         plan, result = message.plan, message.result
-        removed = ", ".join(literal(name) for name in result.removed) or "nothing"
-        lines = [f"Removed from {literal(plan.repository)}: {removed}."]
-        lines += [literal(line) for line in result.messages]
-        lines += [f"Left behind: {literal(line)}" for line in result.leftovers]
-        self.notify("\n".join(lines), title="Deleted", markup=False)
+        self.notify(deleted_note(plan.repository, result), title="Deleted", markup=False)
         if plan.repository != self.repository:
             return
         self._detail_cache.clear()
@@ -1098,7 +1118,7 @@ class MainScreen(Screen[None]):
             err = as_error(exc)
             self._report(err)
             return
-        self.header.credentials = self.provider.credential_source
+        # The header names the new credentials once the registry accepted them (_connected).
         self.header.state = "connecting"
         if request.remember:
             host = self.provider.credential_key or self.provider.display_name

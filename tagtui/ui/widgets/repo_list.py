@@ -21,6 +21,8 @@ class RepoList(VirtualList):
         Binding("slash", "screen.filter", "Filter"),
         Binding("escape", "screen.back", "Clear filter", show=False),
         Binding("c", "screen.copy", "Copy"),
+        # Says where deleting happens instead of doing nothing.
+        Binding("d", "screen.delete", "Delete", show=False),
         Binding("r", "screen.refresh", "Refresh"),
         Binding("z", "screen.zoom", "Zoom", show=False),
     ]
@@ -111,6 +113,11 @@ class RepoList(VirtualList):
             return
         rows = [repo for repo, low in zip(self._all, self._lower, strict=True) if needle in low]
         self.set_rows(rows)
+
+    def empty_message(self) -> str:
+        if self.filter_text and self._all:
+            return f"No repositories match /{literal(self.filter_text)}"
+        return self.empty_text
 
     def render_row(self, row: Any, width: int) -> Content:
         repo: Repository = row

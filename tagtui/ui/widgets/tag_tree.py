@@ -499,6 +499,11 @@ class TagTree(VirtualList):
 
     # --- rendering ----------------------------------------------------------------------------
 
+    def empty_message(self) -> str:
+        if self.filter_text and self._tags:
+            return f"No tags match /{literal(self.filter_text)}"
+        return self.empty_text
+
     def render_row(self, row: Any, width: int) -> Content:
         if isinstance(row, TagRow):
             return self._render_tag(row.name, width)

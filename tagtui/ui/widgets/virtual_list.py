@@ -139,6 +139,10 @@ class VirtualList(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
+    def empty_message(self) -> str:
+        """What an empty list says (a filtered list may say why it is empty)."""
+        return self.empty_text
+
     def render_row(self, row: Any, width: int) -> Content:
         """How one row looks; subclasses override."""
         return Content(str(row))
@@ -262,9 +266,10 @@ class VirtualList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.get_visual_style()
         if index >= len(self._rows):
-            if not self._rows and self.empty_text:
+            message = self.empty_message() if not self._rows else ""
+            if message:
                 # The empty-list message wraps: at 24 columns it is still a sentence.
-                lines = Content(self.empty_text).wrap(max(1, width))
+                lines = Content(message).wrap(max(1, width))
                 if index < len(lines):
                     muted = self.get_visual_style("virtual-list--muted")
                     line = lines[index].truncate(width, ellipsis=True, pad=True)
