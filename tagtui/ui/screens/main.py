@@ -35,7 +35,7 @@ from tagtui.errors import (
     TagtuiError,
     TLSError,
 )
-from tagtui.model import DeletePlan, DeleteResult, Image, Platform
+from tagtui.model import DeletePlan, DeleteResult, Image, preferred_platform
 from tagtui.providers.base import Provider
 from tagtui.text import join_names
 from tagtui.ui import messages as msg
@@ -98,14 +98,6 @@ class OpenInput(Input):
     """Where a repository is typed when the registry does not list them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Open")]
-
-
-def preferred_platform(platforms: tuple[Platform, ...]) -> Platform | None:
-    """The platform an index's detail shows first: linux/amd64, else the first one."""
-    for platform in platforms:
-        if (platform.os, platform.architecture) == ("linux", "amd64"):
-            return platform
-    return platforms[0] if platforms else None
 
 
 class MainScreen(Screen[None]):

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 
-from tagtui.model import Platform, Tag, TagDetail, TagRevision
+from tagtui.model import Platform, Tag, TagDetail, TagRevision, preferred_platform
 from tagtui.natsort import natural_key
 from tagtui.ui.format import date_short, human_size, literal, short_digest
 from tagtui.ui.widgets.virtual_list import VirtualList
@@ -604,9 +604,7 @@ class TagTree(VirtualList):
 
 
 def _first_platform_size(detail: TagDetail) -> int | None:
-    platforms = detail.runnable_platforms
-    preferred = [p for p in platforms if (p.os, p.architecture) == ("linux", "amd64")]
-    chosen = (preferred or list(platforms) or [None])[0]
+    chosen = preferred_platform(detail.runnable_platforms)
     return chosen.size if chosen is not None else None
 
 
