@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Checkbox
 
 from tagtui.credentials import keyring_store
 from tagtui.ui.app import TagtuiApp
-from tagtui.ui.screens.login import LoginModal, LoginRequest
+from tagtui.ui.screens.login import NO_KEYRING, LoginModal, LoginRequest
 from tests.ui.conftest import settle
 from tests.ui.fakes import sample_provider
 from tests.ui.helpers import main_screen, notification_texts
@@ -96,11 +97,18 @@ async def test_remember_without_a_keyring_explains(no_keyring: object) -> None:
     app = TagtuiApp(provider)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await log_in(pilot, remember=True)
-        texts = notification_texts(app)
-        assert any(t.startswith("Credentials: No usable OS keyring") for t in texts), texts
-        # Logged in for the session all the same.
+        assert isinstance(app.screen, LoginModal)
+        # Said before the user types, not after: Remember is off, greyed and says why.
+        remember = app.screen.query_one("#login-remember", Checkbox)
+        assert remember.disabled and not remember.value
+        text = screen_text(app)
+        assert NO_KEYRING in text
+        assert "(unavailable)" in text and "How to get a keyring" in text
+        await log_in(pilot)
+        # Logged in for the session all the same, and nothing was said about saving.
         assert main_screen(app).repo_list.total == 8
+        assert "credentials: session" in screen_text(app)
+        assert not any("Saved the credentials" in t for t in notification_texts(app))
 
 
 @pytest.mark.real

@@ -98,7 +98,8 @@ def test_help_screen(snap_compare: SnapCompare, tmp_path: Path) -> None:
     assert snap_compare(app, terminal_size=(100, 40), run_before=keys("question_mark"))
 
 
-def test_login_modal_masks_the_password(snap_compare: SnapCompare) -> None:
+def test_login_modal_masks_the_password(snap_compare: SnapCompare, no_keyring: object) -> None:
+    # No keyring, as on a server over SSH: the picture must not depend on the machine's keyring.
     provider = FakeProvider(name="registry.example:5000", password="pw")
 
     async def run(pilot: Pilot[Any]) -> None:

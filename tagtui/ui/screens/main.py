@@ -42,7 +42,7 @@ from tagtui.ui import messages as msg
 from tagtui.ui.format import literal, short_digest
 from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
 from tagtui.ui.screens.help import HelpScreen
-from tagtui.ui.screens.login import LoginModal, LoginRequest
+from tagtui.ui.screens.login import LoginModal, LoginRequest, login_reason
 from tagtui.ui.widgets.detail import DetailPanel, DetailView
 from tagtui.ui.widgets.header import StatusHeader
 from tagtui.ui.widgets.repo_list import RepoList
@@ -299,7 +299,7 @@ class MainScreen(Screen[None]):
             self.repo_list.empty_text = (
                 "No repositories."
                 if message.error is None
-                else f"{message.error.title}: {message.error} Press r to retry."
+                else f"{self._error_sentence(message.error)} Press r to retry."
             )
             self.repo_list.refresh_rows()
         self._update_repo_title()
@@ -1080,6 +1080,11 @@ class MainScreen(Screen[None]):
             row = self.tag_tree.highlighted_row
             self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
 
+    def _error_sentence(self, error: TagtuiError) -> str:
+        if isinstance(error, AuthenticationRequired):
+            return login_reason(error, self.provider.credential_key or self.provider.display_name)
+        return f"{error.title}: {error}"
+
     def _ask_login(self, error: TagtuiError, retry: msg.Retry) -> None:
         self.header.state = "login"
         if retry not in self._retries:
@@ -1089,7 +1094,7 @@ class MainScreen(Screen[None]):
         self._login_open = True
         host = self.provider.credential_key or self.provider.display_name
         username = getattr(error, "username", None)
-        modal = LoginModal(host, f"{error.title}: {error}", username=username)
+        modal = LoginModal(host, error, username=username)
         self.app.push_screen(modal, self._login_answered)
 
     def _login_answered(self, request: LoginRequest | None) -> None:

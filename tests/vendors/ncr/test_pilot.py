@@ -74,7 +74,7 @@ async def test_list_tags_platforms_then_delete(ncr: NcrFake) -> None:
         assert "stable" not in ncr.state.tag_names("acme", "hello/world")
         assert ncr.auth_failures == []
         texts = notification_texts(app)
-        assert any("Removed from acme/hello/world: stable." in t for t in texts)
+        assert any("Removed stable from acme/hello/world." in t for t in texts)
         assert any("latest and v1 still exist" in t for t in texts)
         await pilot.press("escape")
         await settle(pilot)

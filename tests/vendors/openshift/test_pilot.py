@@ -74,7 +74,7 @@ async def test_streams_tags_history_detail_then_delete(ocp: OpenShiftFake) -> No
         await settle(pilot)
         assert not isinstance(app.screen, DeleteModal)
         assert ocp.server.requests_to("DELETE", "/imagetags/app:latest")
-        assert any("Removed from app: latest." in t for t in notification_texts(app))
+        assert any("Removed latest from app." in t for t in notification_texts(app))
         assert row_names(screen.tag_tree.rows) == ["stable", "v1.2", "v1.9", "v1.10"]
         assert digest(1) in ocp.state.images
 

@@ -71,14 +71,14 @@ async def test_list_tags_detail_then_delete_with_the_force_choice(scw: ScalewayF
         await settle(pilot)
         assert isinstance(app.screen, DeleteModal) and app.screen.plan.whole_digest
         text = screen_text(app)
-        assert "Removes: latest, stable, v1.0.0" in text
+        assert "Removes (3 tags): latest, stable, v1.0.0" in text
         assert "stable is deleted with force=true" in text
         await pilot.press("y")
         await settle(pilot)
         assert scw.server.requests_to("DELETE")[-1].query["force"] == "true"
         assert "stable" not in scw.state.tag_names("team/api")
         texts = notification_texts(app)
-        assert any("Removed from team/api: stable." in t for t in texts)
+        assert any("Removed stable from team/api." in t for t in texts)
         assert any("latest and v1.0.0 survived the forced delete" in t for t in texts)
         await pilot.press("escape")  # clear the tag filter
         await settle(pilot)

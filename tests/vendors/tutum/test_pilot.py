@@ -56,7 +56,7 @@ async def test_images_tags_detail_then_whole_image_delete(tutum: TutumFake) -> N
         text = screen_text(app)
         assert "Tutum deletes whole images only" in text
         assert "the whole image tutum/hello-world is deleted" in text
-        assert "Removes: latest, v1, v2, v10" in text
+        assert "Tags deleted with it (3): latest, v2, v10" in text
         assert "API image delete" in text
         assert not tutum.server.requests_to("DELETE")
         await pilot.press("y")
@@ -66,7 +66,7 @@ async def test_images_tags_detail_then_whole_image_delete(tutum: TutumFake) -> N
         assert request.raw_target == "/api/v1/image/tutum/hello-world/"
         assert "tutum/hello-world" not in tutum.state.images
         texts = notification_texts(app)
-        assert any("Removed from tutum/hello-world: latest, v1, v2, v10." in t for t in texts)
+        assert any("Removed latest, v1, v2 and v10 from tutum/hello-world." in t for t in texts)
         assert not any(t.startswith(("Not found", "Error")) for t in texts)
         assert row_names(screen.tag_tree.rows) == []
 
