@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from tagtui.demo import prepare_demo_store
 from tagtui.errors import DeleteAborted, Unsupported
 from tagtui.model import DeleteMethod
 from tagtui.providers.layout import LayoutProvider
+from tagtui.text import join_names
 from tests.layout.conftest import blob_names, blob_path, manifest_of, read_index, write_index
 from tests.layout.test_read import simple_image, write_layout
 from tests.support.real import need_binary
@@ -72,7 +74,7 @@ async def test_last_tag_of_an_image_collects_only_its_own_blobs(demo_copy: Path)
 
     assert blob_names(api) == before - (gone - kept)
     assert stray.exists()
-    assert any("unused blob(s) deleted" in m for m in result.messages)
+    assert any(re.fullmatch(r"\d+ unused blobs? deleted \(.+\)", m) for m in result.messages)
     # What remains is still complete: every other tag's tree reads and verifies.
     for name in tags:
         if name != "v1.0.0":
@@ -88,7 +90,10 @@ async def test_deleting_a_tag_of_an_index_collects_platforms_and_attestation(
     assert plan.whole_digest and set(plan.removes) == {"1", "1.25", "1.25.3", "latest", "stable"}
     gone = reachable(nginx, plan.digest or "")
     assert len(gone) > 10
-    await provider.delete(plan)
+    others = [name for name in plan.removes if name != "1.25"]
+    assert f"{join_names(others)} go with it" in plan.warnings
+    result = await provider.delete(plan)
+    assert any(re.fullmatch(r"\d+ unused blobs deleted \(.+\)", m) for m in result.messages)
     assert set(ref_names(nginx)) == {"1.24.0", "1.24", "1.23.4-alpine", "alpine"}
     remaining = blob_names(nginx)
     assert plan.digest not in remaining

@@ -203,6 +203,7 @@ async def test_whole_digest_only_when_asked(shared: Shared) -> None:
         assert plan.removes == ("latest", "prod", "staging")
         assert plan.keeps == ()
         assert "latest, prod and staging" in plan.summary
+        assert "latest and prod go with it" in plan.warnings
         result = await provider.delete(plan)
         assert result.removed == ("latest", "prod", "staging")
         assert await digests(provider) == {"v1": shared.other, "v2": shared.other}
@@ -213,7 +214,7 @@ async def test_whole_digest_delete_aborts_when_another_tag_joined(shared: Shared
         plan = await provider.plan_delete(REPO, "latest", whole_digest=True)
         with shared.pusher() as pusher:
             pusher.image(REPO, ["newcomer"], config("one"))  # same content, same digest
-        with pytest.raises(DeleteAborted, match="newcomer"):
+        with pytest.raises(DeleteAborted, match="newcomer now also points at"):
             await provider.delete(plan)
         assert (await digests(provider))["latest"] == shared.image
 

@@ -44,7 +44,7 @@ from tagtui.providers.oci.manifests import (
     parse_manifest,
     platform_of,
 )
-from tagtui.text import human_size, join_names, short_digest
+from tagtui.text import agree, human_size, join_names, short_digest
 
 # A file at the top of a directory that names it in the header instead of its (temporary) path.
 DISPLAY_NAME_FILE = ".tagtui-name"
@@ -407,7 +407,7 @@ class LayoutProvider(Provider):
         if whole_digest:
             warnings = [f"blobs only {short} uses are deleted from the layout"]
             if others:
-                warnings.append(f"{len(others)} other tag(s) go with it: {join_names(others)}")
+                warnings.append(f"{agree(others, 'goes', 'go')} with it")
             return DeletePlan(
                 repository=repository,
                 tag=tag,
@@ -450,9 +450,9 @@ class LayoutProvider(Provider):
         collected = store.remove_refs(plan.removes, plan.digest)
         messages = [f"removed {join_names(plan.removes)} from {plan.repository}"]
         if collected.removed:
-            messages.append(
-                f"{collected.removed} unused blob(s) deleted ({human_size(collected.freed)})"
-            )
+            blobs = "blob" if collected.removed == 1 else "blobs"
+            freed = human_size(collected.freed)
+            messages.append(f"{collected.removed} unused {blobs} deleted ({freed})")
         if collected.note:
             messages.append(collected.note)
         return DeleteResult(removed=plan.removes, messages=tuple(messages))

@@ -45,7 +45,7 @@ from tagtui.providers.oci.manifests import (
     digest_of,
     is_valid_digest,
 )
-from tagtui.text import join_names, short_digest
+from tagtui.text import agree, join_names, short_digest
 
 if TYPE_CHECKING:
     from tagtui.providers.oci.provider import OciProvider
@@ -198,7 +198,7 @@ async def plan(
         removes = tuple(sharing)
         warnings = [f"the image {short} itself is deleted: pulls by digest stop working"]
         if others:
-            warnings.append(f"{len(others)} other tag(s) go with it: {join_names(others)}")
+            warnings.append(f"{agree(others, 'goes', 'go')} with it")
         return DeletePlan(
             repository=repository,
             tag=tag,
@@ -277,7 +277,7 @@ async def _delete_digest(provider: OciProvider, plan: DeletePlan) -> DeleteResul
     extra = [name for name in sharing if name not in plan.removes]
     if extra:
         raise DeleteAborted(
-            f"{join_names(extra)} now also point(s) at {short_digest(plan.digest)}; "
+            f"{agree(extra, 'now also points', 'now also point')} at {short_digest(plan.digest)}; "
             "nothing was deleted"
         )
     reply = await provider.http.request(
@@ -473,7 +473,8 @@ async def _verify_keeps(
     moved = [name for name, digest in zip(keeps, digests, strict=True) if digest != plan.digest]
     if not moved:
         return result
-    message = f"warning: {join_names(moved)} no longer point(s) at {short_digest(plan.digest)}"
+    moved_text = agree(moved, "no longer points", "no longer point")
+    message = f"warning: {moved_text} at {short_digest(plan.digest)}"
     return DeleteResult(
         removed=result.removed, leftovers=result.leftovers, messages=(*result.messages, message)
     )
