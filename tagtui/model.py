@@ -127,10 +127,9 @@ class Image:
     def platform(self) -> str | None:
         if not (self.config.os or self.config.architecture):
             return None
-        parts = [self.config.os or "?", self.config.architecture or "?"]
-        if self.config.variant:
-            parts.append(self.config.variant)
-        return "/".join(parts)
+        # Some APIs know only the architecture (OpenShift's image metadata): show what is known.
+        parts = (self.config.os, self.config.architecture, self.config.variant)
+        return "/".join(part for part in parts if part)
 
     @property
     def compressed_size(self) -> int | None:

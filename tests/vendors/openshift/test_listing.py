@@ -134,6 +134,7 @@ async def test_detail_from_the_image(ocp: OpenShiftFake, provider: OpenShiftProv
     assert config.author == "Platform Team <platform@example.test>"
     assert config.created == datetime(2024, 3, 1, 0, 1, tzinfo=UTC)
     assert config.architecture == "amd64"
+    assert image.platform == "amd64"  # the metadata names no OS: nothing is made up
     assert config.entrypoint == ("/entrypoint.sh",)
     assert config.cmd == ("/usr/bin/run", "--port", "8080")
     assert config.env == (
