@@ -12,13 +12,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 
 from tagtui.providers.layout import LayoutProvider
 from tagtui.ui.app import TagtuiApp
 from tests.ui.conftest import settle
 from tests.ui.demo import demo_provider
-from tests.ui.fakes import FakeProvider
+from tests.ui.fakes import FakeProvider, Gate, sample_provider
 from tests.ui.helpers import main_screen
 
 SnapCompare = Callable[..., bool]
@@ -117,3 +118,71 @@ def test_narrow_tags_focused_with_detail(snap_compare: SnapCompare, tmp_path: Pa
         assert main_screen(pilot.app).tag_tree.has_focus
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)
+
+
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], rounds: int = 500) -> None:
+    """Process messages until ``condition`` holds (for states held open by a gate: no settle)."""
+    for _ in range(rounds):
+        await pilot.pause()
+        try:
+            if condition():
+                return
+        except NoMatches:  # the screen is still being composed
+            continue
+    raise AssertionError("the awaited state never came")
+
+
+def test_repositories_still_loading(snap_compare: SnapCompare) -> None:
+    # The first page is on screen with its count and the loading marker; the rest is held back.
+    provider = FakeProvider(name="registry.example:5000", page_size=100)
+    for n in range(250):
+        provider.add_repo(f"team/service-{n:03d}")
+    provider.gates["next_page"] = Gate()
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, lambda: main_screen(pilot.app).repo_list.total >= 100)
+
+    assert snap_compare(TagtuiApp(provider), terminal_size=(80, 24), run_before=run)
+
+
+def test_delete_being_planned(snap_compare: SnapCompare) -> None:
+    # `d` says at once that it is checking which tags share the digest; Esc would cancel.
+    provider = sample_provider(name="registry.example:5000")
+    provider.gates["plan_delete"] = Gate()
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("d")
+        await wait_until(pilot, lambda: ("plan_delete", "app/web:1.0") in provider.calls)
+
+    app = TagtuiApp(provider, repository="app/web")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run)
+
+
+def test_delete_modal_at_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    app = demo_app(tmp_path, repository="acme/api", tag="staging")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("d"))
+
+
+def test_whole_digest_delete_modal(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    # The explicit second choice: every tag on the digest goes, and the modal lists them all.
+    app = demo_app(tmp_path, repository="acme/api", tag="staging")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=keys("d", "a"))
+
+
+def test_filter_without_matches(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("slash", *"zzz", "enter"))
+
+
+def test_newest_first_once_the_dates_are_known(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    # big/tags lists names only: `s` fetches the missing dates, showing progress, then sorts once.
+    provider = demo_provider(tmp_path)
+    app = TagtuiApp(provider, repository="big/tags")
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run)

@@ -968,8 +968,18 @@ class MainScreen(Screen[None]):
 
     def _dismiss_planning_note(self) -> None:
         note, self._planning_note = self._planning_note, None
-        if note is not None and note in self.app._notifications:
+        if note is None:
+            return
+        if note in self.app._notifications:
             self.app._unnotify(note)  # Textual has no public way to take one notification back
+        else:
+            # A quick answer can beat the Notify message to the app's queue: take the note
+            # back once the app has shown it (call_later queues behind that message).
+            self.app.call_later(self._unnotify, note)
+
+    def _unnotify(self, note: Notification) -> None:
+        if note in self.app._notifications:
+            self.app._unnotify(note)
 
     @work(exclusive=True, group="delete", exit_on_error=False)
     async def _plan_delete(self, repository: str, tag: str, whole_digest: bool) -> None:
@@ -1004,7 +1014,8 @@ class MainScreen(Screen[None]):
             elif choice == WHOLE_DIGEST:
                 self._start_planning(plan.repository, plan.tag, True)
 
-        self.app.push_screen(modal, answered)
+        # Queued behind the planning note's removal, so the note is gone before the modal shows.
+        self.app.call_later(self.app.push_screen, modal, answered)
 
     @work(exclusive=True, group="delete", exit_on_error=False)
     async def _delete(self, plan: DeletePlan) -> None:
