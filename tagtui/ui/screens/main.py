@@ -135,6 +135,11 @@ class MainScreen(Screen[None]):
         # The delete plan being computed (a registry may HEAD every tag): shown, Esc cancels.
         self._planning: Worker[None] | None = None
         self._planning_tag: str | None = None
+        self._repo_anchor: str | None = None
+        # Newest-first on a freshly opened repository: once sorted, start at the newest tag.
+        self._top_after_dating = False
+        self._dating_anchor: str | None = None
+        self._dated_before = 0
         self._planning_note: Notification | None = None
         # Dates fetched for newest-first sorting: (done, total) while under way.
         self._dating: Worker[None] | None = None
@@ -214,7 +219,7 @@ class MainScreen(Screen[None]):
         if repos.filter_text:
             count = f"{len(repos.rows):,}/{repos.total:,}"
         title = f"Repositories {count}"
-        if len(title) > pane.size.width - 6:
+        if 0 < pane.size.width and len(title) > pane.size.width - 6:
             title = f"Repos {count}"  # the narrow pane: the count matters more than the word
         pane.border_title = Content(title)
         subtitle = []
@@ -254,6 +259,9 @@ class MainScreen(Screen[None]):
     # --- repositories -------------------------------------------------------------------------
 
     def load_repositories(self) -> None:
+        row = self.repo_list.highlighted_row
+        # A reload puts the cursor back where it was once that repository is listed again.
+        self._repo_anchor = row.name if row is not None and self.repo_list.cursor > 0 else None
         self._repo_generation += 1
         self.repositories_loading = True
         self.repo_list.clear()
@@ -287,6 +295,12 @@ class MainScreen(Screen[None]):
         self._connected()
         self.catalog_available = True
         self.repo_list.add_page(message.repositories)
+        anchor = self._repo_anchor
+        if anchor is not None and self.repo_list.cursor == 0:  # unless the user moved meanwhile
+            found = next((repo for repo in message.repositories if repo.name == anchor), None)
+            if found is not None:
+                self._repo_anchor = None
+                self.repo_list.move_to(found)
         self._update_repo_title()
 
     def on_repositories_done(self, message: msg.RepositoriesDone) -> None:
@@ -421,6 +435,7 @@ class MainScreen(Screen[None]):
             )
         if tree.sort == "newest" and message.sort is None:
             self._start_dating()  # new tags of a refresh get their dates too
+            self._top_after_dating = message.keep is None
         self._update_tag_title()
         self._schedule_describes()
         self._show_detail_for(tree.highlighted_row)
@@ -766,6 +781,7 @@ class MainScreen(Screen[None]):
             self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
         elif order == "newest":
             self._start_dating()
+            self._top_after_dating = False  # the user's tag stays highlighted
         else:
             self._cancel_dating()
         self._update_tag_title()
@@ -780,7 +796,11 @@ class MainScreen(Screen[None]):
         if tree.repository is None or not undated:
             return
         self._cancel_dating()
-        self._dates_progress = (0, len(undated))
+        row = tree.highlighted_row
+        self._dating_anchor = row.name if row is not None else None
+        # Progress counts every tag, the ones dated already included.
+        self._dated_before = tree.tag_count - len(undated)
+        self._dates_progress = (self._dated_before, tree.tag_count)
         self._dating = self.run_worker(
             self._fetch_dates(tree.repository, self._tag_generation, undated),
             group="dates",
@@ -827,12 +847,18 @@ class MainScreen(Screen[None]):
         tree = self.tag_tree
         tree.update_tags(message.tags)
         if message.done < message.total:
-            self._dates_progress = (message.done, message.total)
+            before = self._dated_before
+            self._dates_progress = (before + message.done, before + message.total)
         else:
             self._dates_progress = None
             self._dating = None
             if tree.sort == "newest":
                 tree.resort()  # once, now that every date is known
+                row = tree.highlighted_row
+                still = row is not None and row.name == self._dating_anchor
+                if self._top_after_dating and still:
+                    tree.action_first()
+            self._top_after_dating = False
         self._update_tag_title()
 
     def action_refresh(self) -> None:
@@ -1176,7 +1202,12 @@ class MainScreen(Screen[None]):
         if self.maximized is not None:
             self.minimize()
         elif self.focused is not None:
-            self.maximize(self.focused)
+            # The pane, not the list inside it: its border carries the title, count and sort.
+            pane = next(
+                (node for node in self.focused.ancestors_with_self if node.has_class("pane")),
+                self.focused,
+            )
+            self.maximized = pane
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
