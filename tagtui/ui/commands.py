@@ -28,7 +28,11 @@ def actions(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
         ("Open repository by name…", "Type a repository name to open", screen.action_open_by_name),
         ("Refresh", "Reload the focused pane", screen.action_refresh),
         ("Log in…", "Enter credentials for this registry", screen.action_login),
-        ("Copy pull reference", "host/repo:tag of the highlighted tag", screen.action_copy),
+        (
+            "Copy pull reference",
+            "Of the highlighted tag, as docker, podman or skopeo take it",
+            screen.action_copy,
+        ),
         (
             "Copy digest reference",
             "host/repo@sha256:… of the highlighted tag",
@@ -40,7 +44,7 @@ def actions(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
             "Asks first, lists every tag that goes",
             lambda: screen.action_delete(whole_digest=True),
         ),
-        ("Cycle tag sort", "Name / newest first", screen.action_cycle_sort),
+        ("Toggle tag sort", "Name ↔ newest first", screen.action_cycle_sort),
         (
             "Filter repositories",
             "Narrow the repository list",
@@ -97,12 +101,12 @@ class TagtuiCommands(Provider):
                 )
         groups: list[tuple[str, list[str], Callable[[str], Callable[[], None]]]] = [
             (
-                "go to repository ",
+                "Go to repository ",
                 screen.repo_list.names(),
                 lambda name: lambda: screen.open_repository(name),
             ),
             (
-                "go to tag ",
+                "Go to tag ",
                 screen.tag_tree.tag_names(),
                 lambda name: lambda: screen.go_to_tag(name),
             ),
