@@ -6,7 +6,6 @@ terminal; the widgets then wrap these strings in ``Content``/``Text`` (never mar
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from tagtui.text import human_size, sanitize, short_digest
@@ -35,11 +34,21 @@ def timestamp(moment: datetime | None) -> str:
     return _utc(moment).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "-"
 
 
+# JSON's own short escapes: quotes and backslashes keep the list readable as a list, and a
+# newline in a `sh -c` script shows where it is instead of becoming a space.
+_JSON_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"})
+
+
 def word_list(words: tuple[str, ...] | None) -> str:
-    """An entrypoint or cmd exactly as the config has it: a JSON array, as docker shows it."""
+    """An entrypoint or cmd as the config has it, a JSON-like array as docker shows it.
+
+    Not ``json.dumps``: it would write ESC as ``\\u001b`` where every other value shows ␛, so
+    each word is quoted here and passed through ``literal`` like any other value.
+    """
     if words is None:
         return "-"
-    return literal(json.dumps(list(words), ensure_ascii=False))
+    quoted = (literal(word.translate(_JSON_ESCAPES)) for word in words)
+    return "[" + ", ".join(f'"{word}"' for word in quoted) + "]"
 
 
 def size_with_bytes(size: int | None) -> str:

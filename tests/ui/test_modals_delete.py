@@ -146,7 +146,8 @@ async def test_one_tag_that_stays_is_singular() -> None:
     async with host.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         text = screen_text(host)
-        assert "Removes: latest" in text
+        # The tag has its own row; a "Removes: latest" line would only repeat it.
+        assert "Tag       latest" in text and "Removes" not in text
         assert "Other tags on this digest (1): prod — it stays" in text
         assert "Delete all 2 tags (a)" in text
         await pilot.press("a")

@@ -114,8 +114,11 @@ class DeleteModal(ModalScreen[str | None]):
                     "delete-removes", f"Tags deleted with it ({len(others):,}): ", others
                 )
             return
-        heading = "Removes: " if len(removes) == 1 else f"Removes ({tag_count(len(removes))}): "
-        yield self._list("delete-removes", heading, removes)
+        # Only the chosen tag: the Tag row and the summary already say so, and "Removes: 1" for
+        # a tag named 1 would read like a count.
+        if removes != {plan.tag}:
+            heading = "Removes: " if len(removes) == 1 else f"Removes ({tag_count(len(removes))}): "
+            yield self._list("delete-removes", heading, removes)
         keeps = set(plan.keeps) - removes
         if keeps:
             yield self._list(
@@ -146,6 +149,9 @@ class DeleteModal(ModalScreen[str | None]):
         table.add_column(no_wrap=True, style="bold")
         table.add_column(overflow="fold")
         for key, value in (
+            # The tag alone first: a folded reference can break inside the tag name
+            # (".../nginx:1" then ".25"), which reads like another tag.
+            ("Tag", plan.tag),
             ("Reference", self.reference),
             ("Digest", plan.digest or "-"),
             ("Method", plan.method.value),

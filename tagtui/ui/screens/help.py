@@ -33,7 +33,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("←  Esc", "back (Esc first clears a filter)"),
             ("/", "filter the pane: type, Enter keeps it, Esc clears"),
             ("r", "refresh"),
-            ("c", "copy the pull reference (host/repo:tag)"),
+            ("c", "copy the pull reference (as skopeo/docker take it)"),
             ("mouse", "click highlights, double-click opens, wheel scrolls"),
         ),
     ),
@@ -65,7 +65,8 @@ class HelpScreen(ModalScreen[None]):
         # Priority: the scroll container's own Home/End animate, and an animated jump started
         # while the table is still being measured stops short of the last line.
         Binding("g,home", "scroll('home')", "Top", show=False, priority=True),
-        Binding("G,end", "scroll('end')", "End", key_display="G/End", priority=True),
+        # "Bottom", not "End": the footer shows "G/End Bottom", never the puzzling "G/End End".
+        Binding("G,end", "scroll('end')", "Bottom", key_display="G/End", priority=True),
     ]
 
     def compose(self) -> ComposeResult:

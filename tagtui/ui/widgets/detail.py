@@ -44,6 +44,12 @@ SECTIONS = (
 # Sections only an index has; the others are always shown (with "none" when empty).
 _OPTIONAL = {"Platforms"}
 
+# What a container's config says about running it: meaningless for a chart or an SBOM.
+_IMAGE_ONLY = ("Command", "Environment", "Labels", "Ports", "Volumes")
+
+# The providers name a non-image config (Helm chart, signature, SBOM...) with this extra.
+ARTIFACT_TYPE = "Artifact type"
+
 
 @dataclass(frozen=True)
 class DetailView:
@@ -96,6 +102,29 @@ def _pairs_table(
 
 def _none() -> Text:
     return Text("none", style="dim")
+
+
+def artifact_type(image: Image | None) -> str | None:
+    """The artifact type when ``image`` is not a container image (its config is no image
+    config), else None. The model carries it only as the providers' "Artifact type" extra."""
+    if image is None:
+        return None
+    for key, value in image.extras:
+        if key == ARTIFACT_TYPE:
+            return value or "-"
+    return None
+
+
+def _hidden_sections(view: DetailView, bodies: dict[str, RenderableType]) -> set[str]:
+    """Sections not shown: an index's Platforms for a plain image, and for an artifact the
+    image-only sections (Labels stays when the config has some)."""
+    hidden = {name for name in _OPTIONAL if name not in bodies}
+    image = view.image
+    if image is not None and artifact_type(image) is not None:
+        hidden.update(name for name in _IMAGE_ONLY if name != "Labels")
+        if not image.config.labels:
+            hidden.add("Labels")
+    return hidden
 
 
 class DetailPanel(VerticalScroll, can_focus=True):
@@ -151,10 +180,11 @@ class DetailPanel(VerticalScroll, can_focus=True):
         self.border_title = Content("Detail · " + literal(view.label or view.reference))
         self.query_one("#detail-message").display = False
         bodies = self._bodies(view)
+        hidden = _hidden_sections(view, bodies)
         for name in SECTIONS:
             key = name.lower()
             body = bodies.get(name)
-            visible = body is not None or name not in _OPTIONAL
+            visible = name not in hidden
             self.query_one(f"#title-{key}").display = visible
             widget = self.query_one(f"#body-{key}", Static)
             widget.display = visible
@@ -196,7 +226,8 @@ class DetailPanel(VerticalScroll, can_focus=True):
         if image is not None:
             bodies["Layers"] = self._layers(image)
         extras = list(view.detail.extras if view.detail else ())
-        extras += list(image.extras if image else ())
+        # The artifact type has its own Summary row; listing it twice would be noise.
+        extras += [pair for pair in (image.extras if image else ()) if pair[0] != ARTIFACT_TYPE]
         bodies["Extras"] = _pairs_table(extras, width=width)
         return bodies
 
@@ -224,22 +255,37 @@ class DetailPanel(VerticalScroll, can_focus=True):
             if image is not None and platform is not None:
                 rows.append(("Showing", f"{platform.name} ({short_digest(platform.digest)})"))
         if image is not None:
-            rows.append(
-                (
-                    "Media type" if not (detail and detail.is_index) else "Image type",
-                    image.media_type or "-",
-                )
-            )
-            rows.append(("Platform", image.platform or "-"))
-            created = image.config.created
-            if created is None and view.revision is not None:
-                created = view.revision.created
-            rows.append(("Created", timestamp(created)))
-            rows.append(("Author", image.config.author or "-"))
-            rows.append(("Size", size_with_bytes(image.compressed_size)))
+            rows.extend(self._image_rows(view, image))
         elif detail is not None:
             rows.append(("Size", size_with_bytes(detail.size)))
-        return _pairs_table(rows, key_width=12)
+        # Room for "Artifact type" on one line; the other keys are shorter, so nothing moves.
+        return _pairs_table(rows, key_width=len(ARTIFACT_TYPE))
+
+    @staticmethod
+    def _image_rows(view: DetailView, image: Image) -> list[tuple[str, str]]:
+        detail = view.detail
+        kind = artifact_type(image)
+        rows = [
+            (
+                "Media type" if not (detail and detail.is_index) else "Image type",
+                image.media_type or "-",
+            )
+        ]
+        if kind is not None:
+            rows.append((ARTIFACT_TYPE, kind))
+        created = image.config.created
+        if created is None and view.revision is not None:
+            created = view.revision.created
+        facts = [
+            ("Platform", image.platform),
+            ("Created", timestamp(created) if created else None),
+            ("Author", image.config.author),
+        ]
+        # An artifact has no image config: its platform, date and author are not "unknown",
+        # they do not exist, so the rows go rather than saying "-".
+        rows += [(key, value or "-") for key, value in facts if value or kind is None]
+        rows.append(("Size", size_with_bytes(image.compressed_size)))
+        return rows
 
     def _platforms(self, detail: TagDetail) -> RenderableType:
         table = Table(box=None, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
