@@ -219,7 +219,7 @@ class MainScreen(Screen[None]):
         if repos.filter_text:
             count = f"{len(repos.rows):,}/{repos.total:,}"
         title = f"Repositories {count}"
-        if 0 < pane.size.width and len(title) > pane.size.width - 6:
+        if pane.size.width > 0 and len(title) > pane.size.width - 6:
             title = f"Repos {count}"  # the narrow pane: the count matters more than the word
         pane.border_title = Content(title)
         subtitle = []
