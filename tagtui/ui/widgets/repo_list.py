@@ -124,8 +124,13 @@ class RepoList(VirtualList):
         name = Content(literal(repo.name))
         if repo.tag_count is None:
             return name
-        count = Content.styled(f" {repo.tag_count}", self.component_style("virtual-list--muted"))
+        # Grouped as the Tags pane title counts them: "2,044" in both places.
+        count = Content.styled(f"{repo.tag_count:,}", self.component_style("virtual-list--muted"))
         room = width - count.cell_length
-        if room < 4:
+        if room < 5:
             return name
-        return name.truncate(room, ellipsis=True, pad=True) + count
+        if name.cell_length < room:
+            return name.truncate(room, pad=True) + count  # at least one space before the count
+        # A cut name's "…" separates it from the count (name and digits never run together), so
+        # no cell goes to a gap and the comma costs a long name nothing: "team/long-na…5,000".
+        return name.truncate(room - 1, pad=True) + "…" + count

@@ -113,6 +113,9 @@ class TagTree(VirtualList):
         self._lower: dict[str, str] = {}
         self._expanded: set[str] = set()
         self._children: dict[str, _Children] = {}
+        # What one tag's detail said about its digest holds for every tag on that digest (a
+        # digest names immutable content): their rows get the same ⧉N / att badges.
+        self._digest_children: dict[str, _Children] = {}
         self._digest_tags: dict[str, set[str]] = {}
         # Tags whose digest is not known yet: while any are, a sharing count is a lower bound.
         self._unknown_digests = 0
@@ -162,6 +165,7 @@ class TagTree(VirtualList):
         self._order.clear()
         self._expanded.clear()
         self._children.clear()
+        self._digest_children.clear()
         self._digest_tags.clear()
         self._unknown_digests = 0
         self._complete_sharing.clear()
@@ -192,6 +196,7 @@ class TagTree(VirtualList):
         if not same:
             self._expanded.clear()
             self._children.clear()
+            self._digest_children.clear()
             self.described.clear()
         else:
             self._expanded &= set(self._tags)
@@ -283,11 +288,14 @@ class TagTree(VirtualList):
         """A tag's full detail arrived: remember its platforms and fill its row's facts."""
         if detail.tag not in self._tags:
             return
-        self._children[detail.tag] = _Children(
+        children = _Children(
             platforms=detail.runnable_platforms,
             attestations=len(detail.attestations),
             loaded=True,
         )
+        self._children[detail.tag] = children
+        if detail.digest:
+            self._digest_children[detail.digest] = children
         old = self._tags[detail.tag]
         # Keep what describe_tag said (for an index: one platform's size and date, as every
         # other row shows); the detail only fills what is still unknown.
@@ -310,6 +318,15 @@ class TagTree(VirtualList):
                 # Opened before we knew: a single image has nothing to show under it.
                 self._expanded.discard(detail.tag)
             self._rebuild()
+        elif self._expanded & self._digest_tags.get(detail.digest or "", set()):
+            self._rebuild()  # a tag on the same digest was open, waiting for its platforms
+
+    def _children_of(self, name: str) -> _Children | None:
+        """What is known of ``name``'s children: its own detail, or one of its digest's."""
+        tag = self._tags.get(name)
+        # The digest's first: it cannot be stale, while a tag may have moved to another digest.
+        shared = self._digest_children.get(tag.digest) if tag is not None and tag.digest else None
+        return shared or self._children.get(name)
 
     def children_failed(self, tag: str, message: str) -> None:
         self._children[tag] = _Children(loaded=True, error=message)
@@ -398,7 +415,7 @@ class TagTree(VirtualList):
 
     def _child_rows(self, name: str) -> list[Row]:
         tag = self._tags[name]
-        children = self._children.get(name)
+        children = self._children_of(name)
         rows: list[Row] = []
         if children is None or not children.loaded:
             rows.append(NoteRow(name, "loading platforms…"))
@@ -422,7 +439,7 @@ class TagTree(VirtualList):
             return False
         if tag.revisions:
             return True
-        children = self._children.get(name)
+        children = self._children_of(name)
         if children is not None and children.loaded:
             return bool(children.platforms) or children.error is not None
         if tag.media_type:
@@ -436,7 +453,7 @@ class TagTree(VirtualList):
         if name in self._expanded or name not in self._tags:
             return
         self._expanded.add(name)
-        children = self._children.get(name)
+        children = self._children_of(name)
         if children is None or not children.loaded:
             self.post_message(self.ExpandRequested(self, name))
         self._rebuild(keep=self._rows_by_name[name])
@@ -544,12 +561,13 @@ class TagTree(VirtualList):
         expandable = self.expandable(name)
         marker = "▾ " if name in self._expanded else "▸ " if expandable else "  "
         parts: list[Content | tuple[str, Any] | str] = [(marker, muted), literal(name)]
-        children = self._children.get(name)
+        children = self._children_of(name)
         if children is not None and children.loaded and children.platforms:
             parts.append((f" ⧉{len(children.platforms)}", muted))
         if children is not None and children.attestations:
+            # One space before the badge: its own background marks where it starts.
             parts.append(" ")
-            parts.append((" att ", badge))
+            parts.append(("att", badge))
         if tag.revisions:
             parts.append((f" ↺{len(tag.revisions)}", muted))
         if tag.status:

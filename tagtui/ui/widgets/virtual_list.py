@@ -85,6 +85,8 @@ class VirtualList(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._rows: list[Any] = []
         self._strips: dict[int, Strip] = {}
+        # The width the cached strips were drawn at (a scrollbar coming or going changes it).
+        self._strips_width = 0
         self._last_highlighted: Any = None
         self._last_viewport: tuple[int, int, int] | None = None
         self.empty_text = ""
@@ -162,12 +164,17 @@ class VirtualList(ScrollView, can_focus=True):
         self._strips.pop(old, None)
         self._strips.pop(new, None)
         self.refresh()
-        if self.is_mounted and self._rows:
-            self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True, immediate=True)
+        self._scroll_to_cursor()
         row = self.highlighted_row
         if row is not self._last_highlighted:
             self._last_highlighted = row
             self.post_message(self.Highlighted(self, row))
+
+    def _scroll_to_cursor(self) -> None:
+        """Scroll (as little as needed) so the highlighted row is on screen."""
+        if self.is_mounted and self._rows:
+            region = Region(0, self.cursor, 1, 1)
+            self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
     def move_to(self, row: Any) -> bool:
         try:
@@ -242,6 +249,8 @@ class VirtualList(ScrollView, can_focus=True):
     def _on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
+        # A shorter pane may have left the highlighted row below its last line.
+        self._scroll_to_cursor()
         self.call_after_refresh(self._check_viewport)
 
     def _on_focus(self, event: events.Focus) -> None:
@@ -264,6 +273,11 @@ class VirtualList(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
+        if width != self._strips_width:
+            # Rows drawn for another width (before a scrollbar came or went) would be cropped
+            # or padded, shifting right-aligned columns: draw them again at this width.
+            self._strips.clear()
+            self._strips_width = width
         base = self.get_visual_style()
         if index >= len(self._rows):
             message = self.empty_message() if not self._rows else ""
