@@ -455,14 +455,15 @@ async def test_sort_newest_asks_a_provider_that_can_sort() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         tree = main_screen(app).tag_tree
-        await pilot.press("s")
+        await pilot.press("j", "s")
         await settle(pilot)
         assert provider.sorts_asked == [None, "newest"]
         assert row_names(tree.rows) == ["v3", "v2", "v1"]
-        assert tree.highlighted_row == TagRow("v1")  # the cursor stayed on its tag
-        await pilot.press("s")
+        assert tree.highlighted_row == TagRow("v2")  # the cursor stayed on its tag
+        await pilot.press("g", "s")  # from the first row: the top of the new order
         await settle(pilot)
         assert row_names(tree.rows) == ["v1", "v2", "v3"]
+        assert tree.highlighted_row == TagRow("v1")
 
 
 async def test_revisions_show_as_children() -> None:

@@ -45,6 +45,20 @@ async def test_s_keeps_the_users_tag_highlighted(tmp_path: Path) -> None:
         assert row is not None and row.name == "t7"
 
 
+async def test_s_on_the_first_row_shows_the_newest_tag_first(tmp_path: Path) -> None:
+    app = TagtuiApp(demo_provider(tmp_path), repository="big/tags")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        tree = main_screen(app).tag_tree
+        assert tree.cursor == 0
+        await pilot.press("s")
+        await settle(pilot)
+        dates = [tree.tag(row.name).created for row in tree.rows if isinstance(row, TagRow)]  # type: ignore[union-attr]
+        assert tree.cursor == 0 and dates[0] == max(dates)  # type: ignore[type-var]
+        row = tree.highlighted_row
+        assert row is not None and f"big/tags:{row.name}" in screen_text(app)
+
+
 async def test_r_on_the_repository_list_keeps_the_cursor(tmp_path: Path) -> None:
     app = TagtuiApp(demo_provider(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:

@@ -774,14 +774,18 @@ class MainScreen(Screen[None]):
         tree = self.tag_tree
         if tree.repository is None:
             return
+        # On the first row, the user wants the top of the new order; elsewhere, their tag.
+        was_top = tree.cursor == 0
         order = tree.cycle_sort()
+        if was_top:
+            tree.action_first()
         if self._server_sort() is not None:
             # The provider sorts every tag (dates it knows, not just the rows seen): ask it.
             row = tree.highlighted_row
             self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
         elif order == "newest":
             self._start_dating()
-            self._top_after_dating = False  # the user's tag stays highlighted
+            self._top_after_dating = was_top
         else:
             self._cancel_dating()
         self._update_tag_title()
