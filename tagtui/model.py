@@ -122,6 +122,9 @@ class Image:
     layers: tuple[Layer, ...] = ()
     config_size: int | None = None
     extras: Extras = ()
+    # Set when the manifest is an artifact (Helm chart, signature, SBOM...), not a container
+    # image: its config is no image config, so the config facts do not apply.
+    artifact_type: str | None = None
 
     @property
     def platform(self) -> str | None:

@@ -40,6 +40,19 @@ def test_inspect_layout_tag(store: Path, tmp_path: Path, spelling: str) -> None:
     assert data["image"]["env"]
 
 
+def test_inspect_names_an_artifacts_type(store: Path, tmp_path: Path) -> None:
+    chart = f"{store}::acme/charts:0.2.0"
+    data = json.loads(tagtui("inspect", "--json", chart, home=tmp_path).stdout)
+    assert data["image"]["artifactType"] == "application/vnd.cncf.helm.config.v1+json"
+    text = tagtui("inspect", chart, home=tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert "Artifact type   application/vnd.cncf.helm.config.v1+json" in text.stdout
+    image = json.loads(
+        tagtui("inspect", "--json", f"{store}::acme/api:latest", home=tmp_path).stdout
+    )
+    assert image["image"]["artifactType"] is None
+
+
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     result = tagtui("ls", str(tmp_path / "nowhere"), home=tmp_path)
     assert result.returncode == 2

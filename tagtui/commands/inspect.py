@@ -88,6 +88,7 @@ def image_json(image: Image) -> dict[str, Any]:
     return {
         "digest": image.digest,
         "mediaType": image.media_type,
+        "artifactType": image.artifact_type,
         "platform": image.platform,
         "created": _when(config.created),
         "author": config.author,
@@ -173,6 +174,8 @@ def detail_text(detail: TagDetail, image: Image | None, chosen: Platform | None 
         summary += [("Platform", chosen.name), ("Platform digest", chosen.digest)]
     if image is not None:
         config = image.config
+        if image.artifact_type is not None:
+            summary.append(("Artifact type", image.artifact_type))
         if chosen is None and image.platform:
             summary.append(("Platform", image.platform))
         summary += [

@@ -175,7 +175,7 @@ async def test_tag_by_digest(demo: LayoutProvider) -> None:
 async def test_artifact_is_shown_with_its_type(demo: LayoutProvider) -> None:
     detail = await demo.get_tag("acme/charts", "0.2.0")
     assert detail.image is not None
-    assert ("Artifact type", "application/vnd.cncf.helm.config.v1+json") in detail.image.extras
+    assert detail.image.artifact_type == "application/vnd.cncf.helm.config.v1+json"
 
 
 async def test_hostile_content_comes_through_unchanged(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ import pytest
 
 from tagtui.credentials import Credential
 from tagtui.errors import AuthenticationRequired, NotFound, UsageError
-from tagtui.model import Port, Tag
+from tagtui.model import ImageConfig, Port, Tag
 from tagtui.providers.oci.manifests import DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST
 from tagtui.providers.oci.provider import OciProvider
 from tests.oci.realservers import Pusher
@@ -281,3 +282,27 @@ async def test_basic_auth(
         assert (await provider.get_tag("private/app", "latest")).digest == digest
         names = [r.name async for page in provider.list_repositories() for r in page]
         assert names == ["private/app"]
+
+
+async def test_an_artifact_is_named_by_its_type_and_its_config_not_read_as_an_image(
+    registry: RunningRegistry,
+) -> None:
+    helm = "application/vnd.cncf.helm.config.v1+json"
+    with Pusher(registry.url) as push:
+        config = push.blob("charts/web", b'{"name": "web", "version": "0.1.0"}', helm)
+        chart = push.blob(
+            "charts/web", b"chart tarball", "application/vnd.cncf.helm.chart.content.v1.tar+gzip"
+        )
+        body = json.dumps(
+            {"schemaVersion": 2, "mediaType": OCI_MANIFEST, "config": config, "layers": [chart]}
+        ).encode()
+        push.manifest("charts/web", "0.1.0", body, OCI_MANIFEST)
+    async with OciProvider(registry.host) as provider:
+        detail = await provider.get_tag("charts/web", "0.1.0")
+    image = detail.image
+    assert image is not None
+    assert image.artifact_type == helm
+    assert image.config == ImageConfig()  # a chart's config is no image config
+    assert image.platform is None
+    assert [layer.size for layer in image.layers] == [len(b"chart tarball")]
+    assert ("Config digest", config["digest"]) in image.extras

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from textual.app import App
 from textual.widgets import Button, Footer, Static
 
 from tagtui.demo import prepare_demo_store
-from tagtui.model import DeleteMethod, DeletePlan, Image
+from tagtui.model import DeleteMethod, DeletePlan
 from tagtui.providers.layout import LayoutProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.format import word_list
@@ -198,13 +199,7 @@ async def test_a_helm_chart_shows_its_artifact_type_not_empty_image_sections() -
 async def test_an_artifact_with_labels_keeps_them_and_images_keep_every_section() -> None:
     provider = FakeProvider()
     base = make_image("chart", labels=(("owner", "charts team"),))
-    chart = Image(
-        digest=base.digest,
-        media_type=base.media_type,
-        config=base.config,
-        layers=base.layers,
-        extras=(("Artifact type", HELM_CONFIG),),
-    )
+    chart = replace(base, artifact_type=HELM_CONFIG)
     provider.add_image_tag("app/mixed", "chart", chart)
     provider.add_image_tag("app/mixed", "image", make_image("image"))
     app = TagtuiApp(provider, repository="app/mixed", tag="chart")

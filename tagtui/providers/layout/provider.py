@@ -36,7 +36,6 @@ from tagtui.providers.layout.dockersave import DockerArchive, is_tar_archive, lo
 from tagtui.providers.layout.oci import OciLayoutStore, is_oci_layout
 from tagtui.providers.layout.store import LegacyImage, Ref, RepositoryStore
 from tagtui.providers.oci.manifests import (
-    IMAGE_CONFIG_TYPES,
     Manifest,
     is_valid_digest,
     pair_layers,
@@ -312,10 +311,8 @@ class LayoutProvider(Provider):
         )
 
     def _config(self, store: RepositoryStore, manifest: Manifest) -> ImageConfig:
-        descriptor = manifest.config
-        if descriptor is None or not (
-            descriptor.media_type in IMAGE_CONFIG_TYPES or descriptor.media_type is None
-        ):
+        descriptor = manifest.image_config
+        if descriptor is None:
             return ImageConfig()
         body = store.blobs.read(descriptor.digest, size=descriptor.size, what="config")
         return parse_config(body, f"config {descriptor.digest} of {store.name}")
@@ -325,8 +322,6 @@ class LayoutProvider(Provider):
         extras: list[tuple[str, str]] = []
         config = self._config(store, manifest)
         if descriptor is not None:
-            if descriptor.media_type not in IMAGE_CONFIG_TYPES and descriptor.media_type:
-                extras.append(("Artifact type", manifest.artifact_type or descriptor.media_type))
             extras.append(("Config digest", descriptor.digest))
         extras.extend((f"Annotation {k}", v) for k, v in manifest.annotations)
         return Image(
@@ -336,6 +331,7 @@ class LayoutProvider(Provider):
             layers=pair_layers(manifest.layers, config),
             config_size=descriptor.size if descriptor else None,
             extras=tuple(extras),
+            artifact_type=manifest.artifact_kind,
         )
 
     def _sized(self, store: RepositoryStore, platform: Platform) -> Platform:

@@ -106,6 +106,22 @@ class Manifest:
         docker = self.media_type in (DOCKER_MANIFEST, DOCKER_LIST)
         return "docker" if docker else "oci"
 
+    @property
+    def image_config(self) -> Descriptor | None:
+        """The config when it is a container image config (an untyped one counts), else None."""
+        config = self.config
+        if config is None or config.media_type not in (*IMAGE_CONFIG_TYPES, None):
+            return None
+        return config
+
+    @property
+    def artifact_kind(self) -> str | None:
+        """What an artifact (Helm chart, signature, SBOM...) is; None for a container image."""
+        config = self.config
+        if config is None or self.image_config is not None:
+            return None
+        return self.artifact_type or config.media_type
+
 
 def _load_json(body: bytes, where: str) -> Any:
     try:

@@ -51,7 +51,6 @@ from tagtui.providers.oci.http import (
     parse_next_link,
 )
 from tagtui.providers.oci.manifests import (
-    IMAGE_CONFIG_TYPES,
     MANIFEST_ACCEPT,
     Descriptor,
     Manifest,
@@ -349,14 +348,10 @@ class OciProvider(Provider):
         descriptor = manifest.config
         if descriptor is None:  # pragma: no cover - parse_manifest guarantees a config
             raise BadResponse(f"{manifest.digest}: image manifest without config")
-        extras: list[tuple[str, str]] = []
+        extras: list[tuple[str, str]] = [("Config digest", descriptor.digest)]
         config = ImageConfig()
-        if descriptor.media_type in IMAGE_CONFIG_TYPES or descriptor.media_type is None:
+        if manifest.image_config is not None:  # an artifact's config is no image config
             config = await self.fetch_config(repository, descriptor)
-        else:
-            # An artifact (signature, SBOM, chart...): its config is not an image config.
-            extras.append(("Artifact type", manifest.artifact_type or descriptor.media_type))
-        extras.append(("Config digest", descriptor.digest))
         extras.extend((f"Annotation {key}", value) for key, value in manifest.annotations)
         return Image(
             digest=manifest.digest,
@@ -365,6 +360,7 @@ class OciProvider(Provider):
             layers=pair_layers(manifest.layers, config),
             config_size=descriptor.size,
             extras=tuple(extras),
+            artifact_type=manifest.artifact_kind,
         )
 
     async def _platform_sizes(
@@ -585,10 +581,8 @@ class OciProvider(Provider):
         created = tag.created
         size = tag.size
         if image_manifest is not None:
-            descriptor = image_manifest.config
-            if descriptor is not None and (
-                descriptor.media_type in IMAGE_CONFIG_TYPES or descriptor.media_type is None
-            ):
+            descriptor = image_manifest.image_config
+            if descriptor is not None:
                 created = (await self.fetch_config(repository, descriptor)).created or created
             sizes = [layer.size for layer in image_manifest.layers]
             if sizes and all(s is not None for s in sizes):

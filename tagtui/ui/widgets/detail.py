@@ -47,7 +47,7 @@ _OPTIONAL = {"Platforms"}
 # What a container's config says about running it: meaningless for a chart or an SBOM.
 _IMAGE_ONLY = ("Command", "Environment", "Labels", "Ports", "Volumes")
 
-# The providers name a non-image config (Helm chart, signature, SBOM...) with this extra.
+# The Summary row naming what a non-image artifact (Helm chart, signature, SBOM...) is.
 ARTIFACT_TYPE = "Artifact type"
 
 
@@ -104,23 +104,12 @@ def _none() -> Text:
     return Text("none", style="dim")
 
 
-def artifact_type(image: Image | None) -> str | None:
-    """The artifact type when ``image`` is not a container image (its config is no image
-    config), else None. The model carries it only as the providers' "Artifact type" extra."""
-    if image is None:
-        return None
-    for key, value in image.extras:
-        if key == ARTIFACT_TYPE:
-            return value or "-"
-    return None
-
-
 def _hidden_sections(view: DetailView, bodies: dict[str, RenderableType]) -> set[str]:
     """Sections not shown: an index's Platforms for a plain image, and for an artifact the
     image-only sections (Labels stays when the config has some)."""
     hidden = {name for name in _OPTIONAL if name not in bodies}
     image = view.image
-    if image is not None and artifact_type(image) is not None:
+    if image is not None and image.artifact_type is not None:
         hidden.update(name for name in _IMAGE_ONLY if name != "Labels")
         if not image.config.labels:
             hidden.add("Labels")
@@ -226,8 +215,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
         if image is not None:
             bodies["Layers"] = self._layers(image)
         extras = list(view.detail.extras if view.detail else ())
-        # The artifact type has its own Summary row; listing it twice would be noise.
-        extras += [pair for pair in (image.extras if image else ()) if pair[0] != ARTIFACT_TYPE]
+        extras += list(image.extras if image else ())
         bodies["Extras"] = _pairs_table(extras, width=width)
         return bodies
 
@@ -264,7 +252,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
     @staticmethod
     def _image_rows(view: DetailView, image: Image) -> list[tuple[str, str]]:
         detail = view.detail
-        kind = artifact_type(image)
+        kind = image.artifact_type
         rows = [
             (
                 "Media type" if not (detail and detail.is_index) else "Image type",
