@@ -117,8 +117,7 @@ class DeleteModal(ModalScreen[str | None]):
         # Only the chosen tag: the Tag row and the summary already say so, and "Removes: 1" for
         # a tag named 1 would read like a count.
         if removes != {plan.tag}:
-            heading = "Removes: " if len(removes) == 1 else f"Removes ({tag_count(len(removes))}): "
-            yield self._list("delete-removes", heading, removes)
+            yield self._list("delete-removes", f"Removes ({tag_count(len(removes))}): ", removes)
         keeps = set(plan.keeps) - removes
         if keeps:
             yield self._list(

@@ -136,10 +136,9 @@ class MainScreen(Screen[None]):
         self._planning: Worker[None] | None = None
         self._planning_tag: str | None = None
         self._repo_anchor: str | None = None
-        # Newest-first on a freshly opened repository: once sorted, start at the newest tag.
-        self._top_after_dating = False
-        self._dating_anchor: str | None = None
-        self._dated_before = 0
+        # The row the cursor was on when dating began, if the sort should then start at the top
+        # (a freshly opened repository, or s on the first row) unless the user moved since.
+        self._top_unless_moved_from: str | None = None
         self._planning_note: Notification | None = None
         # Dates fetched for newest-first sorting: (done, total) while under way.
         self._dating: Worker[None] | None = None
@@ -434,8 +433,8 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
         if tree.sort == "newest" and message.sort is None:
-            self._start_dating()  # new tags of a refresh get their dates too
-            self._top_after_dating = message.keep is None
+            # New tags of a refresh get their dates too; a fresh list starts at its newest.
+            self._start_dating(to_top=message.keep is None)
         self._update_tag_title()
         self._schedule_describes()
         self._show_detail_for(tree.highlighted_row)
@@ -784,8 +783,7 @@ class MainScreen(Screen[None]):
             row = tree.highlighted_row
             self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
         elif order == "newest":
-            self._start_dating()
-            self._top_after_dating = was_top
+            self._start_dating(to_top=was_top)
         else:
             self._cancel_dating()
         self._update_tag_title()
@@ -793,7 +791,7 @@ class MainScreen(Screen[None]):
 
     # --- dates for newest-first ----------------------------------------------------------------
 
-    def _start_dating(self) -> None:
+    def _start_dating(self, *, to_top: bool) -> None:
         """Describe every undated tag in the background, then sort once with all dates."""
         tree = self.tag_tree
         undated = tree.undated()
@@ -801,10 +799,9 @@ class MainScreen(Screen[None]):
             return
         self._cancel_dating()
         row = tree.highlighted_row
-        self._dating_anchor = row.name if row is not None else None
+        self._top_unless_moved_from = row.name if to_top and row is not None else None
         # Progress counts every tag, the ones dated already included.
-        self._dated_before = tree.tag_count - len(undated)
-        self._dates_progress = (self._dated_before, tree.tag_count)
+        self._dates_progress = (tree.dates_known(), tree.tag_count)
         self._dating = self.run_worker(
             self._fetch_dates(tree.repository, self._tag_generation, undated),
             group="dates",
@@ -851,18 +848,16 @@ class MainScreen(Screen[None]):
         tree = self.tag_tree
         tree.update_tags(message.tags)
         if message.done < message.total:
-            before = self._dated_before
-            self._dates_progress = (before + message.done, before + message.total)
+            self._dates_progress = (tree.dates_known(), tree.tag_count)
         else:
             self._dates_progress = None
             self._dating = None
             if tree.sort == "newest":
                 tree.resort()  # once, now that every date is known
                 row = tree.highlighted_row
-                still = row is not None and row.name == self._dating_anchor
-                if self._top_after_dating and still:
+                if row is not None and row.name == self._top_unless_moved_from:
                     tree.action_first()
-            self._top_after_dating = False
+            self._top_unless_moved_from = None
         self._update_tag_title()
 
     def action_refresh(self) -> None:
@@ -998,18 +993,14 @@ class MainScreen(Screen[None]):
 
     def _dismiss_planning_note(self) -> None:
         note, self._planning_note = self._planning_note, None
-        if note is None:
-            return
-        if note in self.app._notifications:
-            self.app._unnotify(note)  # Textual has no public way to take one notification back
-        else:
-            # A quick answer can beat the Notify message to the app's queue: take the note
-            # back once the app has shown it (call_later queues behind that message).
+        if note is not None:
+            # Through the app's queue, behind the Notify message that shows it: a quick answer
+            # can otherwise come before the note is there to take back.
             self.app.call_later(self._unnotify, note)
 
     def _unnotify(self, note: Notification) -> None:
         if note in self.app._notifications:
-            self.app._unnotify(note)
+            self.app._unnotify(note)  # Textual has no public way to take one notification back
 
     @work(exclusive=True, group="delete", exit_on_error=False)
     async def _plan_delete(self, repository: str, tag: str, whole_digest: bool) -> None:

@@ -247,7 +247,7 @@ class VirtualList(ScrollView, can_focus=True):
         self._check_viewport()
 
     def _on_resize(self, event: events.Resize) -> None:
-        self._strips.clear()
+        # No strip cache reset here: render_line redraws them when the width changed.
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
         # A shorter pane may have left the highlighted row below its last line.
         self._scroll_to_cursor()
