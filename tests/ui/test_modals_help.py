@@ -5,11 +5,11 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 
 from tagtui.ui.app import TagtuiApp
-from tagtui.ui.screens.help import HelpScreen
+from tagtui.ui.screens.help import KEYS, HelpScreen
 from tests.ui.conftest import settle
 from tests.ui.fakes import sample_provider
 from tests.ui.screen import screen_text
-from tests.ui.test_modals_support import footer_keys
+from tests.ui.test_modals_support import footer_bindings, footer_keys
 
 
 async def test_help_scrolls_to_the_delete_dialog_section_at_80x24() -> None:
@@ -41,7 +41,28 @@ async def test_help_scrolls_to_the_delete_dialog_section_at_80x24() -> None:
         await settle(pilot)
         assert "Everywhere" in screen_text(app)
         assert {"Esc", "j/k", "G/End"} <= footer_keys(app)
+        assert footer_bindings(app).get("G/End") == "Bottom"  # not "G/End End"
         assert "s" not in footer_keys(app)
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_wording_when_it_all_fits() -> None:
+    app = TagtuiApp(sample_provider())
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app)
+        # Local layouts copy oci:PATH:TAG, so no host/repo:tag promise.
+        assert "host/repo:tag" not in text
+        assert "copy the pull reference" in text
+
+
+def test_help_names_top_bottom_quit_and_zoom() -> None:
+    top = [b for b in HelpScreen.BINDINGS if getattr(b, "key", "") == "g,home"]
+    assert [b.description for b in top] == ["Top"]  # type: ignore[union-attr]
+    everywhere = dict(dict(KEYS)["Everywhere"])
+    assert everywhere.get("q") == "quit"
+    assert "z" in everywhere

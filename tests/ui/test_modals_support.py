@@ -23,7 +23,15 @@ class ModalHost(App[None]):
         self.push_screen(self.modal, self.answers.append)
 
 
+def footer_bindings(app: App[Any]) -> dict[str, str]:
+    """The active screen's footer: each key as displayed, with its description."""
+    footer = app.screen.query_one(Footer)
+    return {
+        key.key_display or key.key: key.description  # type: ignore[attr-defined]
+        for key in footer.query("FooterKey")
+    }
+
+
 def footer_keys(app: App[Any]) -> set[str]:
     """The keys the active screen's footer offers, as displayed."""
-    footer = app.screen.query_one(Footer)
-    return {key.key_display or key.key for key in footer.query("FooterKey")}  # type: ignore[attr-defined]
+    return set(footer_bindings(app))

@@ -5,11 +5,9 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
-from textual.app import App
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from tagtui.demo import prepare_demo_store
 from tagtui.model import DeleteMethod, DeletePlan
@@ -17,7 +15,6 @@ from tagtui.providers.layout import LayoutProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.format import word_list
 from tagtui.ui.screens.delete import DeleteModal
-from tagtui.ui.screens.help import KEYS, HelpScreen
 from tagtui.ui.widgets.detail import DetailPanel
 from tests.ui.conftest import settle
 from tests.ui.demo import demo_provider
@@ -110,36 +107,6 @@ async def test_several_removed_tags_are_still_listed() -> None:
         text = screen_text(host)
         assert "Removes (3 tags): 1, 1.25, latest" in text
         assert "Tag       1" in fact_lines(text)
-
-
-# --- 2. the help screen ---------------------------------------------------------------------
-
-
-def footer_descriptions(app: App[Any]) -> dict[str, str]:
-    footer = app.screen.query_one(Footer)
-    return {
-        key.key_display or key.key: key.description  # type: ignore[attr-defined]
-        for key in footer.query("FooterKey")
-    }
-
-
-async def test_help_footer_and_wording() -> None:
-    app = TagtuiApp(demo_provider())
-    async with app.run_test(size=(100, 60)) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        assert footer_descriptions(app).get("G/End") == "Bottom"
-        top = [b for b in HelpScreen.BINDINGS if getattr(b, "key", "") == "g,home"]
-        assert [b.description for b in top] == ["Top"]  # type: ignore[union-attr]
-        text = screen_text(app)
-        # Local layouts copy oci:PATH:TAG, so no host/repo:tag promise.
-        assert "host/repo:tag" not in text
-        assert "copy the pull reference" in text
-    everywhere = dict(dict(KEYS)["Everywhere"])
-    assert everywhere.get("q") == "quit"
-    assert "z" in everywhere
 
 
 # --- 3. control characters in the detail panel -----------------------------------------------
