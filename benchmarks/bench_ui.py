@@ -173,7 +173,7 @@ async def run(repos: int, tags: int) -> dict[str, float]:
 
         tree = screen.tag_tree  # type: ignore[attr-defined]
         screen.open_repository(BIG_REPO)  # type: ignore[attr-defined]
-        await _until(lambda: tree.tag_count == tags, pilot)
+        await _until(lambda: len(screen.catalog) == tags, pilot)  # type: ignore[attr-defined]
         await pilot.pause()
         assert provider.tags_at is not None
         first_tags = tag_paint.first_after(provider.tags_at)

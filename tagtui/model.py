@@ -44,6 +44,16 @@ class Tag:
     media_type: str | None = None
     revisions: tuple[TagRevision, ...] = ()
 
+    @property
+    def is_index(self) -> bool | None:
+        """Whether the tag names a multi-platform index; None while its media type is unknown."""
+        return is_index_media_type(self.media_type) if self.media_type else None
+
+
+def is_index_media_type(media_type: str) -> bool:
+    """OCI image indexes and Docker manifest lists (and vendors' spellings of them)."""
+    return "index" in media_type or "manifest.list" in media_type
+
 
 @dataclass(frozen=True)
 class Port:

@@ -6,32 +6,20 @@ import json
 from datetime import datetime
 from typing import Any, TextIO
 
-from tagtui.errors import NotFound, UsageError
+from tagtui.errors import UsageError
 from tagtui.model import Image, Platform, TagDetail
+from tagtui.session.view import PlatformChoice, TagSubject, WantedPlatform, load_view
 from tagtui.targets import Target
 from tagtui.text import human_size, sanitize
 
 JSON_SCHEMA_VERSION = 1
 
 
-def parse_platform(text: str) -> tuple[str, str, str | None]:
+def parse_platform(text: str) -> WantedPlatform:
     parts = text.split("/")
     if len(parts) not in (2, 3) or not all(parts):
         raise UsageError(f"--platform expects os/arch[/variant], not {text!r}")
-    return parts[0], parts[1], parts[2] if len(parts) == 3 else None
-
-
-def choose_platform(detail: TagDetail, wanted: tuple[str, str, str | None]) -> Platform:
-    os_name, arch, variant = wanted
-    for platform in detail.runnable_platforms:
-        same_variant = variant is None or platform.variant == variant
-        if platform.os == os_name and platform.architecture == arch and same_variant:
-            return platform
-    available = ", ".join(p.name for p in detail.runnable_platforms) or "none"
-    raise NotFound(
-        f"{detail.reference} has no platform {'/'.join(filter(None, wanted))} "
-        f"(available: {available})"
-    )
+    return WantedPlatform(parts[0], parts[1], parts[2] if len(parts) == 3 else None)
 
 
 async def run_inspect(
@@ -39,23 +27,18 @@ async def run_inspect(
 ) -> int:
     if target.repository is None or not (target.tag or target.digest):
         raise UsageError("inspect needs a tag or digest: REGISTRY/REPOSITORY:TAG or @sha256:...")
-    wanted = parse_platform(platform) if platform else None
-    provider = target.provider
-    detail = await provider.get_tag(target.repository, target.tag or target.digest or "")
-    image = detail.image
-    chosen: Platform | None = None
-    if detail.is_index and wanted is not None:
-        chosen = choose_platform(detail, wanted)
-        image = await provider.get_image(target.repository, chosen.digest)
-    elif (
-        wanted and image and image.platform and not image.platform.startswith("/".join(wanted[:2]))
-    ):
-        raise NotFound(f"{detail.reference} is a single {image.platform} image")
+    # Without --platform an index is shown as an index: a script names the platform it wants.
+    choice: PlatformChoice = parse_platform(platform) if platform else "none"
+    subject = TagSubject(target.tag or target.digest or "")
+    view = await load_view(target.provider, target.repository, subject, platform=choice)
+    assert view.detail is not None  # a tag's view always carries its detail
     if as_json:
-        json.dump(detail_json(detail, image, chosen), out, indent=2, ensure_ascii=True)
+        json.dump(
+            detail_json(view.detail, view.image, view.platform), out, indent=2, ensure_ascii=True
+        )
         out.write("\n")
     else:
-        out.write(detail_text(detail, image, chosen))
+        out.write(detail_text(view.detail, view.image, view.platform))
     return 0
 
 

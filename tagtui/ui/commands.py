@@ -107,7 +107,7 @@ class TagtuiCommands(Provider):
             ),
             (
                 "Go to tag ",
-                screen.tag_tree.tag_names(),
+                list(screen.catalog.order),
                 lambda name: lambda: screen.go_to_tag(name),
             ),
         ]

@@ -1,7 +1,7 @@
 """Messages workers post to the main screen. Workers never touch widgets; handlers do.
 
-Each carries what it is about (repository, generation, key) so a handler can drop a result the
-user has already moved away from.
+Each carries the staleness ``Token`` its worker was started with, so a handler can drop a result
+the user has already moved away from (``message.token.current``).
 """
 
 from __future__ import annotations
@@ -13,40 +13,41 @@ from textual.message import Message
 
 from tagtui.errors import TagtuiError
 from tagtui.model import DeletePlan, DeleteResult, Repository, Tag, TagDetail
+from tagtui.session.staleness import Token
+from tagtui.session.view import DetailView
 
 Retry = Callable[[], Any]
 
 
 class RepositoriesPage(Message):
-    def __init__(self, generation: int, repositories: list[Repository]) -> None:
+    def __init__(self, token: Token, repositories: list[Repository]) -> None:
         super().__init__()
-        self.generation = generation
+        self.token = token
         self.repositories = repositories
 
 
 class RepositoriesDone(Message):
     """The listing ended: complete, or stopped by ``error``."""
 
-    def __init__(self, generation: int, error: TagtuiError | None = None) -> None:
+    def __init__(self, token: Token, error: TagtuiError | None = None) -> None:
         super().__init__()
-        self.generation = generation
+        self.token = token
         self.error = error
 
 
 class CatalogRefused(Message):
-    def __init__(self, generation: int, error: TagtuiError) -> None:
+    def __init__(self, token: Token, error: TagtuiError) -> None:
         super().__init__()
-        self.generation = generation
+        self.token = token
         self.error = error
 
 
 class TagsLoaded(Message):
-    """The tag list of ``repository``, or the ``error`` that stopped it."""
+    """The tag list of the repository ``token`` is about, or the ``error`` that stopped it."""
 
     def __init__(
         self,
-        repository: str,
-        generation: int,
+        token: Token,
         tags: list[Tag],
         keep: str | None,
         error: TagtuiError | None = None,
@@ -54,79 +55,77 @@ class TagsLoaded(Message):
         sort: str | None = None,
     ) -> None:
         super().__init__()
-        self.repository = repository
-        self.generation = generation
+        self.token = token
         self.tags = tags
         self.keep = keep
         self.error = error
         # The order the provider was asked for (None: its natural order).
         self.sort = sort
 
+    @property
+    def repository(self) -> str:
+        return str(self.token.subject)
+
 
 class TagDescribed(Message):
-    def __init__(self, repository: str, generation: int, tag: Tag) -> None:
+    def __init__(self, token: Token, tag: Tag) -> None:
         super().__init__()
-        self.repository = repository
-        self.generation = generation
+        self.token = token
         self.tag = tag
 
 
 class DatesFetched(Message):
     """A batch of tags described for newest-first sorting; ``done`` of ``total`` so far."""
 
-    def __init__(
-        self, repository: str, generation: int, tags: list[Tag], done: int, total: int
-    ) -> None:
+    def __init__(self, token: Token, tags: list[Tag], done: int, total: int) -> None:
         super().__init__()
-        self.repository = repository
-        self.generation = generation
+        self.token = token
         self.tags = tags
         self.done = done
         self.total = total
 
 
 class DescribeFailed(Message):
-    def __init__(self, repository: str, generation: int, name: str, error: TagtuiError) -> None:
+    def __init__(self, token: Token, name: str, error: TagtuiError) -> None:
         super().__init__()
-        self.repository = repository
-        self.generation = generation
+        self.token = token
         self.name = name
         self.error = error
 
 
 class DetailLoaded(Message):
-    def __init__(self, key: tuple[str, ...], view: Any) -> None:
+    """The view (or the error) for the row ``token`` is about."""
+
+    def __init__(self, token: Token, view: DetailView | TagtuiError) -> None:
         super().__init__()
-        self.key = key
+        self.token = token
         self.view = view
 
 
 class ChildrenLoaded(Message):
-    def __init__(self, repository: str, generation: int, detail: TagDetail) -> None:
+    def __init__(self, token: Token, detail: TagDetail) -> None:
         super().__init__()
-        self.repository = repository
-        self.generation = generation
+        self.token = token
         self.detail = detail
 
 
 class ChildrenFailed(Message):
-    def __init__(self, repository: str, generation: int, tag: str, error: TagtuiError) -> None:
+    def __init__(self, token: Token, tag: str, error: TagtuiError) -> None:
         super().__init__()
-        self.repository = repository
-        self.generation = generation
+        self.token = token
         self.tag = tag
         self.error = error
 
 
 class DeletePlanned(Message):
-    """A delete plan (or why there is none) from the planning ``worker``."""
+    """A delete plan (or why there is none) for the planning ``token``."""
 
     def __init__(
-        self, plan: DeletePlan | None, worker: object, error: TagtuiError | None = None
+        self, token: Token, plan: DeletePlan | None, error: TagtuiError | None = None
     ) -> None:
         super().__init__()
+        self.token = token
         self.plan = plan
-        self.worker = worker
         self.error = error
 
 
@@ -138,18 +137,23 @@ class Deleted(Message):
 
 
 class ProviderFailed(Message):
-    """A provider call failed; ``retry`` repeats it (after a login), ``stale`` drops it."""
+    """A provider call failed; ``retry`` repeats it (after a login); dropped once ``token`` is
+    stale."""
 
     def __init__(
         self,
         error: TagtuiError,
         *,
         retry: Retry | None = None,
-        stale: Callable[[], bool] | None = None,
+        token: Token | None = None,
         login: bool = True,
     ) -> None:
         super().__init__()
         self.error = error
         self.retry = retry
-        self.stale = stale
+        self.token = token
         self.login = login
+
+    @property
+    def stale(self) -> bool:
+        return self.token is not None and not self.token.current

@@ -305,7 +305,7 @@ async def test_dates_and_sizes_are_fetched_only_for_rows_on_screen() -> None:
         described = [s for c, s in provider.calls if c == "describe_tag"]
         assert 0 < len(described) <= height
         assert set(described) == {f"big/many:t{n}" for n in range(len(described))}
-        assert tree.tag("t0").digest == image.digest  # type: ignore[union-attr]
+        assert tree.catalog.tag("t0").digest == image.digest  # type: ignore[union-attr]
         await pilot.press("G")
         await settle(pilot)
         described = [s for c, s in provider.calls if c == "describe_tag"]
@@ -334,8 +334,8 @@ async def test_describes_scrolled_away_are_cancelled() -> None:
         gate.open()
         await settle(pilot)
         # t1 was never highlighted (t0 was, so its detail filled its row) nor described.
-        assert screen.tag_tree.tag("t1").digest is None  # type: ignore[union-attr]
-        assert screen.tag_tree.tag("t499").digest is not None  # type: ignore[union-attr]
+        assert screen.catalog.tag("t1").digest is None  # type: ignore[union-attr]
+        assert screen.catalog.tag("t499").digest is not None  # type: ignore[union-attr]
 
 
 async def test_stale_tag_list_from_a_repository_left_is_dropped() -> None:
@@ -486,7 +486,7 @@ async def test_revisions_show_as_children() -> None:
         screen = main_screen(app)
         assert isinstance(screen.tag_tree.highlighted_row, RevisionRow)
         assert "Reference  app/web@old" in screen_text(app)
-        view = screen._detail_cache[screen._detail_key]  # type: ignore[index]
+        view = screen._detail_cache[screen._detail_epoch.current.subject]  # type: ignore[index]
         assert view.image is old
 
 
@@ -578,9 +578,9 @@ async def test_empty_repository_says_so() -> None:
 
 
 def test_tag_model_merge_keeps_described_facts() -> None:
-    from tagtui.ui.widgets.tag_tree import TagTree
+    from tagtui.session.catalog import merge_tag
 
     old = Tag("a", digest="sha256:1", created=BASE_TIME, size=5)
-    assert TagTree._merge(old, Tag("a")) == old
+    assert merge_tag(old, Tag("a")) == old
     moved = Tag("a", digest="sha256:2")
-    assert TagTree._merge(old, moved) == moved
+    assert merge_tag(old, moved) == moved

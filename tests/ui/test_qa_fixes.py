@@ -100,7 +100,7 @@ async def test_newest_first_fetches_missing_dates_then_sorts_once() -> None:
         await settle(pilot)
         screen = main_screen(app)
         tree = screen.tag_tree
-        known = tree.dates_known()
+        known = tree.catalog.dates_known()
         assert 0 < known < len(days)  # the rows on screen were described, with their dates
         await pilot.press("j", "j")
         gate = provider.gates["describe_tag"] = Gate()
@@ -111,7 +111,7 @@ async def test_newest_first_fetches_missing_dates_then_sorts_once() -> None:
         assert f"sort: newest — dates {known}/{len(days)}" in subtitle
         gate.open()
         await settle(pilot)
-        assert tree.dates_known() == len(days)
+        assert tree.catalog.dates_known() == len(days)
         by_date = sorted(range(len(days)), key=lambda n: -days[n])
         assert row_names(tree.rows) == [f"v{n}" for n in by_date]
         assert tree.highlighted_row == TagRow("v2")  # the cursor stayed on its tag
@@ -153,7 +153,7 @@ async def test_repository_count_follows_a_delete(tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        assert screen.tag_tree.tag_count == 7
+        assert len(screen.catalog) == 7
         assert listed_count() == 7
         assert re.search(r"acme/api +7│", screen_text(app))
 

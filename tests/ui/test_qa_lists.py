@@ -167,7 +167,7 @@ async def test_a_tag_on_a_known_digest_opens_to_its_platforms_at_once() -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         screen = main_screen(app)
         tree = screen.tag_tree
-        while tree.repository is None or screen.tags_loading:
+        while tree.catalog.repository is None or screen.tags_loading:
             await pilot.pause()
         gate.open()
         await settle(pilot)
@@ -188,7 +188,7 @@ def digest_columns(app: TagtuiApp, tree: TagTree) -> set[int]:
     """Where each visible tag row's short digest starts, within the list's content."""
     starts = set()
     for row, line in zip(tree.visible_rows(), content_lines(app, tree), strict=False):
-        tag = tree.tag(row.name) if isinstance(row, TagRow) else None
+        tag = tree.catalog.tag(row.name) if isinstance(row, TagRow) else None
         if tag is not None and tag.digest:
             starts.add(line.find(short_digest(tag.digest, 8)))
     return starts

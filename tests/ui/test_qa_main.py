@@ -20,13 +20,13 @@ async def test_newest_first_opens_a_repository_at_its_newest_tag(tmp_path: Path)
         screen = main_screen(app)
         await pilot.press("s", "escape")  # newest-first, back to the repositories
         await settle(pilot)
-        assert screen.tag_tree.sort == "newest"
+        assert screen.catalog.sort == "newest"
         # big/tags lists names only: the dates are fetched, then the list is sorted once.
         screen.open_repository("big/tags")
         await settle(pilot)
         tree = screen.tag_tree
         assert tree.cursor == 0
-        dates = [tree.tag(row.name).created for row in tree.rows if isinstance(row, TagRow)]  # type: ignore[union-attr]
+        dates = [tree.catalog.tag(row.name).created for row in tree.rows if isinstance(row, TagRow)]  # type: ignore[union-attr]
         assert None not in dates
         assert dates[0] == max(dates)  # type: ignore[type-var]
         highlighted = tree.highlighted_row
@@ -52,7 +52,7 @@ async def test_s_on_the_first_row_shows_the_newest_tag_first(tmp_path: Path) -> 
         assert tree.cursor == 0
         await pilot.press("s")
         await settle(pilot)
-        dates = [tree.tag(row.name).created for row in tree.rows if isinstance(row, TagRow)]  # type: ignore[union-attr]
+        dates = [tree.catalog.tag(row.name).created for row in tree.rows if isinstance(row, TagRow)]  # type: ignore[union-attr]
         assert tree.cursor == 0 and dates[0] == max(dates)  # type: ignore[type-var]
         row = tree.highlighted_row
         assert row is not None and f"big/tags:{row.name}" in screen_text(app)

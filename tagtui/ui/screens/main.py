@@ -1,16 +1,16 @@
 """The three-pane screen and the controller behind it.
 
 I/O runs in workers (``exit_on_error=False``) that only call the provider and post messages; the
-``on_*`` handlers below change widgets, after checking the result still matters (the repository
-and generation it was for are still the current ones). Provider errors become notifications,
-or the login modal when credentials would help.
+``on_*`` handlers below change widgets, after checking the result still matters (the staleness
+token it was started with is still current). Provider errors become notifications, or the login
+modal when credentials would help.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,7 +22,7 @@ from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from tagtui.credentials import Credential
 from tagtui.errors import (
@@ -35,15 +35,27 @@ from tagtui.errors import (
     TagtuiError,
     TLSError,
 )
-from tagtui.model import DeletePlan, DeleteResult, Image, preferred_platform
+from tagtui.model import DeletePlan, DeleteResult, Tag, TagDetail
 from tagtui.providers.base import Provider
+from tagtui.session.catalog import TagCatalog
+from tagtui.session.staleness import Epoch, Token
+from tagtui.session.view import (
+    DetailView,
+    PlatformSubject,
+    RevisionSubject,
+    Subject,
+    TagSubject,
+    load_view,
+    subject_key,
+    subject_reference,
+)
 from tagtui.text import join_names
 from tagtui.ui import messages as msg
 from tagtui.ui.format import literal, short_digest
 from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
 from tagtui.ui.screens.help import HelpScreen
 from tagtui.ui.screens.login import LoginModal, LoginRequest, login_reason
-from tagtui.ui.widgets.detail import DetailPanel, DetailView
+from tagtui.ui.widgets.detail import DetailPanel
 from tagtui.ui.widgets.header import StatusHeader
 from tagtui.ui.widgets.repo_list import RepoList
 from tagtui.ui.widgets.tag_tree import NoteRow, PlatformRow, RevisionRow, TagRow, TagTree
@@ -117,32 +129,36 @@ class MainScreen(Screen[None]):
         self.provider = provider
         self.start_repository = repository
         self.start_tag = tag
+        # The repository chosen; the catalog holds its tags once they are listed.
         self.repository: str | None = None
+        self.catalog = TagCatalog()
         self.catalog_available: bool | None = None
         self.repositories_loading = False
-        self._repo_generation = 0
-        self._tag_generation = 0
+        self._repo_epoch = Epoch()
+        # Subject: the repository whose tags are listed (describe, children and dates too).
+        self._tags_epoch = Epoch()
+        # Subject: the detail key of the highlighted row.
+        self._detail_epoch = Epoch()
         self.tags_loading = False
         self._describing: dict[str, Worker[None]] = {}
         self._describe_errors = 0
         self._describe_limit: asyncio.Semaphore | None = None
-        self._detail_key: tuple[str, ...] | None = None
         self._detail_cache: OrderedDict[tuple[str, ...], DetailView] = OrderedDict()
+        # Tags whose platforms are being fetched (opened before their detail was known).
         self._children_loading: set[str] = set()
         self._login_open = False
         self._login_declined = False
         self._retries: list[msg.Retry] = []
         # The delete plan being computed (a registry may HEAD every tag): shown, Esc cancels.
-        self._planning: Worker[None] | None = None
-        self._planning_tag: str | None = None
+        # Subject: the tag being planned for (None: no planning under way).
+        self._plan_epoch = Epoch()
         self._repo_anchor: str | None = None
         # The row the cursor was on when dating began, if the sort should then start at the top
         # (a freshly opened repository, or s on the first row) unless the user moved since.
         self._top_unless_moved_from: str | None = None
         self._planning_note: Notification | None = None
-        # Dates fetched for newest-first sorting: (done, total) while under way.
+        # Dates fetched for newest-first sorting (the catalog counts the progress).
         self._dating: Worker[None] | None = None
-        self._dates_progress: tuple[int, int] | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -157,7 +173,7 @@ class MainScreen(Screen[None]):
             with Container(id="right"):
                 with Vertical(id="tag-pane", classes="pane"):
                     yield FilterInput(id="tag-filter", placeholder="filter tags")
-                    yield TagTree(id="tags")
+                    yield TagTree(self.catalog, id="tags")
                 yield DetailPanel(id="detail", classes="pane")
         yield Footer()
 
@@ -239,19 +255,20 @@ class MainScreen(Screen[None]):
         if self.tags_loading:
             parts.append("loading…")
         else:
-            count = f"{tree.tag_count:,}"
+            count = f"{len(self.catalog):,}"
             if tree.filter_text:
                 shown = sum(1 for row in tree.rows if isinstance(row, TagRow))
                 count = f"{shown:,}/{count}"
             parts.append(count)
         pane.border_title = Content(" ".join(parts))
-        subtitle = f"sort: {tree.sort}"
-        if self._dates_progress is not None:
-            done, total = self._dates_progress
+        subtitle = f"sort: {self.catalog.sort}"
+        progress = self.catalog.dates_progress
+        if progress is not None:
+            done, total = progress
             subtitle += f" — dates {done:,}/{total:,}"
         if tree.filter_text:
             subtitle = f"/{literal(tree.filter_text)} · {subtitle}"
-        if self._planning_tag is not None:
+        if self._plan_epoch.current.subject is not None:
             subtitle = f"checking shared tags… Esc cancels · {subtitle}"
         pane.border_subtitle = Content(subtitle)
 
@@ -261,35 +278,29 @@ class MainScreen(Screen[None]):
         row = self.repo_list.highlighted_row
         # A reload puts the cursor back where it was once that repository is listed again.
         self._repo_anchor = row.name if row is not None and self.repo_list.cursor > 0 else None
-        self._repo_generation += 1
+        token = self._repo_epoch.advance()
         self.repositories_loading = True
         self.repo_list.clear()
         self.repo_list.empty_text = "Loading repositories…"
         self._update_repo_title()
-        self._list_repositories(self._repo_generation)
+        self._list_repositories(token)
 
     @work(exclusive=True, group="repositories", exit_on_error=False)
-    async def _list_repositories(self, generation: int) -> None:
+    async def _list_repositories(self, token: Token) -> None:
         try:
             async for page in self.provider.list_repositories():
-                self.post_message(msg.RepositoriesPage(generation, page))
+                self.post_message(msg.RepositoriesPage(token, page))
         except CatalogUnavailable as err:
-            self.post_message(msg.CatalogRefused(generation, err))
+            self.post_message(msg.CatalogRefused(token, err))
         except Exception as exc:
             err = as_error(exc)
-            self.post_message(
-                msg.ProviderFailed(
-                    err,
-                    retry=self.load_repositories,
-                    stale=lambda: generation != self._repo_generation,
-                )
-            )
-            self.post_message(msg.RepositoriesDone(generation, err))
+            self.post_message(msg.ProviderFailed(err, retry=self.load_repositories, token=token))
+            self.post_message(msg.RepositoriesDone(token, err))
         else:
-            self.post_message(msg.RepositoriesDone(generation))
+            self.post_message(msg.RepositoriesDone(token))
 
     def on_repositories_page(self, message: msg.RepositoriesPage) -> None:
-        if message.generation != self._repo_generation:
+        if not message.token.current:
             return
         self._connected()
         self.catalog_available = True
@@ -303,7 +314,7 @@ class MainScreen(Screen[None]):
         self._update_repo_title()
 
     def on_repositories_done(self, message: msg.RepositoriesDone) -> None:
-        if message.generation != self._repo_generation:
+        if not message.token.current:
             return
         self.repositories_loading = False
         if message.error is None:
@@ -318,7 +329,7 @@ class MainScreen(Screen[None]):
         self._update_repo_title()
 
     def on_catalog_refused(self, message: msg.CatalogRefused) -> None:
-        if message.generation != self._repo_generation:
+        if not message.token.current:
             return
         self._connected()
         self.repositories_loading = False
@@ -374,57 +385,56 @@ class MainScreen(Screen[None]):
     def _reload_tags(self, *, keep: str | None = None, fresh: bool = False) -> None:
         if self.repository is None:
             return
-        self._tag_generation += 1
+        token = self._tags_epoch.advance(self.repository)
         self._cancel_describes()
         self._cancel_dating()
         self._describe_errors = 0
         self._children_loading.clear()
         self.tags_loading = True
-        tree = self.tag_tree
         if fresh:
-            tree.clear("Loading tags…")
+            self.catalog.clear()
+            self.tag_tree.show_empty("Loading tags…")
             self.detail.show_message("Highlight a tag to see its detail.")
         self._update_tag_title()
-        self._list_tags(self.repository, self._tag_generation, keep, self._server_sort())
+        self._list_tags(token, keep, self._server_sort())
 
     def _server_sort(self) -> str | None:
         """The sort to ask the provider for: only an order it supports, never plain names."""
-        order = self.tag_tree.sort
+        order = self.catalog.sort
         return order if order != "name" and order in self.provider.capabilities.sorts else None
 
     @work(exclusive=True, group="tags", exit_on_error=False)
-    async def _list_tags(
-        self, repository: str, generation: int, keep: str | None, sort: str | None
-    ) -> None:
+    async def _list_tags(self, token: Token, keep: str | None, sort: str | None) -> None:
+        repository = str(token.subject)
         try:
             tags = await self.provider.list_tags(repository, sort=sort)
         except Exception as exc:
             err = as_error(exc)
             self.post_message(
                 msg.ProviderFailed(
-                    err,
-                    retry=lambda: self._reload_tags(keep=keep, fresh=True),
-                    stale=lambda: generation != self._tag_generation,
+                    err, retry=lambda: self._reload_tags(keep=keep, fresh=True), token=token
                 )
             )
-            self.post_message(msg.TagsLoaded(repository, generation, [], None, err))
+            self.post_message(msg.TagsLoaded(token, [], None, err))
             return
-        self.post_message(msg.TagsLoaded(repository, generation, tags, keep, sort=sort))
+        self.post_message(msg.TagsLoaded(token, tags, keep, sort=sort))
 
     def on_tags_loaded(self, message: msg.TagsLoaded) -> None:
-        if message.generation != self._tag_generation or message.repository != self.repository:
+        if not message.token.current:
             return
         self.tags_loading = False
         tree = self.tag_tree
         if message.error is not None:
             title = message.error.title.lower()
-            tree.clear(f"Could not list the tags ({title}). Press r to retry.")
+            self.catalog.clear()
+            tree.show_empty(f"Could not list the tags ({title}). Press r to retry.")
             self._update_tag_title()
             self.detail.show_message("No tag to show.")
             return
         self._connected()
-        tree.load(message.repository, message.tags, keep=message.keep, server_order=message.sort)
-        self.repo_list.set_tag_count(message.repository, tree.tag_count)
+        refresh = self.catalog.load(message.repository, message.tags, server_order=message.sort)
+        tree.listed(keep=message.keep, refresh=refresh)
+        self.repo_list.set_tag_count(message.repository, len(self.catalog))
         if message.keep and not tree.select_tag(message.keep) and message.tags:
             self.notify(
                 f"{literal(message.repository)} has no tag {literal(message.keep)}",
@@ -432,7 +442,7 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 markup=False,
             )
-        if tree.sort == "newest" and message.sort is None:
+        if self.catalog.sort == "newest" and message.sort is None:
             # New tags of a refresh get their dates too; a fresh list starts at its newest.
             self._start_dating(to_top=message.keep is None)
         self._update_tag_title()
@@ -447,71 +457,62 @@ class MainScreen(Screen[None]):
         for worker in self._describing.values():
             worker.cancel()
         self._describing.clear()
-        self.tag_tree.pending.clear()
+        self.catalog.pending.clear()
 
     def _schedule_describes(self) -> None:
         """describe_tag for the tag rows on screen only; rows scrolled away are cancelled."""
-        tree = self.tag_tree
-        repository = tree.repository
-        if repository is None or self.tags_loading:
+        catalog = self.catalog
+        if catalog.repository is None or self.tags_loading:
             return
-        visible = {row.name for row in tree.visible_rows() if isinstance(row, TagRow)}
+        token = self._tags_epoch.current
+        visible = {row.name for row in self.tag_tree.visible_rows() if isinstance(row, TagRow)}
         for name in list(self._describing):
             if name not in visible:
                 self._describing.pop(name).cancel()
-                tree.pending.discard(name)
+                catalog.pending.discard(name)
         started = False
         for name in visible:
-            if name in tree.described or name in self._describing:
+            tag = catalog.tag(name)
+            if tag is None or name in self._describing or not catalog.needs_describe(name):
                 continue
-            tag = tree.tag(name)
-            if tag is None:
-                continue
-            # The media type too: it says whether the row can open to platforms (▸).
-            if tag.digest and tag.created and tag.size is not None and tag.media_type:
-                tree.described.add(name)
-                continue
-            tree.pending.add(name)
+            catalog.pending.add(name)
             self._describing[name] = self.run_worker(
-                self._describe(repository, self._tag_generation, tag),
-                group="describe",
-                exit_on_error=False,
+                self._describe(token, tag), group="describe", exit_on_error=False
             )
             started = True
         if started:
-            tree.refresh_rows()
+            self.tag_tree.refresh_rows()
 
-    async def _describe(self, repository: str, generation: int, tag: Any) -> None:
+    async def _describe(self, token: Token, tag: Tag) -> None:
         assert self._describe_limit is not None
         async with self._describe_limit:
             try:
-                described = await self.provider.describe_tag(repository, tag)
+                described = await self.provider.describe_tag(str(token.subject), tag)
             except Exception as exc:
                 err = as_error(exc)
-                self.post_message(msg.DescribeFailed(repository, generation, tag.name, err))
+                self.post_message(msg.DescribeFailed(token, tag.name, err))
                 return
-        self.post_message(msg.TagDescribed(repository, generation, described))
+        self.post_message(msg.TagDescribed(token, described))
 
     def on_tag_described(self, message: msg.TagDescribed) -> None:
-        if message.generation != self._tag_generation or message.repository != self.repository:
+        if not message.token.current:
             return
         self._connected()
         self._describing.pop(message.tag.name, None)
-        self.tag_tree.update_tag(message.tag)
+        self.tag_tree.facts_changed(self.catalog.update([message.tag]))
 
     def on_describe_failed(self, message: msg.DescribeFailed) -> None:
-        if message.generation != self._tag_generation or message.repository != self.repository:
+        if not message.token.current:
             return
-        tree = self.tag_tree
         self._describing.pop(message.name, None)
-        tree.pending.discard(message.name)
         if self._wants_login(message.error):
             # Try again after a login rather than marking the row as done.
+            self.catalog.pending.discard(message.name)
             self._ask_login(message.error, self._schedule_describes)
-            tree.refresh_rows()
+            self.tag_tree.refresh_rows()
             return
-        tree.described.add(message.name)
-        tree.refresh_rows()
+        self.catalog.describe_failed(message.name)
+        self.tag_tree.refresh_rows()
         self._describe_errors += 1
         if self._describe_errors == 1:
             # One notification per repository, not one per row on screen.
@@ -522,40 +523,45 @@ class MainScreen(Screen[None]):
         repository = self.repository
         if repository is None:
             return
-        cached = self._detail_cache.get((repository, "tag", event.tag))
+        cached = self._detail_cache.get(subject_key(repository, TagSubject(event.tag)))
         if cached is not None and cached.detail is not None:
-            self.tag_tree.update_detail(cached.detail)
+            self._learn_detail(cached.detail)
             return
         if event.tag in self._children_loading:
             return
         self._children_loading.add(event.tag)
         self.run_worker(
-            self._load_children(repository, self._tag_generation, event.tag),
+            self._load_children(self._tags_epoch.current, event.tag),
             group="children",
             exit_on_error=False,
         )
 
-    async def _load_children(self, repository: str, generation: int, tag: str) -> None:
+    async def _load_children(self, token: Token, tag: str) -> None:
         try:
-            detail = await self.provider.get_tag(repository, tag)
+            detail = await self.provider.get_tag(str(token.subject), tag)
         except Exception as exc:
             err = as_error(exc)
-            self.post_message(msg.ChildrenFailed(repository, generation, tag, err))
+            self.post_message(msg.ChildrenFailed(token, tag, err))
             return
-        self.post_message(msg.ChildrenLoaded(repository, generation, detail))
+        self.post_message(msg.ChildrenLoaded(token, detail))
 
     def on_children_loaded(self, message: msg.ChildrenLoaded) -> None:
         self._children_loading.discard(message.detail.tag)
-        if message.generation != self._tag_generation or message.repository != self.repository:
+        if not message.token.current:
             return
         self._connected()
-        self.tag_tree.update_detail(message.detail)
+        self._learn_detail(message.detail)
+
+    def _learn_detail(self, detail: TagDetail) -> None:
+        self.catalog.learn_detail(detail)
+        self.tag_tree.children_known(detail.tag)
 
     def on_children_failed(self, message: msg.ChildrenFailed) -> None:
         self._children_loading.discard(message.tag)
-        if message.generation != self._tag_generation or message.repository != self.repository:
+        if not message.token.current:
             return
-        self.tag_tree.children_failed(message.tag, str(message.error))
+        self.catalog.children_failed(message.tag, str(message.error))
+        self.tag_tree.children_known(message.tag)
         self._report(message.error)
 
     @on(TagTree.Back)
@@ -573,119 +579,78 @@ class MainScreen(Screen[None]):
     def _tag_highlighted(self, event: VirtualList.Highlighted) -> None:
         self._show_detail_for(event.row)
 
-    def _detail_request(self, row: Any) -> tuple[tuple[str, ...], str] | None:
-        repository = self.repository
-        if repository is None:
-            return None
-        provider = self.provider
+    @staticmethod
+    def _subject(row: object) -> Subject | None:
+        """What the detail of a tag-tree row is about (a note row is about nothing)."""
         if isinstance(row, TagRow):
-            return (repository, "tag", row.name), provider.pull_reference(repository, row.name)
+            return TagSubject(row.name)
         if isinstance(row, PlatformRow):
-            digest = row.platform.digest
-            return (
-                (repository, "platform", row.tag, digest),
-                provider.pull_reference(repository, digest=digest),
-            )
+            return PlatformSubject(row.tag, row.platform)
         if isinstance(row, RevisionRow):
-            digest = row.revision.digest
-            reference = row.revision.reference or provider.pull_reference(repository, digest=digest)
-            return (repository, "revision", row.tag, digest), reference
+            return RevisionSubject(row.tag, row.revision)
         return None
 
-    def _show_detail_for(self, row: Any) -> None:
-        request = self._detail_request(row)
-        if request is None:
-            self._detail_key = None
+    def _show_detail_for(self, row: object) -> None:
+        subject = self._subject(row)
+        repository = self.repository
+        if subject is None or repository is None:
+            self._detail_epoch.advance()
             self.workers.cancel_group(self, "detail")
             if isinstance(row, NoteRow):
                 self.detail.show_message(row.text)
             elif self.repository is not None and not self.tags_loading:
                 self.detail.show_message("Highlight a tag to see its detail.")
             return
-        key, reference = request
+        key = subject_key(repository, subject)
         cached = self._detail_cache.get(key)
         if cached is not None:
-            self._detail_key = key
+            self._detail_epoch.advance(key)
             self.workers.cancel_group(self, "detail")
             self.detail.show(cached)
             return
         loading = any(
             worker.group == "detail" and not worker.is_finished for worker in self.workers
         )
-        if key == self._detail_key and loading:
+        if key == self._detail_epoch.current.subject and loading:
             return  # already on its way (a rebuilt list highlights the same tag again)
-        self._detail_key = key
+        token = self._detail_epoch.advance(key)
+        reference = subject_reference(self.provider, repository, subject)
         self.detail.show_message(f"Loading {literal(reference)}…", loading=True)
-        self._load_detail(key, reference, row)
+        self._load_detail(token, repository, subject)
 
     @work(exclusive=True, group="detail", exit_on_error=False)
-    async def _load_detail(self, key: tuple[str, ...], reference: str, row: Any) -> None:
-        repository = key[0]
-        provider = self.provider
+    async def _load_detail(self, token: Token, repository: str, subject: Subject) -> None:
         try:
-            if isinstance(row, TagRow):
-                detail = await provider.get_tag(repository, row.name)
-                image: Image | None = detail.image
-                platform = None
-                if detail.is_index:
-                    platform = preferred_platform(detail.runnable_platforms)
-                    if platform is not None:
-                        image = await provider.get_image(repository, platform.digest)
-                view = DetailView(
-                    reference,
-                    detail=detail,
-                    image=image,
-                    platform=platform,
-                    label=f"{repository}:{row.name}",
-                )
-            elif isinstance(row, PlatformRow):
-                image = await provider.get_image(repository, row.platform.digest)
-                view = DetailView(
-                    reference,
-                    image=image,
-                    platform=row.platform,
-                    label=f"{repository}:{row.tag} {row.platform.name}",
-                )
-            else:
-                image = await provider.get_image(repository, row.revision.digest)
-                view = DetailView(
-                    reference,
-                    image=image,
-                    revision=row.revision,
-                    label=f"{repository}:{row.tag} revision",
-                )
+            view = await load_view(self.provider, repository, subject)
         except Exception as exc:
             err = as_error(exc)
             self.post_message(
-                msg.ProviderFailed(
-                    err,
-                    retry=lambda: self._retry_detail(key),
-                    stale=lambda: self._detail_key != key,
-                )
+                msg.ProviderFailed(err, retry=lambda: self._retry_detail(token), token=token)
             )
-            self.post_message(msg.DetailLoaded(key, err))
+            self.post_message(msg.DetailLoaded(token, err))
             return
-        self.post_message(msg.DetailLoaded(key, view))
+        self.post_message(msg.DetailLoaded(token, view))
 
-    def _retry_detail(self, key: tuple[str, ...]) -> None:
-        if self._detail_key == key:
+    def _retry_detail(self, token: Token) -> None:
+        if token.current:
             self._show_detail_for(self.tag_tree.highlighted_row)
 
     def on_detail_loaded(self, message: msg.DetailLoaded) -> None:
         view = message.view
         if isinstance(view, TagtuiError):
-            if message.key == self._detail_key:
+            if message.token.current:
                 self.detail.show_message(f"{view.title}: {view}")
             return
         self._connected()
-        self._detail_cache[message.key] = view
-        self._detail_cache.move_to_end(message.key)
+        key: tuple[str, ...] = message.token.subject  # type: ignore[assignment]
+        self._detail_cache[key] = view
+        self._detail_cache.move_to_end(key)
         while len(self._detail_cache) > DETAIL_CACHE:
             self._detail_cache.popitem(last=False)
-        repository, kind = message.key[0], message.key[1]
-        if kind == "tag" and repository == self.repository and view.detail is not None:
-            self.tag_tree.update_detail(view.detail)
-        if message.key == self._detail_key:
+        repository, kind = key[0], key[1]
+        if kind == "tag" and repository == self.catalog.repository and view.detail is not None:
+            self._learn_detail(view.detail)
+        if message.token.current:
             self.detail.show(view)
 
     # --- filter -------------------------------------------------------------------------------
@@ -770,12 +735,13 @@ class MainScreen(Screen[None]):
     # --- sort, refresh, copy ------------------------------------------------------------------
 
     def action_cycle_sort(self) -> None:
-        tree = self.tag_tree
-        if tree.repository is None:
+        tree, catalog = self.tag_tree, self.catalog
+        if catalog.repository is None:
             return
         # On the first row, the user wants the top of the new order; elsewhere, their tag.
         was_top = tree.cursor == 0
-        order = tree.cycle_sort()
+        order = catalog.cycle_sort()
+        tree.rebuild()
         if was_top:
             tree.action_first()
         if self._server_sort() is not None:
@@ -793,17 +759,16 @@ class MainScreen(Screen[None]):
 
     def _start_dating(self, *, to_top: bool) -> None:
         """Describe every undated tag in the background, then sort once with all dates."""
-        tree = self.tag_tree
-        undated = tree.undated()
-        if tree.repository is None or not undated:
+        catalog = self.catalog
+        undated = catalog.undated()
+        if catalog.repository is None or not undated:
             return
         self._cancel_dating()
-        row = tree.highlighted_row
+        row = self.tag_tree.highlighted_row
         self._top_unless_moved_from = row.name if to_top and row is not None else None
-        # Progress counts every tag, the ones dated already included.
-        self._dates_progress = (tree.dates_known(), tree.tag_count)
+        catalog.dating = True
         self._dating = self.run_worker(
-            self._fetch_dates(tree.repository, self._tag_generation, undated),
+            self._fetch_dates(self._tags_epoch.current, undated),
             group="dates",
             exit_on_error=False,
         )
@@ -812,17 +777,18 @@ class MainScreen(Screen[None]):
         if self._dating is not None:
             self._dating.cancel()
             self._dating = None
-        if self._dates_progress is not None:
-            self._dates_progress = None
+        if self.catalog.dating:
+            self.catalog.dating = False
             self._update_tag_title()
 
-    async def _fetch_dates(self, repository: str, generation: int, tags: list[Any]) -> None:
+    async def _fetch_dates(self, token: Token, tags: list[Tag]) -> None:
+        repository = str(token.subject)
         total = len(tags)
         limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
-        batch: list[Any] = []
+        batch: list[Tag] = []
         done = 0
 
-        async def one(tag: Any) -> None:
+        async def one(tag: Tag) -> None:
             nonlocal done
             async with limit:
                 try:
@@ -833,27 +799,23 @@ class MainScreen(Screen[None]):
             if described is not None:
                 batch.append(described)
             if len(batch) >= DATE_BATCH or done == total:
-                self.post_message(
-                    msg.DatesFetched(repository, generation, batch.copy(), done, total)
-                )
+                self.post_message(msg.DatesFetched(token, batch.copy(), done, total))
                 batch.clear()
 
         await asyncio.gather(*(one(tag) for tag in tags))
 
     def on_dates_fetched(self, message: msg.DatesFetched) -> None:
-        if message.generation != self._tag_generation or message.repository != self.repository:
-            return
-        if self._dates_progress is None:
-            return  # cancelled
+        catalog = self.catalog
+        if not message.token.current or not catalog.dating:
+            return  # cancelled, or another list
         tree = self.tag_tree
-        tree.update_tags(message.tags)
-        if message.done < message.total:
-            self._dates_progress = (tree.dates_known(), tree.tag_count)
-        else:
-            self._dates_progress = None
+        tree.facts_changed(catalog.update(message.tags))
+        if message.done >= message.total:
+            catalog.dating = False
             self._dating = None
-            if tree.sort == "newest":
-                tree.resort()  # once, now that every date is known
+            if catalog.sort == "newest":
+                catalog.resort()  # once, now that every date is known
+                tree.rebuild()
                 row = tree.highlighted_row
                 if row is not None and row.name == self._top_unless_moved_from:
                     tree.action_first()
@@ -867,7 +829,7 @@ class MainScreen(Screen[None]):
             self.notify("Reloading repositories…", markup=False)
             return
         self._detail_cache.clear()
-        self.tag_tree.described.clear()
+        self.catalog.described.clear()
         row = self.tag_tree.highlighted_row
         keep = row.name if isinstance(row, TagRow) else None
         self._reload_tags(keep=keep)
@@ -904,7 +866,7 @@ class MainScreen(Screen[None]):
         if isinstance(row, TagRow):
             if not digest:
                 return provider.pull_reference(repository, row.name)
-            tag = self.tag_tree.tag(row.name)
+            tag = self.catalog.tag(row.name)
             known = tag.digest if tag else None
             return provider.pull_reference(repository, digest=known) if known else None
         if isinstance(row, PlatformRow):
@@ -948,8 +910,7 @@ class MainScreen(Screen[None]):
 
     def _start_planning(self, repository: str, tag: str, whole_digest: bool) -> None:
         """Plan in a worker, saying so at once: finding every sharing tag can take seconds."""
-        tree = self.tag_tree
-        known = tree.tag(tag)
+        known = self.catalog.tag(tag)
         digest = known.digest if known is not None else None
         of = (
             f"{literal(digest.partition(':')[0])}:{short_digest(digest, 12)}…"
@@ -959,37 +920,29 @@ class MainScreen(Screen[None]):
         # Kept, to take it away when the answer (or the modal) is there.
         self._dismiss_planning_note()
         self._planning_note = Notification(
-            f"Checking which tags share {of} ({tree.tag_count:,} tags). Esc cancels.",
+            f"Checking which tags share {of} ({len(self.catalog):,} tags). Esc cancels.",
             title="Delete",
             timeout=30,
             markup=False,
         )
         self.app.post_message(Notify(self._planning_note))
-        self._planning_tag = tag
+        token = self._plan_epoch.advance(tag)
         self._update_tag_title()
-        self._planning = self._plan_delete(repository, tag, whole_digest)
+        self._plan_delete(token, repository, whole_digest)
 
     def _cancel_planning(self) -> bool:
-        worker = self._planning
-        if worker is None or worker.is_finished:
+        if self._plan_epoch.current.subject is None:
             return False
-        worker.cancel()
-        self._planning = None
-        self._planning_tag = None
-        self._dismiss_planning_note()
-        self._update_tag_title()
+        self.workers.cancel_group(self, "delete-plan")
+        self._planning_finished()
         self.notify("Delete cancelled: nothing was changed.", title="Delete", markup=False)
         return True
 
-    def _planning_done(self, worker: Worker[None] | None) -> bool:
-        """True when ``worker`` is the planning the user still waits for (not cancelled)."""
-        if worker is None or worker is not self._planning:
-            return False
-        self._planning = None
-        self._planning_tag = None
+    def _planning_finished(self) -> None:
+        """No planning under way any more: the note and the subtitle go."""
+        self._plan_epoch.advance()
         self._dismiss_planning_note()
         self._update_tag_title()
-        return True
 
     def _dismiss_planning_note(self) -> None:
         note, self._planning_note = self._planning_note, None
@@ -1002,20 +955,21 @@ class MainScreen(Screen[None]):
         if note in self.app._notifications:
             self.app._unnotify(note)  # Textual has no public way to take one notification back
 
-    @work(exclusive=True, group="delete", exit_on_error=False)
-    async def _plan_delete(self, repository: str, tag: str, whole_digest: bool) -> None:
-        worker = get_current_worker()
+    @work(exclusive=True, group="delete-plan", exit_on_error=False)
+    async def _plan_delete(self, token: Token, repository: str, whole_digest: bool) -> None:
+        tag = str(token.subject)
         try:
             plan = await self.provider.plan_delete(repository, tag, whole_digest=whole_digest)
         except Exception as exc:
             err = as_error(exc)
-            self.post_message(msg.DeletePlanned(None, worker, err))
+            self.post_message(msg.DeletePlanned(token, None, err))
             return
-        self.post_message(msg.DeletePlanned(plan, worker))
+        self.post_message(msg.DeletePlanned(token, plan))
 
     def on_delete_planned(self, message: msg.DeletePlanned) -> None:
-        if not self._planning_done(message.worker):
+        if not message.token.current:
             return  # cancelled with Esc, or superseded
+        self._planning_finished()
         if message.error is not None:
             self._report(message.error)
             return
@@ -1023,7 +977,8 @@ class MainScreen(Screen[None]):
         if plan is None or plan.repository != self.repository:
             return
         if plan.digest:
-            self.tag_tree.learn_sharing(plan.digest, {*plan.shared_tags, plan.tag})
+            self.catalog.learn_sharing(plan.digest, {*plan.shared_tags, plan.tag})
+            self.tag_tree.refresh_rows()
         reference = self.provider.pull_reference(plan.repository, plan.tag)
         modal = DeleteModal(
             plan, reference, offer_whole_digest=self.provider.capabilities.digest_delete
@@ -1055,8 +1010,9 @@ class MainScreen(Screen[None]):
             return
         self._detail_cache.clear()
         tree = self.tag_tree
-        tree.remove_tags(result.removed)
-        self.repo_list.set_tag_count(plan.repository, tree.tag_count)
+        self.catalog.remove(result.removed)
+        tree.rebuild(cursor=tree.cursor)
+        self.repo_list.set_tag_count(plan.repository, len(self.catalog))
         row = tree.highlighted_row
         self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
 
@@ -1068,7 +1024,7 @@ class MainScreen(Screen[None]):
         self.header.credentials = self.provider.credential_source
 
     def on_provider_failed(self, message: msg.ProviderFailed) -> None:
-        if message.stale is not None and message.stale():
+        if message.stale:
             return
         if message.login and self._wants_login(message.error) and message.retry is not None:
             self._ask_login(message.error, message.retry)
@@ -1108,7 +1064,7 @@ class MainScreen(Screen[None]):
         self.load_repositories()
         if self.repository is not None:
             self._detail_cache.clear()
-            self.tag_tree.described.clear()
+            self.catalog.described.clear()
             row = self.tag_tree.highlighted_row
             self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
 
@@ -1213,7 +1169,7 @@ class MainScreen(Screen[None]):
 
     def go_to_tag(self, name: str) -> None:
         tree = self.tag_tree
-        if tree.filter_text and tree.tag(name) is not None:
+        if tree.filter_text and name in self.catalog:
             self._clear_filter("tag-pane")  # the filter may hide it; the input must say so too
         if tree.select_tag(name):
             self._focus(tree)

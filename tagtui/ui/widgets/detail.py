@@ -7,7 +7,6 @@ never markup), folded so a 5,000-character label wraps instead of breaking the l
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -19,7 +18,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from tagtui.model import Image, Platform, TagDetail, TagRevision
+from tagtui.model import Image, TagDetail
+from tagtui.session.view import DetailView
 from tagtui.text import human_size
 from tagtui.ui.format import (
     literal,
@@ -49,20 +49,6 @@ _IMAGE_ONLY = ("Command", "Environment", "Labels", "Ports", "Volumes")
 
 # The Summary row naming what a non-image artifact (Helm chart, signature, SBOM...) is.
 ARTIFACT_TYPE = "Artifact type"
-
-
-@dataclass(frozen=True)
-class DetailView:
-    """What the panel shows: a tag (maybe an index), a platform of it, or a revision."""
-
-    reference: str
-    detail: TagDetail | None = None
-    image: Image | None = None
-    # The platform entry the image belongs to (a platform row, or an index's default platform).
-    platform: Platform | None = None
-    revision: TagRevision | None = None
-    # The pane title: "repo:tag", "repo:tag linux/arm64" (the reference may be long).
-    label: str = ""
 
 
 def _cell(value: str | None, style: str = "") -> Text:

@@ -1,0 +1,169 @@
+"""The view rule, written once: what the detail of a tag, a platform or a revision is.
+
+- a tag that is one image (or a non-image artifact, a Helm chart or an SBOM): that image;
+- a tag that is an index: the index, and the image of one platform — the preferred one
+  (linux/amd64, else the first runnable) for the detail panel, the one asked for with
+  ``--platform`` for ``tagtui inspect``, or none at all (``inspect`` without ``--platform``);
+- a platform of an index, or a revision in a tag's history: that image by digest.
+
+The detail panel and ``tagtui inspect`` both load through ``load_view``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from tagtui.errors import NotFound
+from tagtui.model import Image, Platform, TagDetail, TagRevision, preferred_platform
+from tagtui.providers.base import Provider
+
+
+@dataclass(frozen=True)
+class TagSubject:
+    """A tag (or a digest, for ``inspect REPO@sha256:…``) as listed."""
+
+    tag: str
+
+
+@dataclass(frozen=True)
+class PlatformSubject:
+    tag: str
+    platform: Platform
+
+
+@dataclass(frozen=True)
+class RevisionSubject:
+    tag: str
+    revision: TagRevision
+
+
+Subject = TagSubject | PlatformSubject | RevisionSubject
+
+
+@dataclass(frozen=True)
+class WantedPlatform:
+    """``--platform os/arch[/variant]``."""
+
+    os: str
+    architecture: str
+    variant: str | None = None
+
+    @property
+    def name(self) -> str:
+        return "/".join(filter(None, (self.os, self.architecture, self.variant)))
+
+    def fits(self, image_platform: str) -> bool:
+        """Whether a single image's ``os/arch[/variant]`` is this platform's os and arch."""
+        return image_platform.startswith(f"{self.os}/{self.architecture}")
+
+    def matches(self, platform: Platform) -> bool:
+        same_variant = self.variant is None or platform.variant == self.variant
+        return (
+            platform.os == self.os and platform.architecture == self.architecture and same_variant
+        )
+
+
+# Which platform of an index to load: the preferred one, a named one, or none.
+PlatformChoice = Literal["preferred", "none"] | WantedPlatform
+
+
+@dataclass(frozen=True)
+class DetailView:
+    """What the detail shows: a tag (maybe an index), a platform of it, or a revision."""
+
+    reference: str
+    detail: TagDetail | None = None
+    image: Image | None = None
+    # The platform entry the image belongs to (a platform row, or an index's chosen platform).
+    platform: Platform | None = None
+    revision: TagRevision | None = None
+    # The pane title: "repo:tag", "repo:tag linux/arm64" (the reference may be long).
+    label: str = ""
+
+
+def subject_key(repository: str, subject: Subject) -> tuple[str, ...]:
+    """A view's identity, for caching: the same key always loads the same view."""
+    match subject:
+        case TagSubject(tag):
+            return (repository, "tag", tag)
+        case PlatformSubject(tag, platform):
+            return (repository, "platform", tag, platform.digest)
+        case RevisionSubject(tag, revision):
+            return (repository, "revision", tag, revision.digest)
+
+
+def subject_reference(provider: Provider, repository: str, subject: Subject) -> str:
+    """What ``c`` copies and the panel names while loading."""
+    match subject:
+        case TagSubject(tag):
+            return provider.pull_reference(repository, tag)
+        case PlatformSubject(_, platform):
+            return provider.pull_reference(repository, digest=platform.digest)
+        case RevisionSubject(_, revision):
+            return revision.reference or provider.pull_reference(repository, digest=revision.digest)
+
+
+def choose_platform(detail: TagDetail, wanted: WantedPlatform) -> Platform:
+    for platform in detail.runnable_platforms:
+        if wanted.matches(platform):
+            return platform
+    available = ", ".join(p.name for p in detail.runnable_platforms) or "none"
+    raise NotFound(f"{detail.reference} has no platform {wanted.name} (available: {available})")
+
+
+async def tag_image(
+    provider: Provider, repository: str, detail: TagDetail, choice: PlatformChoice
+) -> tuple[Image | None, Platform | None]:
+    """The image a tag's detail shows, and the platform it was chosen as (for an index)."""
+    if not detail.is_index:
+        image = detail.image
+        single = image.platform if image is not None else None
+        if isinstance(choice, WantedPlatform) and single and not choice.fits(single):
+            raise NotFound(f"{detail.reference} is a single {single} image")
+        return image, None
+    if choice == "none":
+        return None, None
+    if isinstance(choice, WantedPlatform):
+        platform: Platform | None = choose_platform(detail, choice)
+    else:
+        platform = preferred_platform(detail.runnable_platforms)
+    if platform is None:
+        return None, None
+    return await provider.get_image(repository, platform.digest), platform
+
+
+async def load_view(
+    provider: Provider,
+    repository: str,
+    subject: Subject,
+    *,
+    platform: PlatformChoice = "preferred",
+) -> DetailView:
+    """Load what the detail of ``subject`` shows (one ``get_tag``, one ``get_image`` at most)."""
+    reference = subject_reference(provider, repository, subject)
+    match subject:
+        case TagSubject(tag):
+            detail = await provider.get_tag(repository, tag)
+            image, chosen = await tag_image(provider, repository, detail, platform)
+            return DetailView(
+                reference,
+                detail=detail,
+                image=image,
+                platform=chosen,
+                label=f"{repository}:{tag}",
+            )
+        case PlatformSubject(tag, entry):
+            return DetailView(
+                reference,
+                image=await provider.get_image(repository, entry.digest),
+                platform=entry,
+                label=f"{repository}:{tag} {entry.name}",
+            )
+        case RevisionSubject(tag, revision):
+            return DetailView(
+                reference,
+                image=await provider.get_image(repository, revision.digest),
+                revision=revision,
+                label=f"{repository}:{tag} revision",
+            )
