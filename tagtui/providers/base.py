@@ -132,9 +132,14 @@ class Provider(abc.ABC):
         self, repository: str, tag: str | None = None, digest: str | None = None
     ) -> str:
         """What ``c`` copies: ``host/repo:tag`` or ``host/repo@sha256:...``."""
+        name = self.pull_name(repository)
         if digest:
-            return f"{repository}@{digest}"
-        return f"{repository}:{tag}" if tag else repository
+            return f"{name}@{digest}"
+        return f"{name}:{tag}" if tag else name
+
+    def pull_name(self, repository: str) -> str:
+        """``repository`` as a pull names it (``host/repo``); the repository itself by default."""
+        return repository
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

@@ -42,7 +42,6 @@ from tagtui.model import (
     DeleteMethod,
     DeletePlan,
     DeleteResult,
-    Extras,
     Image,
     ImageConfig,
     Platform,
@@ -51,7 +50,21 @@ from tagtui.model import (
     TagDetail,
 )
 from tagtui.natsort import natural_key
-from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
+from tagtui.providers.base import ConnectionOptions, ProviderOptions
+from tagtui.providers.vendor_common import (
+    Relisted,
+    VendorApiProvider,
+    alone_summary,
+    display_date,
+    display_size,
+    keyring_credential,
+    known_extras,
+    only_tag_summary,
+    refuse_if_moved,
+    relisted_outcome,
+    tag_gone,
+    tags_sharing,
+)
 from tagtui.providers.vendor_http import (
     PageGuard,
     VendorHttp,
@@ -63,7 +76,7 @@ from tagtui.providers.vendor_http import (
     text,
     timestamp,
 )
-from tagtui.text import agree, human_size, join_names, sanitize, short_digest
+from tagtui.text import agree, join_names, sanitize, short_digest
 
 DEFAULT_HOST = "https://ncr.apigw.ntruss.com"
 KEYRING_HOST = "ncr.apigw.ntruss.com"
@@ -125,13 +138,8 @@ def resolve_credential() -> Credential:
         raise CredentialError(
             f"{missing} is not set: NCR needs both NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY"
         )
-    from tagtui.credentials import keyring_store
-
-    try:
-        stored = keyring_store.load(KEYRING_HOST)
-    except CredentialError:
-        stored = None
-    if stored is not None and stored.username and stored.secret:
+    stored = keyring_credential(KEYRING_HOST, needs_username=True)
+    if stored is not None:
         return stored
     raise CredentialError(
         "no Naver Cloud API keys found: set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY, or store "
@@ -167,19 +175,6 @@ def _digest(value: Any) -> str | None:
     return found
 
 
-def _date(value: datetime | None) -> str | None:
-    return value.isoformat(sep=" ", timespec="seconds") if value else None
-
-
-def _extras(*pairs: tuple[str, str | None]) -> Extras:
-    """Only the facts that are there: null fields are absent, not "None"."""
-    return tuple((label, value) for label, value in pairs if value)
-
-
-def _size(value: int | None) -> str | None:
-    return f"{human_size(value)} ({value:,} bytes)" if value is not None else None
-
-
 @dataclass(frozen=True)
 class _PlatformRecord:
     platform: Platform
@@ -196,12 +191,12 @@ class _PlatformRecord:
             architecture=None if platform.architecture == "unknown" else platform.architecture,
             variant=platform.variant,
         )
-        extras = _extras(
-            ("Size", _size(platform.size)),
+        extras = known_extras(
+            ("Size", display_size(platform.size)),
             ("Media type", platform.media_type),
             ("OS version", self.os_version),
-            ("Updated", _date(self.updated)),
-            ("Last pulled", _date(self.latest_pulled)),
+            ("Updated", display_date(self.updated)),
+            ("Last pulled", display_date(self.latest_pulled)),
             ("Note", NO_CONFIG_NOTE),
         )
         return Image(
@@ -273,7 +268,7 @@ def _tag(item: Any) -> _Tag:
 # --- the provider ---------------------------------------------------------------------------------
 
 
-class NcrProvider(Provider):
+class NcrProvider(VendorApiProvider):
     kind = "ncr"
 
     def __init__(
@@ -289,17 +284,16 @@ class NcrProvider(Provider):
         if region not in REGION_PREFIXES:
             raise UsageError(f"unknown NCR region {region!r}")
         self.region = region
-        self._credential = credential
         self._clock = clock
         host = (endpoint or DEFAULT_HOST).rstrip("/")
-        self.http = VendorHttp(
+        http = VendorHttp(
             SERVICE,
             f"{host}{REGION_PREFIXES[region]}",
             options=options or ConnectionOptions(),
             auth=self._sign,
             transport=transport,
         )
-        self.http.username = credential.username if credential else None
+        super().__init__(http, credential)
         # Platforms seen in tag lists and details, for get_image by digest.
         self._platforms: dict[tuple[str, str], _PlatformRecord] = {}
         self._endpoints: dict[str, str] = {}
@@ -312,18 +306,13 @@ class NcrProvider(Provider):
         return f"ncr {self.region}"
 
     @property
-    def credential_source(self) -> str:
-        return self._credential.source if self._credential else "anonymous"
-
-    @property
     def credential_key(self) -> str:
         return KEYRING_HOST
 
     def set_credential(self, credential: Credential) -> None:
         if not credential.username:
             raise CredentialError("NCR needs the access key as the username")
-        self._credential = credential
-        self.http.username = credential.username
+        super().set_credential(credential)
 
     def _sign(self, method: str, target: str) -> dict[str, str]:
         if self._credential is None:
@@ -341,18 +330,10 @@ class NcrProvider(Provider):
             note=None,
         )
 
-    def pull_reference(
-        self, repository: str, tag: str | None = None, digest: str | None = None
-    ) -> str:
+    def pull_name(self, repository: str) -> str:
         registry, image = self.split(repository)
         endpoint = self._endpoints.get(registry)
-        name = f"{endpoint}/{image}" if endpoint else repository
-        if digest:
-            return f"{name}@{digest}"
-        return f"{name}:{tag}" if tag else name
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+        return f"{endpoint}/{image}" if endpoint else repository
 
     async def check(self) -> None:
         await self.http.get_json(
@@ -431,11 +412,11 @@ class NcrProvider(Provider):
         if name is None:
             raise BadResponse(f"{SERVICE} sent an image without a name")
         private = boolean(item.get("is_private"))
-        extras = _extras(
+        extras = known_extras(
             ("Description", text(item.get("description"))),
             ("Visibility", None if private is None else ("private" if private else "public")),
             ("Pulls", text(item.get("pull_count"))),
-            ("Updated", _date(timestamp(item.get("last_updated")))),
+            ("Updated", display_date(timestamp(item.get("last_updated")))),
             ("Status", text(item.get("status"))),
         )
         return Repository(name=f"{registry}/{name}", extras=extras)
@@ -500,10 +481,10 @@ class NcrProvider(Provider):
         await self._learn_endpoint(self.split(repository)[0])
         raw = record.raw
         v2 = boolean(raw.get("v2"))
-        extras = _extras(
+        extras = known_extras(
             ("Digest", record.digest),
-            ("Size", _size(record.size)),
-            ("Last updated", _date(record.updated)),
+            ("Size", display_size(record.size)),
+            ("Last updated", display_date(record.updated)),
             ("Creator", text(raw.get("creator"))),
             ("Last updater", text(raw.get("last_updater"))),
             ("Tag id", text(raw.get("id"))),
@@ -546,18 +527,18 @@ class NcrProvider(Provider):
                 "NCR's API deletes tags one at a time (or whole images); it has no digest delete"
             )
         record = await self._tag_detail(repository, tag)
-        sharing = self._sharing(await self._tags(repository), record)
+        listed = ((t.name, t.digest) for t in await self._tags(repository))
+        sharing = tags_sharing(tag, record.digest, listed)
         others = [name for name in sharing if name != tag]
-        short = short_digest(record.digest)
         warnings: list[str] = []
         if others:
-            verb = "stays" if len(others) == 1 else "stay"
-            summary = f"Only {tag} is asked to be removed; {join_names(others)} {verb}."
+            summary = only_tag_summary(tag, others, asked=True)
             warnings.append(
-                f"{agree(others, 'shares', 'share')} digest {short}. {SIBLINGS_UNVERIFIED}"
+                f"{agree(others, 'shares', 'share')} digest {short_digest(record.digest)}. "
+                f"{SIBLINGS_UNVERIFIED}"
             )
         else:
-            summary = f"Only {tag} is removed; no other tag points at {short}."
+            summary = alone_summary(tag, record.digest)
         return DeletePlan(
             repository=repository,
             tag=tag,
@@ -570,46 +551,34 @@ class NcrProvider(Provider):
             shared_tags=tuple(sharing),
         )
 
-    @staticmethod
-    def _sharing(tags: list[_Tag], record: _Tag) -> list[str]:
-        names = {t.name for t in tags if record.digest and t.digest == record.digest}
-        names.add(record.name)
-        return sorted(names, key=natural_key)
-
     async def delete(self, plan: DeletePlan) -> DeleteResult:
         if plan.whole_digest:
             raise DeleteAborted("NCR has no digest delete; nothing was deleted")
         try:
             record = await self._tag_detail(plan.repository, plan.tag)
         except NotFound:
-            raise DeleteAborted(f"{plan.tag} no longer exists; nothing was deleted") from None
-        if record.digest != plan.digest:
-            raise DeleteAborted(
-                f"{plan.tag} now points at {short_digest(record.digest)}, not "
-                f"{short_digest(plan.digest)} as planned; nothing was deleted"
-            )
+            raise tag_gone(plan.tag) from None
+        refuse_if_moved(plan.tag, record.digest, plan.digest)
         path = f"{self._image_path(plan.repository)}/tags/{encode_segment(plan.tag)}"
         await self.http.request(
             "DELETE", path, ok=(200, 202, 204), subject=f"tag {plan.repository}:{plan.tag}"
         )
-        return await self._outcome(plan)
+        return await relisted_outcome(plan, lambda: self._remaining(plan.repository), self._report)
 
-    async def _outcome(self, plan: DeletePlan) -> DeleteResult:
-        """What is really gone now, since NCR's effect on sibling tags is undocumented."""
-        try:
-            remaining = {tag.name for tag in await self._tags(plan.repository)}
-        except TagtuiError as err:
-            return DeleteResult(
-                removed=(plan.tag,),
-                messages=(f"deleted {plan.tag}; could not re-list the tags to check: {err}",),
-            )
-        gone = tuple(n for n in (plan.tag, *plan.keeps) if n not in remaining)
+    async def _remaining(self, repository: str) -> dict[str, str | None]:
+        return {tag.name: None for tag in await self._tags(repository)}
+
+    @staticmethod
+    def _report(relisted: Relisted) -> list[str]:
+        """What to say, since NCR's effect on sibling tags is undocumented."""
+        plan = relisted.plan
         messages: list[str] = []
-        if plan.tag in remaining:
+        if relisted.still_listed:
             messages.append(f"the API accepted the delete, but {plan.tag} is still listed")
-        lost = [n for n in plan.keeps if n not in remaining]
-        if lost:
-            messages.append(f"NCR also removed {join_names(lost)} (they shared the digest)")
+        if relisted.lost:
+            messages.append(
+                f"NCR also removed {join_names(relisted.lost)} (they shared the digest)"
+            )
         elif plan.keeps:
             messages.append(f"{agree(list(plan.keeps), 'still exists', 'still exist')}")
-        return DeleteResult(removed=gone, messages=tuple(messages))
+        return messages

@@ -16,7 +16,7 @@ from tagtui.credentials import keyring_store
 from tagtui.errors import ConfigError, CredentialError, TLSError
 from tagtui.providers.base import ConnectionOptions, ProviderOptions
 from tagtui.providers.openshift import OpenShiftProvider, create_provider
-from tagtui.providers.openshift_kubeconfig import kubeconfig_paths, load_kubeconfig, resolve_access
+from tagtui.providers.openshift.kubeconfig import kubeconfig_paths, load_kubeconfig, resolve_access
 from tests.support.tls import ServerTLS, server_tls
 from tests.vendors.openshift.fake import NAMESPACE, TOKEN, OpenShiftFake
 

@@ -1,19 +1,4 @@
-"""OpenShift's image API (image.openshift.io/v1): image streams as images, ImageTags as tags.
-
-- Image list: the namespace's image streams, paged with ``limit``/``continue``; a continue
-  token that expired (410 Expired) restarts the listing from scratch, a bounded number of times,
-  without showing a stream twice.
-- Tags of a stream: read from the image stream itself (``GET imagestreams/{name}``). An ImageTag
-  exists for every spec or status tag of the stream, and the stream carries exactly those
-  (``spec.tags[]``, ``status.tags[]`` with their history) in one request. Listing
-  ``/namespaces/{ns}/imagetags`` instead would return every tag of every stream of the namespace
-  with no way to ask for one stream (its ``limit`` counts streams, and no continue token comes
-  back), so it is not used for a single stream.
-- A tag's status history (``items[1:]``) becomes its revisions; ``GET imagetags/{stream}:{tag}``
-  gives the tag's detail with its Image (config, layers, manifest-list platforms, signatures).
-- Delete is ``DELETE imagetags/{stream}:{tag}``: it removes the tag's spec and status history
-  from the stream; the Image objects stay in the cluster.
-"""
+"""``OpenShiftProvider``: image streams as repositories, their ImageTags as tags."""
 
 from __future__ import annotations
 
@@ -21,8 +6,7 @@ import contextlib
 import json
 import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,7 +17,6 @@ from tagtui.credentials import Credential
 from tagtui.errors import (
     BadResponse,
     CredentialError,
-    DeleteAborted,
     NotFound,
     PermissionDenied,
     TagtuiError,
@@ -45,41 +28,52 @@ from tagtui.model import (
     DeleteMethod,
     DeletePlan,
     DeleteResult,
-    Extras,
     Image,
     ImageConfig,
-    Layer,
     Platform,
-    Port,
     Repository,
     Tag,
     TagDetail,
-    TagRevision,
 )
 from tagtui.natsort import natural_key
-from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
-from tagtui.providers.openshift_kubeconfig import (
+from tagtui.providers.base import ConnectionOptions, ProviderOptions
+from tagtui.providers.openshift.images import ParsedImage, parse_image
+from tagtui.providers.openshift.kubeconfig import (
     KubeAccess,
     kubeconfig_paths,
     load_kubeconfig,
     resolve_access,
     ssl_context,
 )
+from tagtui.providers.openshift.records import (
+    SERVICE,
+    Stream,
+    StreamTag,
+    parse_status_tag,
+    parse_stream,
+    spec_extras,
+    status_extras,
+)
+from tagtui.providers.vendor_common import (
+    VendorApiProvider,
+    display_date,
+    keyring_credential,
+    known_extras,
+    refuse_if_moved,
+    tag_gone,
+)
 from tagtui.providers.vendor_http import (
     PageGuard,
     VendorHttp,
     VendorReply,
     encode_segment,
-    integer,
     mapping,
     sequence,
     text,
-    timestamp,
     vendor_message,
 )
-from tagtui.text import human_size, join_names, sanitize, short_digest
+from tagtui.text import join_names, sanitize, short_digest
 
-SERVICE = "OpenShift API"
 API = "/apis/image.openshift.io/v1"
 # Image streams asked for per page.
 PAGE_LIMIT = 100
@@ -107,14 +101,9 @@ def resolve_credential(access: KubeAccess, server: str) -> Credential:
     """The current context's bearer token, else the OS keyring under the server's host."""
     if access.token:
         return Credential(username=access.user, secret=access.token, source=access.source)
-    from tagtui.credentials import keyring_store
-
     host = _host(server)
-    try:
-        stored = keyring_store.load(host)
-    except CredentialError:
-        stored = None
-    if stored is not None and stored.secret:
+    stored = keyring_credential(host)
+    if stored is not None:
         return stored
     why = ""
     if access.other_auth:
@@ -155,343 +144,6 @@ def create_provider(options: ProviderOptions) -> OpenShiftProvider:
     )
 
 
-# --- records from JSON ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Event:
-    """One TagEvent: the image a tag pointed at, and since when."""
-
-    digest: str | None
-    created: datetime | None
-    reference: str | None
-
-
-@dataclass(frozen=True)
-class _StreamTag:
-    name: str
-    spec: dict[str, Any] | None
-    events: tuple[_Event, ...]
-    conditions: tuple[dict[str, Any], ...]
-
-    @property
-    def current(self) -> _Event | None:
-        return self.events[0] if self.events else None
-
-    @property
-    def import_failure(self) -> str | None:
-        for condition in self.conditions:
-            if condition.get("type") == "ImportSuccess" and condition.get("status") == "False":
-                return text(condition.get("message")) or text(condition.get("reason")) or "failed"
-        return None
-
-    def model(self) -> Tag:
-        current = self.current
-        status = None
-        if self.import_failure is not None:
-            status = "import failed"
-        elif current is None or current.digest is None:
-            status = "no image"
-        revisions = tuple(
-            TagRevision(digest=e.digest, created=e.created, reference=e.reference)
-            for e in self.events[1:]
-            if e.digest
-        )
-        return Tag(
-            name=self.name,
-            digest=current.digest if current else None,
-            created=current.created if current else None,
-            status=status,
-            revisions=revisions,
-        )
-
-
-@dataclass(frozen=True)
-class _Stream:
-    name: str
-    uid: str | None
-    created: datetime | None
-    repository: str | None
-    public_repository: str | None
-    tags: tuple[_StreamTag, ...]
-
-    def tag(self, name: str) -> _StreamTag | None:
-        return next((t for t in self.tags if t.name == name), None)
-
-
-def _event(item: Any) -> _Event | None:
-    if not isinstance(item, dict):
-        return None
-    return _Event(
-        digest=text(item.get("image")),
-        created=timestamp(item.get("created")),
-        reference=text(item.get("dockerImageReference")),
-    )
-
-
-def _status_tag(item: Any) -> tuple[str, tuple[_Event, ...], tuple[dict[str, Any], ...]] | None:
-    if not isinstance(item, dict):
-        return None
-    name = text(item.get("tag"))
-    if name is None:
-        return None
-    items = item.get("items")
-    events = tuple(e for e in map(_event, items if isinstance(items, list) else []) if e)
-    raw_conditions = item.get("conditions")
-    conditions = tuple(
-        c
-        for c in (raw_conditions if isinstance(raw_conditions, list) else [])
-        if isinstance(c, dict)
-    )
-    return name, events, conditions
-
-
-def _stream(item: Any) -> _Stream:
-    item = mapping(item, SERVICE, "an image stream")
-    metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
-    name = text(metadata.get("name"))
-    if name is None:
-        raise BadResponse(f"{SERVICE} sent an image stream without metadata.name")
-    spec = item.get("spec") if isinstance(item.get("spec"), dict) else {}
-    status = item.get("status") if isinstance(item.get("status"), dict) else {}
-    specs: dict[str, dict[str, Any]] = {}
-    for entry in spec.get("tags") or []:
-        if isinstance(entry, dict) and text(entry.get("name")):
-            specs.setdefault(str(entry["name"]), entry)
-    statuses: dict[str, tuple[tuple[_Event, ...], tuple[dict[str, Any], ...]]] = {}
-    for entry in status.get("tags") or []:
-        parsed = _status_tag(entry)
-        if parsed is not None:
-            statuses.setdefault(parsed[0], (parsed[1], parsed[2]))
-    # An ImageTag exists for every spec or status tag: the union, spec order first.
-    names = list(specs) + [n for n in statuses if n not in specs]
-    tags = tuple(
-        _StreamTag(
-            name=n,
-            spec=specs.get(n),
-            events=statuses.get(n, ((), ()))[0],
-            conditions=statuses.get(n, ((), ()))[1],
-        )
-        for n in names
-    )
-    return _Stream(
-        name=name,
-        uid=text(metadata.get("uid")),
-        created=timestamp(metadata.get("creationTimestamp")),
-        repository=text(status.get("dockerImageRepository")),
-        public_repository=text(status.get("publicDockerImageRepository")),
-        tags=tags,
-    )
-
-
-def _strings(value: Any) -> tuple[str, ...] | None:
-    """A JSON list of strings (Cmd, Entrypoint); None when absent or not a list."""
-    if not isinstance(value, list):
-        return None
-    return tuple(v if isinstance(v, str) else json.dumps(v) for v in value)
-
-
-def _keys(value: Any) -> list[str]:
-    """The keys of a Go ``map[string]struct{}`` (ExposedPorts, Volumes)."""
-    return [k for k in value if isinstance(k, str)] if isinstance(value, dict) else []
-
-
-def _port(key: str) -> Port | None:
-    number, _, protocol = key.partition("/")
-    value = integer(number)
-    if value is None:
-        return None
-    return Port(value, (protocol or "tcp").lower())
-
-
-def _env(value: Any) -> tuple[tuple[str, str], ...]:
-    pairs: list[tuple[str, str]] = []
-    for item in value if isinstance(value, list) else []:
-        if isinstance(item, str):
-            key, _, val = item.partition("=")
-            pairs.append((key, val))
-    return tuple(pairs)
-
-
-def _labels(value: Any) -> tuple[tuple[str, str], ...]:
-    if not isinstance(value, dict):
-        return ()
-    return tuple((str(k), v if isinstance(v, str) else json.dumps(v)) for k, v in value.items())
-
-
-def _config(metadata: dict[str, Any]) -> ImageConfig:
-    config = metadata.get("Config") if isinstance(metadata.get("Config"), dict) else {}
-    ports = tuple(p for p in map(_port, _keys(config.get("ExposedPorts"))) if p)
-    return ImageConfig(
-        author=text(metadata.get("Author")),
-        created=timestamp(metadata.get("Created")),
-        entrypoint=_strings(config.get("Entrypoint")),
-        cmd=_strings(config.get("Cmd")),
-        env=_env(config.get("Env")),
-        labels=_labels(config.get("Labels")),
-        ports=ports,
-        volumes=tuple(_keys(config.get("Volumes"))),
-        user=text(config.get("User")),
-        working_dir=text(config.get("WorkingDir")),
-        architecture=text(metadata.get("Architecture")),
-    )
-
-
-def _layers(value: Any) -> tuple[Layer, ...]:
-    layers: list[Layer] = []
-    for item in value if isinstance(value, list) else []:
-        if isinstance(item, dict) and text(item.get("name")):
-            layers.append(
-                Layer(
-                    digest=str(item["name"]),
-                    media_type=text(item.get("mediaType")),
-                    size=integer(item.get("size")),
-                )
-            )
-    return tuple(layers)
-
-
-def _platforms(value: Any) -> tuple[Platform, ...]:
-    platforms: list[Platform] = []
-    for item in value if isinstance(value, list) else []:
-        if not isinstance(item, dict) or not text(item.get("digest")):
-            continue
-        platforms.append(
-            Platform(
-                os=text(item.get("os")) or "unknown",
-                architecture=text(item.get("architecture")) or "unknown",
-                digest=str(item["digest"]),
-                variant=text(item.get("variant")),
-                size=integer(item.get("manifestSize")),
-                media_type=text(item.get("mediaType")),
-            )
-        )
-    return tuple(platforms)
-
-
-def _signature(item: dict[str, Any]) -> str:
-    parts = [text(item.get("type")) or "signature"]
-    issued_by = item.get("issuedBy") if isinstance(item.get("issuedBy"), dict) else {}
-    issuer = text(issued_by.get("commonName")) or text(issued_by.get("organization"))
-    if issuer:
-        parts.append(f"issued by {issuer}")
-    issued_to = item.get("issuedTo") if isinstance(item.get("issuedTo"), dict) else {}
-    subject = text(issued_to.get("commonName")) or text(issued_to.get("publicKeyID"))
-    if subject:
-        parts.append(f"to {subject}")
-    identity = text(item.get("imageIdentity"))
-    if identity:
-        parts.append(f"for {identity}")
-    created = timestamp(item.get("created"))
-    if created:
-        parts.append(f"created {_date(created)}")
-    conditions = [
-        f"{c.get('type')}={c.get('status')}"
-        for c in item.get("conditions") or []
-        if isinstance(c, dict) and text(c.get("type"))
-    ]
-    if conditions:
-        parts.append(", ".join(conditions))
-    return "; ".join(parts)
-
-
-def _date(value: datetime | None) -> str | None:
-    return value.isoformat(sep=" ", timespec="seconds") if value else None
-
-
-def _extras(*pairs: tuple[str, str | None]) -> Extras:
-    """Only the facts that are there: absent fields are left out, not shown as "None"."""
-    return tuple((label, value) for label, value in pairs if value)
-
-
-@dataclass(frozen=True)
-class _ParsedImage:
-    image: Image
-    platforms: tuple[Platform, ...]
-    media_type: str | None
-    digest: str | None
-
-    @property
-    def is_list(self) -> bool:
-        return bool(self.platforms)
-
-
-def _image(document: Any) -> _ParsedImage:
-    """An Image object: config and layers, or (a manifest list) its platforms."""
-    document = mapping(document, SERVICE, "an image")
-    metadata_obj = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
-    digest = text(metadata_obj.get("name"))
-    docker = document.get("dockerImageMetadata")
-    docker = docker if isinstance(docker, dict) else {}
-    media_type = text(document.get("dockerImageManifestMediaType"))
-    platforms = _platforms(document.get("dockerImageManifests"))
-    size = integer(docker.get("Size"))
-    signatures = [s for s in document.get("signatures") or [] if isinstance(s, dict)]
-    extras = list(
-        _extras(
-            ("Image reference", text(document.get("dockerImageReference"))),
-            ("Image ID", text(docker.get("Id"))),
-            ("Image size", f"{human_size(size)} ({size:,} bytes)" if size is not None else None),
-            ("Docker version", text(docker.get("DockerVersion"))),
-        )
-    )
-    if signatures:
-        extras += [(f"Signature {n}", _signature(s)) for n, s in enumerate(signatures, 1)]
-    else:
-        extras.append(("Signatures", "none"))
-    image = Image(
-        digest=digest,
-        media_type=media_type,
-        config=_config(docker),
-        layers=_layers(document.get("dockerImageLayers")),
-        extras=tuple(extras),
-    )
-    return _ParsedImage(image, platforms, media_type, digest)
-
-
-def _spec_extras(spec: dict[str, Any] | None) -> Extras:
-    if not spec:
-        return (("Spec", "none (the tag exists only in the stream's status)"),)
-    source = spec.get("from") if isinstance(spec.get("from"), dict) else {}
-    origin = None
-    if text(source.get("name")):
-        namespace = text(source.get("namespace"))
-        where = f"{namespace}/" if namespace else ""
-        origin = f"{text(source.get('kind')) or '?'} {where}{source['name']}"
-    policy = spec.get("referencePolicy") if isinstance(spec.get("referencePolicy"), dict) else {}
-    importing = spec.get("importPolicy") if isinstance(spec.get("importPolicy"), dict) else {}
-    flags = [name for name in ("scheduled", "insecure") if importing.get(name) is True]
-    mode = text(importing.get("importMode"))
-    if mode:
-        flags.append(f"importMode={mode}")
-    annotations = spec.get("annotations") if isinstance(spec.get("annotations"), dict) else {}
-    return _extras(
-        ("Tag from", origin),
-        ("Reference policy", text(policy.get("type"))),
-        ("Import policy", ", ".join(flags) if flags else None),
-        ("Reference only", "yes (not imported)" if spec.get("reference") is True else None),
-        ("Spec generation", text(spec.get("generation"))),
-        *((f"Annotation {k}", text(v) or "") for k, v in annotations.items()),
-    )
-
-
-def _status_extras(tag: _StreamTag) -> Extras:
-    pairs: list[tuple[str, str | None]] = []
-    if tag.current is not None:
-        pairs.append(("Tagged", _date(tag.current.created)))
-        pairs.append(("Current reference", tag.current.reference))
-    older = len(tag.events) - 1
-    if older > 0:
-        pairs.append(("History", f"{older} older image{'s' if older != 1 else ''}"))
-    for condition in tag.conditions:
-        kind = text(condition.get("type")) or "Condition"
-        said = [text(condition.get("status")), text(condition.get("reason"))]
-        message = text(condition.get("message"))
-        value = " ".join(s for s in said if s) + (f": {message}" if message else "")
-        pairs.append((f"Condition {kind}", value or None))
-    return _extras(*pairs)
-
-
 # --- the provider --------------------------------------------------------------------------------
 
 
@@ -501,7 +153,7 @@ class _Expired(Exception):
         self.message = message
 
 
-class OpenShiftProvider(Provider):
+class OpenShiftProvider(VendorApiProvider):
     kind = "openshift"
 
     def __init__(
@@ -536,12 +188,11 @@ class OpenShiftProvider(Provider):
                 )
         self.server = server.rstrip("/")
         self.namespace = namespace
-        self._credential = credential
-        self.http = VendorHttp(
+        http = VendorHttp(
             SERVICE, self.server, options=options, auth=self._auth_headers, transport=transport
         )
-        self.http.username = credential.username if credential else None
-        self._streams: dict[str, _Stream] = {}
+        super().__init__(http, credential)
+        self._streams: dict[str, Stream] = {}
         # Platform digests of manifest lists seen, so get_image can explain what it cannot fetch.
         self._platforms: dict[str, Platform] = {}
 
@@ -552,16 +203,8 @@ class OpenShiftProvider(Provider):
         return f"openshift {self.namespace} @ {self.http.host}"
 
     @property
-    def credential_source(self) -> str:
-        return self._credential.source if self._credential else "anonymous"
-
-    @property
     def credential_key(self) -> str:
         return self.http.host
-
-    def set_credential(self, credential: Credential) -> None:
-        self._credential = credential
-        self.http.username = credential.username
 
     def _auth_headers(self, method: str, target: str) -> dict[str, str]:
         if self._credential is None or not self._credential.secret:
@@ -579,20 +222,12 @@ class OpenShiftProvider(Provider):
             note="Deleting an ImageTag removes the tag from its image stream; the image stays.",
         )
 
-    def pull_reference(
-        self, repository: str, tag: str | None = None, digest: str | None = None
-    ) -> str:
+    def pull_name(self, repository: str) -> str:
         stream = self._streams.get(repository)
         name = None
         if stream is not None:
             name = stream.public_repository or stream.repository
-        name = name or f"{self.namespace}/{repository}"
-        if digest:
-            return f"{name}@{digest}"
-        return f"{name}:{tag}" if tag else name
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+        return name or f"{self.namespace}/{repository}"
 
     async def check(self) -> None:
         await self.http.get_json(
@@ -641,7 +276,7 @@ class OpenShiftProvider(Provider):
                         document.get("items"), SERVICE, "image streams ('items')", missing_ok=True
                     )
                     guard.check(token, reply.body if items else None)
-                    streams = [_stream(item) for item in items]
+                    streams = [parse_stream(item) for item in items]
                     guard.check_items([s.uid or s.name for s in streams])
                     fresh = []
                     for stream in streams:
@@ -665,21 +300,21 @@ class OpenShiftProvider(Provider):
                         f"(410 Expired{said}); giving up"
                     ) from None
 
-    def _repository(self, stream: _Stream) -> Repository:
-        extras = _extras(
+    def _repository(self, stream: Stream) -> Repository:
+        extras = known_extras(
             ("Repository", stream.public_repository or stream.repository),
-            ("Created", _date(stream.created)),
+            ("Created", display_date(stream.created)),
         )
         return Repository(name=stream.name, tag_count=len(stream.tags), extras=extras)
 
-    async def _fetch_stream(self, name: str) -> _Stream:
+    async def _fetch_stream(self, name: str) -> Stream:
         if not name or "/" in name:
             raise UsageError(f"an OpenShift image stream name has no '/': {sanitize(name)!r}")
         document = await self.http.get_json(
             self._ns_path("imagestreams", encode_segment(name)),
             subject=f"image stream {self.namespace}/{name}",
         )
-        stream = _stream(document)
+        stream = parse_stream(document)
         self._streams[stream.name] = stream
         return stream
 
@@ -705,20 +340,20 @@ class OpenShiftProvider(Provider):
         )
 
     @staticmethod
-    def _record(name: str, document: dict[str, Any]) -> _StreamTag:
+    def _record(name: str, document: dict[str, Any]) -> StreamTag:
         """The ImageTag's spec and status as the same record the stream gives."""
         spec = document.get("spec") if isinstance(document.get("spec"), dict) else None
-        parsed = _status_tag(document.get("status"))
+        parsed = parse_status_tag(document.get("status"))
         events, conditions = (parsed[1], parsed[2]) if parsed else ((), ())
-        return _StreamTag(name=name, spec=spec, events=events, conditions=conditions)
+        return StreamTag(name=name, spec=spec, events=events, conditions=conditions)
 
     async def get_tag(self, repository: str, tag: str) -> TagDetail:
         document = await self._image_tag(repository, tag)
         record = self._record(tag, document)
         extras = [
             ("Image stream", f"{self.namespace}/{repository}"),
-            *_spec_extras(record.spec),
-            *_status_extras(record),
+            *spec_extras(record.spec),
+            *status_extras(record),
         ]
         if repository not in self._streams:
             # Only for the pull reference (the stream knows its public repository): optional.
@@ -741,7 +376,7 @@ class OpenShiftProvider(Provider):
                 image=Image(digest=current, media_type=None),
                 extras=tuple(extras),
             )
-        parsed = _image(raw_image)
+        parsed = parse_image(raw_image)
         digest = parsed.digest or current
         if parsed.is_list:
             for platform in parsed.platforms:
@@ -789,10 +424,10 @@ class OpenShiftProvider(Provider):
         except NotFound:
             return await self._cluster_image(repository, digest)
         document = mapping(document, SERVICE, "an image stream image")
-        parsed = _image(document.get("image"))
+        parsed = parse_image(document.get("image"))
         return self._as_image(parsed, digest)
 
-    def _as_image(self, parsed: _ParsedImage, digest: str) -> Image:
+    def _as_image(self, parsed: ParsedImage, digest: str) -> Image:
         image = parsed.image
         if parsed.is_list:
             listed = ", ".join(f"{p.name} {short_digest(p.digest)}" for p in parsed.platforms)
@@ -822,7 +457,7 @@ class OpenShiftProvider(Provider):
                 f"{self.namespace}/{repository}, and the cluster's images API did not serve it "
                 f"({err.title.lower()})"
             ) from None
-        return self._as_image(_image(document), digest)
+        return self._as_image(parse_image(document), digest)
 
     # --- delete -------------------------------------------------------------------------------
 
@@ -882,14 +517,9 @@ class OpenShiftProvider(Provider):
         try:
             document = await self._image_tag(plan.repository, plan.tag)
         except NotFound:
-            raise DeleteAborted(f"{plan.tag} no longer exists; nothing was deleted") from None
+            raise tag_gone(plan.tag) from None
         record = self._record(plan.tag, document)
-        digest = record.current.digest if record.current else None
-        if digest != plan.digest:
-            raise DeleteAborted(
-                f"{plan.tag} now points at {short_digest(digest)}, not "
-                f"{short_digest(plan.digest)} as planned; nothing was deleted"
-            )
+        refuse_if_moved(plan.tag, record.current.digest if record.current else None, plan.digest)
         reply = await self.http.request(
             "DELETE",
             self._tag_path(plan.repository, plan.tag),

@@ -1,16 +1,4 @@
-"""Tutum's REST API v1 (later Docker Cloud): images, their tags, whole-image delete.
-
-- Images come through Tastypie's envelope (``{"meta": {"next": ...}, "objects": [...]}``);
-  ``meta.next`` is a host-relative path, followed until null (guarded against loops).
-- An image's tags are the resource URIs in its ``tags[]``; each is fetched on its own
-  (``GET /api/v1/image/{name}/tag/{tag}/``: image names keep their slashes, trailing slash
-  required). A tag's ``layer`` carries the config facts (env, labels, ports, volumes...).
-- ``layer.docker_id`` is the image's docker id (a content hash of the config), not a registry
-  manifest digest: it is shown as "Docker id" and never used as ``Tag.digest``, so nothing
-  builds an ``image@sha256:`` reference that no registry would resolve.
-- The API has no tag delete: ``DELETE /api/v1/image/{name}/`` removes the whole image with
-  every tag, and the delete plan says exactly that.
-"""
+"""``TutumProvider``: Tutum's images and tags, and its whole-image delete."""
 
 from __future__ import annotations
 
@@ -20,11 +8,8 @@ import configparser
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
 
 import httpx
 
@@ -37,38 +22,35 @@ from tagtui.errors import (
     DeleteAborted,
     NotFound,
     Unsupported,
-    UsageError,
 )
 from tagtui.model import (
     Capabilities,
     DeleteMethod,
     DeletePlan,
     DeleteResult,
-    Extras,
     Image,
-    ImageConfig,
-    Port,
     Repository,
     Tag,
     TagDetail,
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
-from tagtui.providers.vendor_http import (
-    PageGuard,
-    VendorHttp,
-    VendorReply,
-    integer,
-    mapping,
-    sequence,
-    text,
-    timestamp,
+from tagtui.providers.tutum.records import (
+    IMAGES,
+    SERVICE,
+    ImageRecord,
+    TagRecord,
+    image_path,
+    parse_image,
+    parse_tag,
+    tag_name_of,
+    tag_path,
 )
+from tagtui.providers.vendor_common import keyring_credential, known_extras
+from tagtui.providers.vendor_http import PageGuard, VendorHttp, VendorReply, mapping, sequence
 from tagtui.text import join_names, sanitize
 
-SERVICE = "Tutum API"
 DEFAULT_BASE = "https://dashboard.tutum.co"
-IMAGES = "/api/v1/image/"
 # Tag requests in flight at once when a list is described.
 TAG_FETCHES = 8
 
@@ -145,13 +127,8 @@ def resolve_auth(host: str) -> TutumAuth:
     found = _from_file(tutum_file())
     if found is not None:
         return TutumAuth(Credential(found[0], found[1], source=f"{tutum_file()}"))
-    from tagtui.credentials import keyring_store
-
-    try:
-        stored = keyring_store.load(host)
-    except CredentialError:
-        stored = None
-    if stored is not None and stored.username and stored.secret:
+    stored = keyring_credential(host, needs_username=True)
+    if stored is not None:
         return TutumAuth(stored)
     raise CredentialError(
         "no Tutum credentials: set TUTUM_USER and TUTUM_APIKEY (or TUTUM_AUTH), write [auth] "
@@ -164,198 +141,6 @@ def create_provider(options: ProviderOptions) -> TutumProvider:
     base = base_url(options.endpoint)
     host = httpx.URL(base).netloc.decode("ascii")
     return TutumProvider(resolve_auth(host), base=base, options=options.connection)
-
-
-# --- records from JSON ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Image:
-    name: str
-    tag_uris: tuple[str, ...]
-    state: str | None
-    description: str | None
-    categories: tuple[str, ...]
-    stars: int | None
-    private: bool | None
-    in_use: bool | None
-    jumpstart: bool | None
-    last_build: datetime | None
-    public_url: str | None
-    registry: str | None
-
-    def extras(self) -> Extras:
-        return _extras(
-            ("Image state", self.state),
-            ("Description", self.description),
-            ("Categories", ", ".join(self.categories) or None),
-            ("Stars", str(self.stars) if self.stars is not None else None),
-            ("Private", _yes_no(self.private)),
-            ("In use", _yes_no(self.in_use)),
-            ("Jumpstart", _yes_no(self.jumpstart)),
-            ("Last build", _date(self.last_build)),
-            ("Registry", self.registry),
-            ("Public URL", self.public_url),
-        )
-
-
-@dataclass(frozen=True)
-class _Tag:
-    name: str
-    full_name: str | None
-    state: str | None
-    config: ImageConfig
-    docker_id: str | None
-    layer_uri: str | None
-
-
-def when(value: Any) -> datetime | None:
-    """A Tutum date: RFC 2822 (``Fri, 8 Nov 2013 00:22:26 +0000``) or ISO with a space."""
-    found = timestamp(value)
-    if found is not None or not isinstance(value, str):
-        return found
-    try:
-        parsed = parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _flag(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _yes_no(value: bool | None) -> str | None:
-    return None if value is None else ("yes" if value else "no")
-
-
-def _date(value: datetime | None) -> str | None:
-    return value.isoformat(sep=" ", timespec="seconds") if value else None
-
-
-def _extras(*pairs: tuple[str, str | None]) -> Extras:
-    """Only the facts that are there: null fields are absent, not "None"."""
-    return tuple((label, value) for label, value in pairs if value)
-
-
-def _state(value: Any) -> str | None:
-    """States are compared case-insensitively ("SUCCESS" in the seed, "Success" in the docs)."""
-    found = text(value)
-    return found.strip().lower() if found else None
-
-
-def _image(item: Any) -> _Image:
-    item = mapping(item, SERVICE, "an image")
-    name = text(item.get("name"))
-    if name is None:
-        raise BadResponse(f"{SERVICE} sent an image without a name")
-    tags = item.get("tags")
-    categories = item.get("categories")
-    return _Image(
-        name=name,
-        tag_uris=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
-        state=_state(item.get("state")),
-        description=text(item.get("description")),
-        categories=tuple(
-            str(c["name"])
-            for c in (categories if isinstance(categories, list) else [])
-            if isinstance(c, dict) and text(c.get("name"))
-        ),
-        stars=integer(item.get("star_count")),
-        private=_flag(item.get("is_private_image")),
-        in_use=_flag(item.get("in_use")),
-        jumpstart=_flag(item.get("jumpstart")),
-        # The docs' table calls it last_build_data; the example says last_build_date.
-        last_build=when(item.get("last_build_date") or item.get("last_build_data")),
-        public_url=text(item.get("public_url")),
-        registry=text(item.get("registry")),
-    )
-
-
-def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
-    """``[{key, value}]`` (envvars, labels) in order; odd values shown as text, never dropped."""
-    pairs: list[tuple[str, str]] = []
-    for item in value if isinstance(value, list) else []:
-        if not isinstance(item, dict):
-            continue
-        key = text(item.get("key"))
-        if key is None:
-            continue
-        raw = item.get("value")
-        pairs.append((key, raw if isinstance(raw, str) else (text(raw) or "")))
-    return tuple(pairs)
-
-
-def _ports(value: Any) -> tuple[Port, ...]:
-    ports: list[Port] = []
-    for item in value if isinstance(value, list) else []:
-        if not isinstance(item, dict):
-            continue
-        number = integer(item.get("port"))
-        if number is None:
-            continue
-        # Stray quotes and case ("'tcp" in the docs' own example) are not part of the protocol.
-        protocol = (text(item.get("protocol")) or "tcp").strip().strip("'\"` ").lower() or "tcp"
-        ports.append(Port(number, protocol))
-    return tuple(ports)
-
-
-def _command(value: Any) -> tuple[str, ...] | None:
-    """Entrypoint / run command: one string as Tutum sends it (not split: quoting unknown)."""
-    if isinstance(value, list):
-        words = tuple(v for v in value if isinstance(v, str))
-        return words or None
-    found = text(value)
-    return (found,) if found and found.strip() else None
-
-
-def _tag(item: Any, fallback_name: str) -> _Tag:
-    item = mapping(item, SERVICE, "an image tag")
-    layer = item.get("layer") if isinstance(item.get("layer"), dict) else {}
-    volumes = layer.get("volumes")
-    return _Tag(
-        name=text(item.get("name")) or fallback_name,
-        full_name=text(item.get("full_name")),
-        state=_state(item.get("state")),
-        config=ImageConfig(
-            author=text(layer.get("author")),
-            created=when(layer.get("creation")),
-            entrypoint=_command(layer.get("entrypoint")),
-            cmd=_command(layer.get("run_command")),
-            env=_pairs(layer.get("envvars")),
-            labels=_pairs(layer.get("labels")),
-            ports=_ports(layer.get("ports")),
-            volumes=tuple(
-                str(v["container_path"])
-                for v in (volumes if isinstance(volumes, list) else [])
-                if isinstance(v, dict) and text(v.get("container_path"))
-            ),
-        ),
-        docker_id=text(layer.get("docker_id")),
-        layer_uri=text(layer.get("resource_uri")),
-    )
-
-
-def image_path(name: str) -> str:
-    """``/api/v1/image/{name}/`` with the name's slashes kept and each segment encoded."""
-    segments = name.strip("/").split("/")
-    if not name.strip("/") or any(s in ("", ".", "..") for s in segments):
-        raise UsageError(f"invalid Tutum image name {sanitize(name)!r}")
-    return IMAGES + "/".join(quote(s, safe=":@") for s in segments) + "/"
-
-
-def tag_path(name: str, tag: str) -> str:
-    if not tag or "/" in tag or tag in (".", ".."):
-        raise UsageError(f"invalid Tutum tag {sanitize(tag)!r}")
-    return f"{image_path(name)}tag/{quote(tag, safe='')}/"
-
-
-def _tag_name(uri: str) -> str | None:
-    """The tag in ``/api/v1/image/<name>/tag/<tag>/``; None when the URI looks otherwise."""
-    head, marker, last = uri.rstrip("/").rpartition("/tag/")
-    if not marker or not head.startswith(IMAGES.rstrip("/")) or not last or "/" in last:
-        return None
-    return unquote(last)
 
 
 # --- the provider --------------------------------------------------------------------------------
@@ -385,8 +170,8 @@ class TutumProvider(Provider):
             transport=transport,
         )
         self.http.username = auth.credential.username if auth else None
-        self._images: dict[str, _Image] = {}
-        self._tags: dict[tuple[str, str], _Tag] = {}
+        self._images: dict[str, ImageRecord] = {}
+        self._tags: dict[tuple[str, str], TagRecord] = {}
         # Images this session deleted: their tag list is empty, not an error, until reloaded.
         self._deleted: set[str] = set()
 
@@ -435,12 +220,11 @@ class TutumProvider(Provider):
     def pull_reference(
         self, repository: str, tag: str | None = None, digest: str | None = None
     ) -> str:
-        if digest:
-            return f"{repository}@{digest}"
-        if tag:
-            known = self._tags.get((repository, tag))
-            return known.full_name if known and known.full_name else f"{repository}:{tag}"
-        return repository
+        # The tag's full_name, when Tutum sent one, is what a pull names.
+        known = self._tags.get((repository, tag)) if tag and not digest else None
+        if known is not None and known.full_name:
+            return known.full_name
+        return super().pull_reference(repository, tag, digest)
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -499,7 +283,7 @@ class TutumProvider(Provider):
             document = mapping(self.http.decode(reply, "images"), SERVICE, "a page of images")
             objects = sequence(document.get("objects"), SERVICE, "images ('objects')")
             guard.check(path, reply.body if objects else None)
-            images = [_image(item) for item in objects]
+            images = [parse_image(item) for item in objects]
             guard.check_items([image.name for image in images])
             for image in images:
                 self._images[image.name] = image
@@ -514,18 +298,18 @@ class TutumProvider(Provider):
                 raise BadResponse(f"{SERVICE} sent a meta.next that is not a link")
             path = self._api_path(following) if following else None
 
-    async def _fetch_image(self, name: str) -> _Image:
-        image = _image(await self._json(image_path(name), f"image {name}"))
+    async def _fetch_image(self, name: str) -> ImageRecord:
+        image = parse_image(await self._json(image_path(name), f"image {name}"))
         self._images[name] = image
         return image
 
     # --- tags ---------------------------------------------------------------------------------
 
-    def _tag_uris(self, image: _Image) -> dict[str, str]:
+    def _tag_uris(self, image: ImageRecord) -> dict[str, str]:
         """Tag name -> resource URI, from the image's ``tags[]``."""
         found: dict[str, str] = {}
         for uri in image.tag_uris:
-            name = _tag_name(uri)
+            name = tag_name_of(uri)
             if name is None:
                 raise BadResponse(f"{SERVICE} listed a tag URI it does not document: {uri!r}")
             found.setdefault(name, uri)
@@ -553,11 +337,11 @@ class TutumProvider(Provider):
 
         return list(await asyncio.gather(*(one(t) for t in tags)))
 
-    async def _fetch_tag(self, repository: str, tag: str) -> _Tag:
+    async def _fetch_tag(self, repository: str, tag: str) -> TagRecord:
         image = self._images.get(repository)
         uri = self._tag_uris(image).get(tag) if image else None
         path = self._api_path(uri) if uri else tag_path(repository, tag)
-        record = _tag(await self._json(path, f"tag {repository}:{tag}"), tag)
+        record = parse_tag(await self._json(path, f"tag {repository}:{tag}"), tag)
         self._tags[(repository, tag)] = record
         return record
 
@@ -570,7 +354,7 @@ class TutumProvider(Provider):
         record = await self._fetch_tag(repository, tag)
         image = self._images.get(repository) or await self._fetch_image(repository)
         extras = (
-            _extras(
+            known_extras(
                 ("Full name", record.full_name),
                 ("Tag state", record.state),
                 ("Docker id", record.docker_id),
@@ -587,7 +371,7 @@ class TutumProvider(Provider):
                 digest=None,
                 media_type=None,
                 config=record.config,
-                extras=_extras(
+                extras=known_extras(
                     ("Layers", "not listed by the Tutum API"),
                     ("Layer", record.layer_uri),
                 ),

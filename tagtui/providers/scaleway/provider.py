@@ -1,16 +1,4 @@
-"""Scaleway Container Registry through its REST API (registry/v1): namespaces, images, tags.
-
-The image list is ``namespace/image``; tags come 100 a page over ``total_count``. The REST API
-knows a tag's digest, dates and status but nothing of the image's config or layers (those are
-only served over the registry protocol at ``rg.<region>.scw.cloud``): the detail says so rather
-than inventing them.
-
-Deleting a tag: the API documents that when other tags share the digest the deletion fails
-unless ``force=true`` (a deprecated parameter) is sent, and says nothing about what ``force``
-does to those other tags. So a plain delete never sends it (and the refusal is shown as such);
-only the user's explicit whole-digest choice sends ``force=true``, with every tag sharing the
-digest counted as possibly lost.
-"""
+"""``ScalewayProvider``: the registry/v1 REST API as repositories, tags and deletes."""
 
 from __future__ import annotations
 
@@ -18,37 +6,45 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 
 from tagtui.credentials import Credential
-from tagtui.errors import (
-    BadResponse,
-    ConfigError,
-    Conflict,
-    CredentialError,
-    DeleteAborted,
-    NotFound,
-    TagtuiError,
-    UsageError,
-)
+from tagtui.errors import BadResponse, Conflict, DeleteAborted, NotFound, UsageError
 from tagtui.model import (
     Capabilities,
     DeleteMethod,
     DeletePlan,
     DeleteResult,
-    Extras,
     Image,
     Repository,
     Tag,
     TagDetail,
 )
 from tagtui.natsort import natural_key
-from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
+from tagtui.providers.base import ConnectionOptions, ProviderOptions
 from tagtui.providers.oci.errormap import RequestRejected
+from tagtui.providers.scaleway.config import (
+    KEYRING_HOST,
+    ScwConfig,
+    load_scw_config,
+    resolve_credential,
+    resolve_region,
+)
+from tagtui.providers.vendor_common import (
+    Relisted,
+    VendorApiProvider,
+    alone_summary,
+    display_date,
+    display_size,
+    known_extras,
+    only_tag_summary,
+    refuse_if_moved,
+    relisted_outcome,
+    tag_gone,
+    tags_sharing,
+)
 from tagtui.providers.vendor_http import (
     PageGuard,
     VendorHttp,
@@ -61,10 +57,7 @@ from tagtui.providers.vendor_http import (
 )
 from tagtui.text import agree, human_size, join_names, sanitize, short_digest
 
-REGIONS = ("fr-par", "nl-ams", "pl-waw")
-DEFAULT_REGION = "fr-par"
 DEFAULT_API = "https://api.scaleway.com"
-KEYRING_HOST = "api.scaleway.com"
 PAGE_SIZE = 100
 SERVICE = "Scaleway API"
 # What `sort` asks of the API's order_by; None (the default) is natural order, client-side.
@@ -73,98 +66,7 @@ NO_CONFIG_NOTE = "config and layers: available over the registry API at rg.{regi
 FORCE_SOURCE = "scaleway/docs-content#1530"
 
 
-# --- credentials ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ScwConfig:
-    """What the ``scw`` CLI config file says (active profile over the top level)."""
-
-    secret_key: str | None = None
-    access_key: str | None = None
-    default_region: str | None = None
-    path: Path | None = None
-
-
-def scw_config_path() -> Path:
-    """``$SCW_CONFIG_PATH``, else ``$XDG_CONFIG_HOME/scw/config.yaml``, else ``~/.config/...``."""
-    explicit = os.environ.get("SCW_CONFIG_PATH")
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".config"
-    return base / "scw" / "config.yaml"
-
-
-def load_scw_config(path: Path | None = None) -> ScwConfig:
-    """Read the scw config; an absent file is an empty config, a broken one a ConfigError."""
-    path = path or scw_config_path()
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return ScwConfig()
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"cannot read the scw config {path}: {type(err).__name__}") from None
-    try:
-        document = yaml.safe_load(raw)
-    except yaml.YAMLError as err:
-        # The parser's own message quotes the file (maybe the secret): give the line only.
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"the scw config {path} is not valid YAML{where}") from None
-    if document is None:
-        return ScwConfig(path=path)
-    if not isinstance(document, dict):
-        raise ConfigError(f"the scw config {path} is not a YAML mapping")
-    values = {k: v for k, v in document.items() if k != "profiles"}
-    profile_name = os.environ.get("SCW_PROFILE") or text(document.get("active_profile"))
-    profiles = document.get("profiles")
-    if profile_name and isinstance(profiles, dict):
-        profile = profiles.get(profile_name)
-        if isinstance(profile, dict):
-            values.update({k: v for k, v in profile.items() if v is not None})
-    return ScwConfig(
-        secret_key=_clean(values.get("secret_key")),
-        access_key=_clean(values.get("access_key")),
-        default_region=_clean(values.get("default_region")),
-        path=path,
-    )
-
-
-def _clean(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def resolve_credential(config: ScwConfig) -> Credential:
-    """SCW_SECRET_KEY, then the scw config file, then the OS keyring (``api.scaleway.com``)."""
-    secret = (os.environ.get("SCW_SECRET_KEY") or "").strip()
-    if secret:
-        access = (os.environ.get("SCW_ACCESS_KEY") or "").strip() or None
-        return Credential(username=access, secret=secret, source="environment (SCW_SECRET_KEY)")
-    if config.secret_key:
-        return Credential(username=config.access_key, secret=config.secret_key, source="scw config")
-    from tagtui.credentials import keyring_store
-
-    try:
-        stored = keyring_store.load(KEYRING_HOST)
-    except CredentialError:
-        stored = None
-    if stored is not None and stored.secret:
-        return stored
-    raise CredentialError(
-        "no Scaleway secret key found: set SCW_SECRET_KEY (and SCW_DEFAULT_REGION), put "
-        f"secret_key in {scw_config_path()} (`scw init` writes it), or store it in the OS "
-        f"keyring under {KEYRING_HOST}"
-    )
-
-
-def resolve_region(option: str | None, config: ScwConfig) -> str:
-    """--region, then SCW_DEFAULT_REGION, then the config's default_region, then fr-par."""
-    region = option or os.environ.get("SCW_DEFAULT_REGION") or config.default_region
-    region = (region or DEFAULT_REGION).strip().lower()
-    if region not in REGIONS:
-        raise UsageError(f"unknown Scaleway region {region!r}: choose from {', '.join(REGIONS)}")
-    return region
+# --- entry point ---------------------------------------------------------------------------------
 
 
 def create_provider(options: ProviderOptions) -> ScalewayProvider:
@@ -281,19 +183,10 @@ def _tag(item: Any) -> _Tag:
     )
 
 
-def _date(value: datetime | None) -> str | None:
-    return value.isoformat(sep=" ", timespec="seconds") if value else None
-
-
-def _extras(*pairs: tuple[str, str | None]) -> Extras:
-    """Only the facts that are there: null fields are absent, not "None"."""
-    return tuple((label, value) for label, value in pairs if value)
-
-
 # --- the provider --------------------------------------------------------------------------------
 
 
-class ScalewayProvider(Provider):
+class ScalewayProvider(VendorApiProvider):
     kind = "scaleway"
 
     def __init__(
@@ -306,16 +199,15 @@ class ScalewayProvider(Provider):
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.region = region
-        self._credential = credential
         api = (endpoint or DEFAULT_API).rstrip("/")
-        self.http = VendorHttp(
+        http = VendorHttp(
             SERVICE,
             f"{api}/registry/v1/regions/{encode_segment(region)}",
             options=options or ConnectionOptions(),
             auth=self._auth_headers,
             transport=transport,
         )
-        self.http.username = credential.username if credential else None
+        super().__init__(http, credential)
         self._namespaces: dict[str, _Namespace] = {}
         self._images: dict[str, _Image] = {}
 
@@ -326,16 +218,8 @@ class ScalewayProvider(Provider):
         return f"scaleway {self.region}"
 
     @property
-    def credential_source(self) -> str:
-        return self._credential.source if self._credential else "anonymous"
-
-    @property
     def credential_key(self) -> str:
         return KEYRING_HOST
-
-    def set_credential(self, credential: Credential) -> None:
-        self._credential = credential
-        self.http.username = credential.username
 
     def _auth_headers(self, method: str, target: str) -> dict[str, str]:
         return {"X-Auth-Token": self._credential.secret} if self._credential else {}
@@ -352,16 +236,8 @@ class ScalewayProvider(Provider):
             note=None,
         )
 
-    def pull_reference(
-        self, repository: str, tag: str | None = None, digest: str | None = None
-    ) -> str:
-        name = f"rg.{self.region}.scw.cloud/{repository}"
-        if digest:
-            return f"{name}@{digest}"
-        return f"{name}:{tag}" if tag else name
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+    def pull_name(self, repository: str) -> str:
+        return f"rg.{self.region}.scw.cloud/{repository}"
 
     async def check(self) -> None:
         await self.http.get_json(
@@ -432,11 +308,11 @@ class ScalewayProvider(Provider):
 
     @staticmethod
     def _repository(image: _Image) -> Repository:
-        extras = _extras(
+        extras = known_extras(
             ("Status", image.status),
             ("Visibility", image.visibility),
             ("Size", human_size(image.size) if image.size is not None else None),
-            ("Updated", _date(image.updated)),
+            ("Updated", display_date(image.updated)),
         )
         count = len(image.tag_names) if image.tag_names is not None else None
         return Repository(name=image.repository, tag_count=count, extras=extras)
@@ -521,15 +397,12 @@ class ScalewayProvider(Provider):
     async def get_tag(self, repository: str, tag: str) -> TagDetail:
         image, record = await self._require_tag(repository, tag)
         note = NO_CONFIG_NOTE.format(region=self.region)
-        size = (
-            f"{human_size(image.size)} ({image.size:,} bytes)" if image.size is not None else None
-        )
-        extras = _extras(
+        extras = known_extras(
             ("Status", record.status),
             ("Digest", record.digest),
-            ("Created", _date(record.created)),
-            ("Updated", _date(record.updated)),
-            ("Image size", size),
+            ("Created", display_date(record.created)),
+            ("Updated", display_date(record.updated)),
+            ("Image size", display_size(image.size)),
             ("Image status", image.status),
             ("Image status message", image.status_message),
             ("Visibility", image.visibility),
@@ -570,11 +443,10 @@ class ScalewayProvider(Provider):
                 digest=record.digest,
                 method=DeleteMethod.API_TAG_DELETE,
                 removes=(tag,),
-                summary=f"Only {tag} is removed; no other tag points at {short}.",
+                summary=alone_summary(tag, record.digest),
                 shared_tags=(tag,),
             )
         if not whole_digest:
-            verb = "stays" if len(others) == 1 else "stay"
             return DeletePlan(
                 repository=repository,
                 tag=tag,
@@ -588,7 +460,7 @@ class ScalewayProvider(Provider):
                     "without force, so the API may refuse; the whole-digest choice sends "
                     "force=true.",
                 ),
-                summary=f"Only {tag} is asked to be removed; {join_names(others)} {verb}.",
+                summary=only_tag_summary(tag, others, asked=True),
                 shared_tags=tuple(sharing),
             )
         return DeletePlan(
@@ -615,20 +487,14 @@ class ScalewayProvider(Provider):
 
     @staticmethod
     def _sharing(tags: list[_Tag], record: _Tag) -> list[str]:
-        names = {t.name for t in tags if record.digest and t.digest == record.digest}
-        names.add(record.name)
-        return sorted(names, key=natural_key)
+        return tags_sharing(record.name, record.digest, ((t.name, t.digest) for t in tags))
 
     async def delete(self, plan: DeletePlan) -> DeleteResult:
         image = await self._find_image(plan.repository, fresh=True)
         record = await self._tag_by_name(image, plan.tag)
         if record is None:
-            raise DeleteAborted(f"{plan.tag} no longer exists; nothing was deleted")
-        if record.digest != plan.digest:
-            raise DeleteAborted(
-                f"{plan.tag} now points at {short_digest(record.digest)}, not "
-                f"{short_digest(plan.digest)} as planned; nothing was deleted"
-            )
+            raise tag_gone(plan.tag)
+        refuse_if_moved(plan.tag, record.digest, plan.digest)
         force = plan.whole_digest
         if force:
             extra = [
@@ -656,30 +522,27 @@ class ScalewayProvider(Provider):
                     f"({join_names(list(plan.keeps))} share its digest): {err}"
                 ) from None
             raise
-        return await self._outcome(image, plan, force)
 
-    async def _outcome(self, image: _Image, plan: DeletePlan, force: bool) -> DeleteResult:
-        """What is really gone now: the API's answer is not the last word on siblings."""
-        try:
-            remaining = {t.name: t for t in await self._tags(image)}
-        except TagtuiError as err:
-            return DeleteResult(
-                removed=(plan.tag,),
-                messages=(f"deleted {plan.tag}; could not re-list the tags to check: {err}",),
-            )
-        candidates = list(plan.removes) + [n for n in plan.keeps if n not in plan.removes]
-        gone = tuple(n for n in candidates if n not in remaining)
-        messages: list[str] = []
-        if plan.tag in remaining:
-            status = remaining[plan.tag].status or "unknown"
-            messages.append(f"the API accepted the delete; {plan.tag} is still listed ({status})")
-        method = "with force=true" if force else "(API tag delete)"
-        if gone:
-            messages.append(f"removed {join_names(list(gone))} {method}")
-        survivors = [n for n in plan.removes if n != plan.tag and n in remaining]
-        if force and survivors:
-            messages.append(f"{join_names(survivors)} survived the forced delete")
-        lost = [n for n in plan.keeps if n not in remaining]
-        if lost:
-            messages.append(f"unexpected: {join_names(lost)} also disappeared")
-        return DeleteResult(removed=gone, messages=tuple(messages))
+        async def remaining() -> dict[str, str | None]:
+            return {t.name: t.status for t in await self._tags(image)}
+
+        def report(relisted: Relisted) -> list[str]:
+            """The API's answer is not the last word on siblings: say what the list shows."""
+            messages: list[str] = []
+            if relisted.still_listed:
+                status = relisted.remaining[plan.tag] or "unknown"
+                messages.append(
+                    f"the API accepted the delete; {plan.tag} is still listed ({status})"
+                )
+            gone = relisted.gone
+            method = "with force=true" if force else "(API tag delete)"
+            if gone:
+                messages.append(f"removed {join_names(list(gone))} {method}")
+            survivors = [n for n in plan.removes if n != plan.tag and n in relisted.remaining]
+            if force and survivors:
+                messages.append(f"{join_names(survivors)} survived the forced delete")
+            if relisted.lost:
+                messages.append(f"unexpected: {join_names(relisted.lost)} also disappeared")
+            return messages
+
+        return await relisted_outcome(plan, remaining, report)

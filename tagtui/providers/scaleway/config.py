@@ -1,0 +1,105 @@
+"""Where Scaleway credentials and the region come from, as the ``scw`` CLI finds them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tagtui.credentials import Credential
+from tagtui.errors import ConfigError, CredentialError, UsageError
+from tagtui.providers.vendor_common import keyring_credential
+from tagtui.providers.vendor_http import text
+
+REGIONS = ("fr-par", "nl-ams", "pl-waw")
+DEFAULT_REGION = "fr-par"
+KEYRING_HOST = "api.scaleway.com"
+
+
+@dataclass(frozen=True)
+class ScwConfig:
+    """What the ``scw`` CLI config file says (active profile over the top level)."""
+
+    secret_key: str | None = None
+    access_key: str | None = None
+    default_region: str | None = None
+    path: Path | None = None
+
+
+def scw_config_path() -> Path:
+    """``$SCW_CONFIG_PATH``, else ``$XDG_CONFIG_HOME/scw/config.yaml``, else ``~/.config/...``."""
+    explicit = os.environ.get("SCW_CONFIG_PATH")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".config"
+    return base / "scw" / "config.yaml"
+
+
+def load_scw_config(path: Path | None = None) -> ScwConfig:
+    """Read the scw config; an absent file is an empty config, a broken one a ConfigError."""
+    path = path or scw_config_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ScwConfig()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read the scw config {path}: {type(err).__name__}") from None
+    try:
+        document = yaml.safe_load(raw)
+    except yaml.YAMLError as err:
+        # The parser's own message quotes the file (maybe the secret): give the line only.
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"the scw config {path} is not valid YAML{where}") from None
+    if document is None:
+        return ScwConfig(path=path)
+    if not isinstance(document, dict):
+        raise ConfigError(f"the scw config {path} is not a YAML mapping")
+    values = {k: v for k, v in document.items() if k != "profiles"}
+    profile_name = os.environ.get("SCW_PROFILE") or text(document.get("active_profile"))
+    profiles = document.get("profiles")
+    if profile_name and isinstance(profiles, dict):
+        profile = profiles.get(profile_name)
+        if isinstance(profile, dict):
+            values.update({k: v for k, v in profile.items() if v is not None})
+    return ScwConfig(
+        secret_key=_clean(values.get("secret_key")),
+        access_key=_clean(values.get("access_key")),
+        default_region=_clean(values.get("default_region")),
+        path=path,
+    )
+
+
+def _clean(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def resolve_credential(config: ScwConfig) -> Credential:
+    """SCW_SECRET_KEY, then the scw config file, then the OS keyring (``api.scaleway.com``)."""
+    secret = (os.environ.get("SCW_SECRET_KEY") or "").strip()
+    if secret:
+        access = (os.environ.get("SCW_ACCESS_KEY") or "").strip() or None
+        return Credential(username=access, secret=secret, source="environment (SCW_SECRET_KEY)")
+    if config.secret_key:
+        return Credential(username=config.access_key, secret=config.secret_key, source="scw config")
+    stored = keyring_credential(KEYRING_HOST)
+    if stored is not None:
+        return stored
+    raise CredentialError(
+        "no Scaleway secret key found: set SCW_SECRET_KEY (and SCW_DEFAULT_REGION), put "
+        f"secret_key in {scw_config_path()} (`scw init` writes it), or store it in the OS "
+        f"keyring under {KEYRING_HOST}"
+    )
+
+
+def resolve_region(option: str | None, config: ScwConfig) -> str:
+    """--region, then SCW_DEFAULT_REGION, then the config's default_region, then fr-par."""
+    region = option or os.environ.get("SCW_DEFAULT_REGION") or config.default_region
+    region = (region or DEFAULT_REGION).strip().lower()
+    if region not in REGIONS:
+        raise UsageError(f"unknown Scaleway region {region!r}: choose from {', '.join(REGIONS)}")
+    return region
