@@ -9,6 +9,7 @@ import pytest
 
 from tagtui.errors import BadResponse, DigestMismatch, LegacyManifest
 from tagtui.model import Port
+from tagtui.providers.manifest_model import pair_layers, platform_of
 from tagtui.providers.oci.manifests import (
     DOCKER_LIST,
     DOCKER_MANIFEST,
@@ -17,11 +18,9 @@ from tagtui.providers.oci.manifests import (
     OCI_INDEX,
     OCI_MANIFEST,
     digest_of,
-    pair_layers,
     parse_config,
     parse_manifest,
     parse_time,
-    platform_of,
     verify_digest,
 )
 

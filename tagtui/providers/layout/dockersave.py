@@ -148,11 +148,9 @@ class ArchiveRepository(RepositoryStore):
     def refs(self) -> tuple[Ref, ...]:
         return self._refs
 
-    def pull_reference(self, tag: str | None, digest: str | None) -> str:
+    def transport_reference(self, tag: str) -> str:
         # skopeo's docker-archive transport: docker-archive:PATH:NAME:TAG.
-        if tag and not digest:
-            return f"docker-archive:{self.archive.path.resolve()}:{self.name}:{tag}"
-        return super().pull_reference(tag, digest)
+        return f"docker-archive:{self.archive.path.resolve()}:{self.name}:{tag}"
 
 
 def load_archive(path: Path) -> tuple[DockerArchive, dict[str, ArchiveRepository]]:

@@ -147,11 +147,8 @@ class OciLayoutStore(RepositoryStore):
     def refs(self) -> tuple[Ref, ...]:
         return self._load_index().refs
 
-    def pull_reference(self, tag: str | None, digest: str | None) -> str:
-        # skopeo/podman's transport syntax; the oci: transport has no by-digest form.
-        if tag and not digest:
-            return f"oci:{self.root.resolve()}:{tag}"
-        return super().pull_reference(tag, digest)
+    def transport_reference(self, tag: str) -> str:
+        return f"oci:{self.root.resolve()}:{tag}"
 
     # --- delete -------------------------------------------------------------------------------
 

@@ -23,25 +23,32 @@ from tagtui.model import (
     DeleteResult,
     Image,
     ImageConfig,
-    Layer,
     Platform,
     Repository,
     Tag,
     TagDetail,
-    preferred_platform,
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import Provider
 from tagtui.providers.layout.dockersave import DockerArchive, is_tar_archive, load_archive
 from tagtui.providers.layout.oci import OciLayoutStore, is_oci_layout
 from tagtui.providers.layout.store import LegacyImage, Ref, RepositoryStore
+from tagtui.providers.manifest_model import (
+    described_tag,
+    manifest_detail,
+    manifest_image,
+    pair_layers,
+    platforms_of,
+    preferred_child,
+    sized_platform,
+    tag_or_digest,
+)
 from tagtui.providers.oci.manifests import (
+    Descriptor,
     Manifest,
     is_valid_digest,
-    pair_layers,
     parse_config,
     parse_manifest,
-    platform_of,
 )
 from tagtui.text import agree, human_size, join_names, short_digest
 
@@ -105,10 +112,11 @@ class LayoutProvider(Provider):
     def pull_reference(
         self, repository: str, tag: str | None = None, digest: str | None = None
     ) -> str:
+        # A tag is pulled through skopeo's transport for the store; a digest has no such form.
         store = (self._stores or {}).get(repository)
-        if store is None:
-            return super().pull_reference(repository, tag, digest)
-        return store.pull_reference(tag, digest)
+        if store is not None and tag and not digest:
+            return store.transport_reference(tag)
+        return super().pull_reference(repository, tag, digest)
 
     async def aclose(self) -> None:
         if self._archive is not None:
@@ -220,10 +228,7 @@ class LayoutProvider(Provider):
     def _get_tag(self, repository: str, tag: str) -> TagDetail:
         store = self._store(repository)
         ref = self._ref(store, tag)
-        by_digest = is_valid_digest(tag)
-        reference = store.pull_reference(
-            None if by_digest else tag, ref.digest if by_digest else None
-        )
+        reference = self.pull_reference(repository, *tag_or_digest(tag))
         if ref.legacy is not None:
             return TagDetail(
                 reference=reference,
@@ -235,23 +240,10 @@ class LayoutProvider(Provider):
             )
         manifest = self._manifest(store, ref.digest, ref.size, ref.media_type)
         if manifest.is_index:
-            return TagDetail(
-                reference=reference,
-                repository=repository,
-                tag=tag,
-                digest=manifest.digest,
-                media_type=manifest.media_type,
-                platforms=tuple(self._sized(store, platform_of(d)) for d in manifest.manifests),
-                extras=tuple((f"Annotation {k}", v) for k, v in manifest.annotations),
-            )
-        return TagDetail(
-            reference=reference,
-            repository=repository,
-            tag=tag,
-            digest=manifest.digest,
-            media_type=manifest.media_type,
-            image=self._image(store, manifest),
-        )
+            platforms = tuple(self._sized(store, p) for p in platforms_of(manifest))
+            return manifest_detail(reference, repository, tag, manifest, platforms=platforms)
+        image = self._image(store, manifest)
+        return manifest_detail(reference, repository, tag, manifest, image=image)
 
     async def get_image(self, repository: str, digest: str) -> Image:
         return await self._run(self._get_image, repository, digest)
@@ -280,27 +272,16 @@ class LayoutProvider(Provider):
                 tag, digest=ref.digest, created=image.config.created, size=image.compressed_size
             )
         manifest = self._manifest(store, ref.digest, ref.size, ref.media_type)
-        image_manifest: Manifest | None = manifest
+        image: Manifest | None = manifest
         if manifest.is_index:
-            chosen = preferred_platform([platform_of(d) for d in manifest.manifests])
-            image_manifest = None
-            if chosen is not None:
-                child = self._manifest(store, chosen.digest, chosen.size, chosen.media_type)
-                image_manifest = None if child.is_index else child
-        created, size = tag.created, tag.size
-        if image_manifest is not None:
-            config = self._config(store, image_manifest)
-            created = config.created or created
-            sizes = [layer.size for layer in image_manifest.layers]
-            if sizes and all(s is not None for s in sizes):
-                size = sum(s or 0 for s in sizes)
-        return replace(
-            tag,
-            digest=manifest.digest,
-            created=created,
-            size=size,
-            media_type=manifest.media_type or tag.media_type,
-        )
+            chosen = preferred_child(manifest)
+            image = (
+                self._manifest(store, chosen.digest, chosen.size, chosen.media_type)
+                if chosen
+                else None
+            )
+        config = self._config(store, image) if image is not None else None
+        return described_tag(tag, manifest, image, config)
 
     def _manifest(
         self, store: RepositoryStore, digest: str, size: int | None, media_type: str | None
@@ -310,40 +291,24 @@ class LayoutProvider(Provider):
             body, content_type=media_type, digest=digest, where=f"{store.name}@{digest}"
         )
 
-    def _config(self, store: RepositoryStore, manifest: Manifest) -> ImageConfig:
-        descriptor = manifest.image_config
+    def _config(self, store: RepositoryStore, manifest: Manifest) -> ImageConfig | None:
+        """The image's config; None for an index or an artifact (its config is no image's)."""
+        descriptor = None if manifest.is_index else manifest.image_config
         if descriptor is None:
-            return ImageConfig()
+            return None
         body = store.blobs.read(descriptor.digest, size=descriptor.size, what="config")
         return parse_config(body, f"config {descriptor.digest} of {store.name}")
 
     def _image(self, store: RepositoryStore, manifest: Manifest) -> Image:
-        descriptor = manifest.config
-        extras: list[tuple[str, str]] = []
-        config = self._config(store, manifest)
-        if descriptor is not None:
-            extras.append(("Config digest", descriptor.digest))
-        extras.extend((f"Annotation {k}", v) for k, v in manifest.annotations)
-        return Image(
-            digest=manifest.digest,
-            media_type=manifest.media_type,
-            config=config,
-            layers=pair_layers(manifest.layers, config),
-            config_size=descriptor.size if descriptor else None,
-            extras=tuple(extras),
-            artifact_type=manifest.artifact_kind,
-        )
+        return manifest_image(manifest, self._config(store, manifest) or ImageConfig())
 
     def _sized(self, store: RepositoryStore, platform: Platform) -> Platform:
         """A platform with its image's compressed size (its layers), when readable."""
         try:
             child = self._manifest(store, platform.digest, platform.size, platform.media_type)
         except TagtuiError:
-            return replace(platform, size=None)
-        sizes = [layer.size for layer in child.layers]
-        if child.is_index or not sizes or any(size is None for size in sizes):
-            return replace(platform, size=None)
-        return replace(platform, size=sum(size or 0 for size in sizes))
+            child = None
+        return sized_platform(platform, child)
 
     def _legacy_image(self, store: RepositoryStore, legacy: LegacyImage) -> Image:
         body = store.blobs.read(legacy.config_digest, what="image config")
@@ -355,13 +320,11 @@ class LayoutProvider(Provider):
             diff_ids = [d for d in rootfs.get("diff_ids") or [] if is_valid_digest(d)]
         except (ValueError, AttributeError):
             diff_ids = []
-        steps = [entry for entry in config.history if not entry.empty_layer]
-        layers = tuple(
-            Layer(
-                digest=diff_ids[i] if i < len(diff_ids) else member,
+        files = tuple(
+            Descriptor(
                 media_type=DOCKER_LAYER_TAR,
+                digest=diff_ids[i] if i < len(diff_ids) else member,
                 size=size,
-                created_by=steps[i].created_by if i < len(steps) else None,
             )
             for i, (member, size) in enumerate(legacy.layers)
         )
@@ -369,7 +332,7 @@ class LayoutProvider(Provider):
             digest=legacy.config_digest,
             media_type=None,
             config=config,
-            layers=layers,
+            layers=pair_layers(files, config),
             config_size=len(body),
             extras=(("Image ID", legacy.config_digest), ("Format", "docker save (legacy)")),
         )

@@ -111,10 +111,9 @@ class RepositoryStore(abc.ABC):
     def refs(self) -> tuple[Ref, ...]:
         """Every tag, in the order the store lists them (the first wins on duplicates)."""
 
-    def pull_reference(self, tag: str | None, digest: str | None) -> str:
-        if digest:
-            return f"{self.name}@{digest}"
-        return f"{self.name}:{tag}" if tag else self.name
+    @abc.abstractmethod
+    def transport_reference(self, tag: str) -> str:
+        """How skopeo or podman name ``tag`` in this store (``oci:DIR:TAG``...)."""
 
 
 def ref_from_descriptor(tag: str, descriptor: Descriptor) -> Ref:

@@ -1,8 +1,9 @@
-"""Manifests, indexes and image configs: from verified bytes to ``tagtui.model``.
+"""Manifests, indexes and image configs: from verified bytes to parsed documents.
 
-Everything here is pure (no I/O) so it can be tested on literal documents. Registry data is
-untrusted: shapes are checked, digests are validated before they go into a URL, and a body
-whose sha256 does not match what it claims is refused.
+Everything here is pure (no I/O) so it can be tested on literal documents; the mapping to the
+domain model is ``tagtui.providers.manifest_model``. Registry data is untrusted: shapes are
+checked, digests are validated before they go into a URL, and a body whose sha256 does not
+match what it claims is refused.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tagtui.errors import BadResponse, DigestMismatch, LegacyManifest
-from tagtui.model import HistoryEntry, ImageConfig, Layer, Platform, Port
+from tagtui.model import HistoryEntry, ImageConfig, Port
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -41,7 +42,6 @@ LEGACY_MESSAGE = "legacy Docker schema 1 manifest not supported"
 
 _DIGEST = re.compile(r"^(?P<algorithm>sha256|sha512):(?P<hex>[a-f0-9]+)$")
 _HEX_LENGTH = {"sha256": 64, "sha512": 128}
-_ATTESTATION_TYPE = "attestation-manifest"
 
 
 def is_valid_digest(value: object) -> bool:
@@ -220,33 +220,6 @@ def parse_manifest(body: bytes, *, content_type: str | None, digest: str, where:
     )
 
 
-def platform_of(descriptor: Descriptor) -> Platform:
-    """One index entry as a Platform; BuildKit attestations are flagged, not counted."""
-    platform = descriptor.platform or {}
-
-    def text(key: str) -> str | None:
-        value = platform.get(key)
-        return value if isinstance(value, str) and value else None
-
-    os_name = text("os") or "unknown"
-    architecture = text("architecture") or "unknown"
-    reference_type = descriptor.annotation("vnd.docker.reference.type")
-    is_attestation = reference_type == _ATTESTATION_TYPE or (
-        os_name == "unknown" and architecture == "unknown"
-    )
-    attests = descriptor.annotation("vnd.docker.reference.digest") if is_attestation else None
-    return Platform(
-        os=os_name,
-        architecture=architecture,
-        digest=descriptor.digest,
-        variant=text("variant"),
-        size=descriptor.size,
-        media_type=descriptor.media_type,
-        is_attestation=is_attestation,
-        attests=attests if is_valid_digest(attests) else None,
-    )
-
-
 # --- image config ---------------------------------------------------------------------------
 
 _FRACTION = re.compile(r"(\.\d{1,6})\d*")
@@ -354,18 +327,4 @@ def parse_config(body: bytes, where: str) -> ImageConfig:
         architecture=_optional_str(document, "architecture", where),
         variant=_optional_str(document, "variant", where),
         history=tuple(history),
-    )
-
-
-def pair_layers(layers: tuple[Descriptor, ...], config: ImageConfig) -> tuple[Layer, ...]:
-    """Layers with ``created_by`` from the history entries that made a layer, in order."""
-    steps = [entry for entry in config.history if not entry.empty_layer]
-    return tuple(
-        Layer(
-            digest=layer.digest,
-            media_type=layer.media_type,
-            size=layer.size,
-            created_by=steps[index].created_by if index < len(steps) else None,
-        )
-        for index, layer in enumerate(layers)
     )

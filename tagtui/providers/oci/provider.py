@@ -37,10 +37,18 @@ from tagtui.model import (
     Repository,
     Tag,
     TagDetail,
-    preferred_platform,
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, Provider
+from tagtui.providers.manifest_model import (
+    described_tag,
+    manifest_detail,
+    manifest_image,
+    platforms_of,
+    preferred_child,
+    sized_platform,
+    tag_or_digest,
+)
 from tagtui.providers.oci.auth import CredentialResolver
 from tagtui.providers.oci.errormap import Subject, parse_registry_errors
 from tagtui.providers.oci.http import (
@@ -55,10 +63,8 @@ from tagtui.providers.oci.manifests import (
     Descriptor,
     Manifest,
     is_valid_digest,
-    pair_layers,
     parse_config,
     parse_manifest,
-    platform_of,
     verify_digest,
 )
 from tagtui.reference import DOCKER_HUB_API_HOST
@@ -202,13 +208,8 @@ class OciProvider(Provider):
             note="; ".join(notes) or None,
         )
 
-    def pull_reference(
-        self, repository: str, tag: str | None = None, digest: str | None = None
-    ) -> str:
-        name = f"{self.display_name}/{repository}"
-        if digest:
-            return f"{name}@{digest}"
-        return f"{name}:{tag}" if tag else name
+    def pull_name(self, repository: str) -> str:
+        return f"{self.display_name}/{repository}"
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -344,24 +345,14 @@ class OciProvider(Provider):
         self._configs.put((repository, descriptor.digest), config)
         return config
 
+    async def image_config(self, repository: str, manifest: Manifest) -> ImageConfig | None:
+        """The image's config; None for an index or an artifact (its config is no image's)."""
+        descriptor = None if manifest.is_index else manifest.image_config
+        return await self.fetch_config(repository, descriptor) if descriptor else None
+
     async def image_from(self, repository: str, manifest: Manifest) -> Image:
-        descriptor = manifest.config
-        if descriptor is None:  # pragma: no cover - parse_manifest guarantees a config
-            raise BadResponse(f"{manifest.digest}: image manifest without config")
-        extras: list[tuple[str, str]] = [("Config digest", descriptor.digest)]
-        config = ImageConfig()
-        if manifest.image_config is not None:  # an artifact's config is no image config
-            config = await self.fetch_config(repository, descriptor)
-        extras.extend((f"Annotation {key}", value) for key, value in manifest.annotations)
-        return Image(
-            digest=manifest.digest,
-            media_type=manifest.media_type,
-            config=config,
-            layers=pair_layers(manifest.layers, config),
-            config_size=descriptor.size,
-            extras=tuple(extras),
-            artifact_type=manifest.artifact_kind,
-        )
+        config = await self.image_config(repository, manifest)
+        return manifest_image(manifest, config or ImageConfig())
 
     async def _platform_sizes(
         self, repository: str, platforms: list[Platform]
@@ -372,11 +363,8 @@ class OciProvider(Provider):
             try:
                 child = await self.fetch_manifest(repository, platform.digest)
             except TagtuiError:
-                return replace(platform, size=None)
-            sizes = [layer.size for layer in child.layers]
-            if child.is_index or not sizes or any(size is None for size in sizes):
-                return replace(platform, size=None)
-            return replace(platform, size=sum(size or 0 for size in sizes))
+                child = None
+            return sized_platform(platform, child)
 
         return tuple(await asyncio.gather(*(sized(p) for p in platforms)))
 
@@ -531,32 +519,12 @@ class OciProvider(Provider):
 
     async def get_tag(self, repository: str, tag: str) -> TagDetail:
         manifest = await self.fetch_manifest(repository, tag)
-        by_digest = is_valid_digest(tag)
-        reference = self.pull_reference(
-            repository, None if by_digest else tag, tag if by_digest else None
-        )
-        extras = tuple((f"Annotation {key}", value) for key, value in manifest.annotations)
+        reference = self.pull_reference(repository, *tag_or_digest(tag))
         if manifest.is_index:
-            platforms = await self._platform_sizes(
-                repository, [platform_of(d) for d in manifest.manifests]
-            )
-            return TagDetail(
-                reference=reference,
-                repository=repository,
-                tag=tag,
-                digest=manifest.digest,
-                media_type=manifest.media_type,
-                platforms=platforms,
-                extras=extras,
-            )
-        return TagDetail(
-            reference=reference,
-            repository=repository,
-            tag=tag,
-            digest=manifest.digest,
-            media_type=manifest.media_type,
-            image=await self.image_from(repository, manifest),
-        )
+            platforms = await self._platform_sizes(repository, platforms_of(manifest))
+            return manifest_detail(reference, repository, tag, manifest, platforms=platforms)
+        image = await self.image_from(repository, manifest)
+        return manifest_detail(reference, repository, tag, manifest, image=image)
 
     async def get_image(self, repository: str, digest: str) -> Image:
         if not is_valid_digest(digest):
@@ -571,29 +539,12 @@ class OciProvider(Provider):
     async def describe_tag(self, repository: str, tag: Tag) -> Tag:
         """Digest, created and size for one row: manifest + config (+ one child for an index)."""
         manifest = await self.fetch_manifest(repository, tag.name)
-        image_manifest: Manifest | None = manifest
+        image: Manifest | None = manifest
         if manifest.is_index:
-            chosen = preferred_platform([platform_of(d) for d in manifest.manifests])
-            image_manifest = None
-            if chosen is not None:
-                child = await self.fetch_manifest(repository, chosen.digest)
-                image_manifest = None if child.is_index else child
-        created = tag.created
-        size = tag.size
-        if image_manifest is not None:
-            descriptor = image_manifest.image_config
-            if descriptor is not None:
-                created = (await self.fetch_config(repository, descriptor)).created or created
-            sizes = [layer.size for layer in image_manifest.layers]
-            if sizes and all(s is not None for s in sizes):
-                size = sum(s or 0 for s in sizes)
-        return replace(
-            tag,
-            digest=manifest.digest,
-            created=created,
-            size=size,
-            media_type=manifest.media_type or tag.media_type,
-        )
+            chosen = preferred_child(manifest)
+            image = await self.fetch_manifest(repository, chosen.digest) if chosen else None
+        config = await self.image_config(repository, image) if image else None
+        return described_tag(tag, manifest, image, config)
 
     async def plan_delete(
         self, repository: str, tag: str, *, whole_digest: bool = False
