@@ -51,6 +51,17 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, ProviderOptions
+from tagtui.providers.http import (
+    PageGuard,
+    VendorHttp,
+    boolean,
+    encode_segment,
+    integer,
+    mapping,
+    sequence,
+    text,
+    timestamp,
+)
 from tagtui.providers.vendor_common import (
     Relisted,
     VendorApiProvider,
@@ -64,17 +75,6 @@ from tagtui.providers.vendor_common import (
     relisted_outcome,
     tag_gone,
     tags_sharing,
-)
-from tagtui.providers.vendor_http import (
-    PageGuard,
-    VendorHttp,
-    boolean,
-    encode_segment,
-    integer,
-    mapping,
-    sequence,
-    text,
-    timestamp,
 )
 from tagtui.text import agree, join_names, sanitize, short_digest
 

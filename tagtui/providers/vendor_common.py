@@ -21,7 +21,7 @@ from tagtui.providers.base import Provider
 from tagtui.text import human_size, join_names, short_digest
 
 if TYPE_CHECKING:
-    from tagtui.providers.vendor_http import VendorHttp
+    from tagtui.providers.http import VendorHttp
 
 
 class VendorApiProvider(Provider):

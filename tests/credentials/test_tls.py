@@ -15,7 +15,7 @@ from tagtui.commands.login import login
 from tagtui.credentials import Credential, keyring_store
 from tagtui.errors import ConfigError, TLSError
 from tagtui.providers.base import ConnectionOptions
-from tagtui.providers.oci.http import context_without_store
+from tagtui.providers.http.transport import context_without_store
 from tagtui.providers.oci.provider import OciProvider
 from tests.support.keyring_daemon import SecretServiceSession
 from tests.support.registry import RunningRegistry, start_registry

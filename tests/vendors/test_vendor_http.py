@@ -15,7 +15,7 @@ from tagtui.errors import (
     ServerError,
 )
 from tagtui.providers.base import ConnectionOptions
-from tagtui.providers.vendor_http import (
+from tagtui.providers.http import (
     PageGuard,
     VendorHttp,
     encode_segment,

@@ -28,6 +28,7 @@ import httpx
 
 from tagtui.credentials import Credential
 from tagtui.errors import AuthenticationRequired, BadResponse
+from tagtui.providers.http.exchange import join_http_url
 from tagtui.providers.oci.errormap import error_for_status
 
 DEFAULT_EXPIRES_IN = 60.0
@@ -272,11 +273,8 @@ class RegistryAuth(httpx.Auth):
         realm = challenge.get("realm")
         if not realm:
             raise BadResponse(f"{self.registry} asked for a token without saying where to get one")
-        try:
-            realm_url = url.join(realm)
-        except (httpx.InvalidURL, ValueError):
-            raise BadResponse(f"{self.registry} named an unusable token service") from None
-        if realm_url.scheme not in ("http", "https"):
+        realm_url = join_http_url(url, realm)
+        if realm_url is None:
             raise BadResponse(f"{self.registry} named an unusable token service")
         realm_host = realm_url.netloc.decode("ascii", "replace") or self.registry
         service = challenge.get("service")

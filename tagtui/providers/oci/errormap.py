@@ -14,18 +14,12 @@ from tagtui.errors import (
     Conflict,
     NotFound,
     PermissionDenied,
-    RateLimited,
     ServerError,
     TagtuiError,
     Unsupported,
 )
+from tagtui.providers.http.errors import RequestRejected, about, rate_limited
 from tagtui.text import sanitize
-
-
-class RequestRejected(TagtuiError):
-    """A 4xx the other types do not cover (NAME_INVALID, DIGEST_INVALID, MANIFEST_INVALID...)."""
-
-    title = "Request refused"
 
 
 @dataclass(frozen=True)
@@ -65,17 +59,6 @@ def parse_registry_errors(body: bytes) -> RegistryErrors:
     return RegistryErrors(tuple(entries))
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from ``Retry-After`` (only the delta-seconds form; dates are rare for registries)."""
-    if value is None:
-        return None
-    try:
-        seconds = float(value.strip())
-    except ValueError:
-        return None
-    return max(seconds, 0.0) if seconds == seconds else None  # NaN check
-
-
 @dataclass(frozen=True)
 class Subject:
     """What a request was about, for messages: "repository team/api", "team/api:latest"."""
@@ -100,7 +83,7 @@ def error_for_status(
     detail = errors.describe()
     suffix = f" ({detail})" if detail else ""
     what = subject.reference or (f"repository {subject.repository}" if subject.repository else "")
-    about = f" for {what}" if what else ""
+    for_what = about(what)
 
     if status == 401 and challenge and "insufficient_scope" in challenge and what:
         # Docker Hub and others answer this for private *and* missing repositories alike.
@@ -122,18 +105,16 @@ def error_for_status(
         return AuthenticationRequired(message, registry=host, username=username)
     if status == 403 or errors.has("DENIED"):
         who = f" to {username}" if username else ""
-        return PermissionDenied(f"{host} denied access{about}{who}{suffix}", registry=host)
+        return PermissionDenied(f"{host} denied access{for_what}{who}{suffix}", registry=host)
     if status == 429 or errors.has("TOOMANYREQUESTS"):
-        seconds = parse_retry_after(retry_after)
-        later = f"; retry after {seconds:g} s" if seconds is not None else "; try again later"
-        return RateLimited(f"rate limited by {host}{later}", retry_after=seconds)
+        return rate_limited(f"rate limited by {host}", retry_after)
     if status == 404:
         if errors.has("NAME_UNKNOWN") and subject.repository:
             return NotFound(f"repository {subject.repository} not found at {host}")
         if errors.has("MANIFEST_UNKNOWN") and subject.reference:
             return NotFound(f"{subject.reference} not found at {host}")
         if errors.has("BLOB_UNKNOWN"):
-            return NotFound(f"a blob{about} is missing at {host}{suffix}")
+            return NotFound(f"a blob{for_what} is missing at {host}{suffix}")
         if what:
             return NotFound(f"{what} not found at {host}")
         return NotFound(f"not found at {host}{suffix}")
@@ -141,7 +122,7 @@ def error_for_status(
         action = subject.action or "this operation"
         return Unsupported(f"{host} does not support {action}{suffix}")
     if status == 409:
-        return Conflict(f"{host} reported a conflict{about}{suffix}")
+        return Conflict(f"{host} reported a conflict{for_what}{suffix}")
     if status >= 500:
-        return ServerError(f"{host} answered HTTP {status}{about}{suffix}")
-    return RequestRejected(f"{host} refused the request{about}: HTTP {status}{suffix}")
+        return ServerError(f"{host} answered HTTP {status}{for_what}{suffix}")
+    return RequestRejected(f"{host} refused the request{for_what}: HTTP {status}{suffix}")

@@ -40,6 +40,7 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, Provider
+from tagtui.providers.http.pages import parse_next_link
 from tagtui.providers.manifest_model import (
     described_tag,
     manifest_detail,
@@ -56,7 +57,6 @@ from tagtui.providers.oci.http import (
     LIST_LIMIT,
     MANIFEST_LIMIT,
     RegistryHttp,
-    parse_next_link,
 )
 from tagtui.providers.oci.manifests import (
     MANIFEST_ACCEPT,

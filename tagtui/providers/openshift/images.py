@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tagtui.model import Image, ImageConfig, Layer, Platform, Port
+from tagtui.providers.http import integer, mapping, text, timestamp
 from tagtui.providers.openshift.records import SERVICE
 from tagtui.providers.vendor_common import display_date, display_size, known_extras
-from tagtui.providers.vendor_http import integer, mapping, text, timestamp
 
 
 def _strings(value: Any) -> tuple[str, ...] | None:

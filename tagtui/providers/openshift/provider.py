@@ -37,6 +37,16 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, ProviderOptions
+from tagtui.providers.http import (
+    PageGuard,
+    VendorHttp,
+    VendorReply,
+    encode_segment,
+    mapping,
+    sequence,
+    text,
+    vendor_message,
+)
 from tagtui.providers.openshift.images import ParsedImage, parse_image
 from tagtui.providers.openshift.kubeconfig import (
     KubeAccess,
@@ -61,16 +71,6 @@ from tagtui.providers.vendor_common import (
     known_extras,
     refuse_if_moved,
     tag_gone,
-)
-from tagtui.providers.vendor_http import (
-    PageGuard,
-    VendorHttp,
-    VendorReply,
-    encode_segment,
-    mapping,
-    sequence,
-    text,
-    vendor_message,
 )
 from tagtui.text import join_names, sanitize, short_digest
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from tagtui.errors import BadResponse
 from tagtui.model import Extras, Tag, TagRevision
+from tagtui.providers.http import mapping, text, timestamp
 from tagtui.providers.vendor_common import display_date, known_extras
-from tagtui.providers.vendor_http import mapping, text, timestamp
 
 SERVICE = "OpenShift API"
 

@@ -11,8 +11,8 @@ import yaml
 
 from tagtui.credentials import Credential
 from tagtui.errors import ConfigError, CredentialError, UsageError
+from tagtui.providers.http import text
 from tagtui.providers.vendor_common import keyring_credential
-from tagtui.providers.vendor_http import text
 
 REGIONS = ("fr-par", "nl-ams", "pl-waw")
 DEFAULT_REGION = "fr-par"

@@ -24,7 +24,17 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, ProviderOptions
-from tagtui.providers.oci.errormap import RequestRejected
+from tagtui.providers.http import (
+    PageGuard,
+    RequestRejected,
+    VendorHttp,
+    encode_segment,
+    integer,
+    mapping,
+    sequence,
+    text,
+    timestamp,
+)
 from tagtui.providers.scaleway.config import (
     KEYRING_HOST,
     ScwConfig,
@@ -44,16 +54,6 @@ from tagtui.providers.vendor_common import (
     relisted_outcome,
     tag_gone,
     tags_sharing,
-)
-from tagtui.providers.vendor_http import (
-    PageGuard,
-    VendorHttp,
-    encode_segment,
-    integer,
-    mapping,
-    sequence,
-    text,
-    timestamp,
 )
 from tagtui.text import agree, human_size, join_names, sanitize, short_digest
 

@@ -35,6 +35,7 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
+from tagtui.providers.http import PageGuard, VendorHttp, VendorReply, mapping, sequence
 from tagtui.providers.tutum.records import (
     IMAGES,
     SERVICE,
@@ -47,7 +48,6 @@ from tagtui.providers.tutum.records import (
     tag_path,
 )
 from tagtui.providers.vendor_common import keyring_credential, known_extras
-from tagtui.providers.vendor_http import PageGuard, VendorHttp, VendorReply, mapping, sequence
 from tagtui.text import join_names, sanitize
 
 DEFAULT_BASE = "https://dashboard.tutum.co"

@@ -10,8 +10,8 @@ from urllib.parse import quote, unquote
 
 from tagtui.errors import BadResponse, UsageError
 from tagtui.model import Extras, ImageConfig, Port
+from tagtui.providers.http import integer, mapping, text, timestamp
 from tagtui.providers.vendor_common import display_date, known_extras
-from tagtui.providers.vendor_http import integer, mapping, text, timestamp
 from tagtui.text import sanitize
 
 SERVICE = "Tutum API"

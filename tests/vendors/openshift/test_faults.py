@@ -14,7 +14,7 @@ from tagtui.errors import (
     RegistryTimeout,
     ServerError,
 )
-from tagtui.providers.oci.errormap import RequestRejected
+from tagtui.providers.http import RequestRejected
 from tagtui.providers.openshift import OpenShiftProvider
 from tests.vendors.openshift.conftest import make_provider
 from tests.vendors.openshift.fake import OTHER_TOKEN, OpenShiftFake

@@ -6,7 +6,7 @@ import pytest
 
 from tagtui.errors import Conflict, DeleteAborted
 from tagtui.model import DeleteMethod
-from tagtui.providers.oci.errormap import RequestRejected
+from tagtui.providers.http import RequestRejected
 from tagtui.providers.scaleway import ScalewayProvider
 from tests.vendors.scaleway.fake import ScalewayFake, digest
 

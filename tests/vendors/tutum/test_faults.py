@@ -13,7 +13,7 @@ from tagtui.errors import (
     RegistryTimeout,
     ServerError,
 )
-from tagtui.providers.oci.errormap import RequestRejected
+from tagtui.providers.http import RequestRejected
 from tagtui.providers.tutum import TutumProvider
 from tests.vendors.tutum.conftest import make_provider
 from tests.vendors.tutum.fake import TutumFake
