@@ -62,19 +62,21 @@ from tagtui.providers.http import (
     text,
     timestamp,
 )
-from tagtui.providers.vendor_common import (
+from tagtui.providers.tag_delete import (
     Relisted,
-    VendorApiProvider,
     alone_summary,
-    display_date,
-    display_size,
-    keyring_credential,
-    known_extras,
     only_tag_summary,
     refuse_if_moved,
     relisted_outcome,
     tag_gone,
     tags_sharing,
+)
+from tagtui.providers.vendor_common import (
+    VendorApiProvider,
+    display_date,
+    display_size,
+    keyring_credential,
+    known_extras,
 )
 from tagtui.text import agree, join_names, sanitize, short_digest
 

@@ -1,24 +1,20 @@
 """What the vendor API providers (NCR, Scaleway, Tutum, OpenShift) share, written once.
 
 Display values (dates, sizes, extras without the missing facts), the OS keyring as the last
-place a credential is looked for, and the delete steps every tag-deleting API repeats: which
-tags share a digest, the one-sentence summary, the "tag moved" guard and the re-list that says
-what is really gone afterwards.
+place a credential is looked for, and the provider base that holds the API client and the
+credential it sends. Deleting a tag is ``tagtui.providers.tag_delete``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tagtui.credentials import Credential
-from tagtui.errors import CredentialError, DeleteAborted, TagtuiError
-from tagtui.model import DeletePlan, DeleteResult, Extras
-from tagtui.natsort import natural_key
+from tagtui.errors import CredentialError
+from tagtui.model import Extras
 from tagtui.providers.base import Provider
-from tagtui.text import human_size, join_names, short_digest
+from tagtui.text import human_size
 
 if TYPE_CHECKING:
     from tagtui.providers.http import VendorHttp
@@ -77,84 +73,3 @@ def keyring_credential(host: str, *, needs_username: bool = False) -> Credential
     if stored is None or not stored.secret or (needs_username and not stored.username):
         return None
     return stored
-
-
-# --- delete ---------------------------------------------------------------------------------------
-
-
-def tags_sharing(
-    tag: str, digest: str | None, listed: Iterable[tuple[str, str | None]]
-) -> list[str]:
-    """``tag`` and every listed ``(name, digest)`` pointing at ``digest``, in natural order."""
-    names = {name for name, other in listed if digest and other == digest}
-    names.add(tag)
-    return sorted(names, key=natural_key)
-
-
-def only_tag_summary(tag: str, others: list[str], *, asked: bool = False) -> str:
-    """``Only latest is removed; prod and staging stay.`` (``is asked to be removed`` when the
-    API's effect on the others is not certain)."""
-    verb = "stays" if len(others) == 1 else "stay"
-    action = "is asked to be removed" if asked else "is removed"
-    return f"Only {tag} {action}; {join_names(others)} {verb}."
-
-
-def alone_summary(tag: str, digest: str | None, consequence: str = "") -> str:
-    """``Only latest is removed; no other tag points at sha256:1234abcd.``"""
-    return f"Only {tag} is removed; no other tag points at {short_digest(digest)}{consequence}."
-
-
-def tag_gone(tag: str) -> DeleteAborted:
-    return DeleteAborted(f"{tag} no longer exists; nothing was deleted")
-
-
-def refuse_if_moved(tag: str, current: str | None, planned: str | None) -> None:
-    """Abort when ``tag`` points elsewhere than when the plan was made."""
-    if current != planned:
-        raise DeleteAborted(
-            f"{tag} now points at {short_digest(current)}, not "
-            f"{short_digest(planned)} as planned; nothing was deleted"
-        )
-
-
-@dataclass(frozen=True)
-class Relisted:
-    """The tags listed again after a delete, held against the plan."""
-
-    plan: DeletePlan
-    # Tag name -> its status as the API now lists it (None when the API has none).
-    remaining: Mapping[str, str | None]
-
-    @property
-    def gone(self) -> tuple[str, ...]:
-        """Every planned or kept tag that is no longer listed, removes first."""
-        plan = self.plan
-        candidates = [*plan.removes, *(n for n in plan.keeps if n not in plan.removes)]
-        return tuple(n for n in candidates if n not in self.remaining)
-
-    @property
-    def still_listed(self) -> bool:
-        return self.plan.tag in self.remaining
-
-    @property
-    def lost(self) -> list[str]:
-        """Tags the plan kept that disappeared anyway."""
-        return [n for n in self.plan.keeps if n not in self.remaining]
-
-
-async def relisted_outcome(
-    plan: DeletePlan,
-    relist: Callable[[], Awaitable[Mapping[str, str | None]]],
-    report: Callable[[Relisted], list[str]],
-) -> DeleteResult:
-    """What is really gone after the API accepted a delete: its answer is not the last word
-    on the tags sharing the digest, so the tags are listed again and compared with the plan."""
-    try:
-        remaining = await relist()
-    except TagtuiError as err:
-        return DeleteResult(
-            removed=(plan.tag,),
-            messages=(f"deleted {plan.tag}; could not re-list the tags to check: {err}",),
-        )
-    relisted = Relisted(plan, remaining)
-    return DeleteResult(removed=relisted.gone, messages=tuple(report(relisted)))

@@ -50,6 +50,7 @@ from tagtui.providers.oci.manifests import (
     parse_config,
     parse_manifest,
 )
+from tagtui.providers.tag_delete import alone_summary, only_tag_summary, tags_sharing
 from tagtui.text import agree, human_size, join_names, short_digest
 
 # A file at the top of a directory that names it in the header instead of its (temporary) path.
@@ -360,7 +361,7 @@ class LayoutProvider(Provider):
         if ref is None:
             raise NotFound(f"{repository}:{tag}: no such tag")
         digest = ref.digest
-        sharing = sorted((r.tag for r in refs if r.digest == digest), key=natural_key)
+        sharing = tags_sharing(tag, digest, ((r.tag, r.digest) for r in refs))
         others = [name for name in sharing if name != tag]
         short = short_digest(digest)
         if whole_digest:
@@ -381,13 +382,9 @@ class LayoutProvider(Provider):
                 shared_tags=tuple(sharing),
             )
         if others:
-            verb = "stays" if len(others) == 1 else "stay"
-            summary = f"Only {tag} is removed; {join_names(others)} {verb}."
+            summary = only_tag_summary(tag, others)
         else:
-            summary = (
-                f"Only {tag} is removed; no other tag points at {short}, "
-                "so blobs only it uses are deleted."
-            )
+            summary = alone_summary(tag, digest, ", so blobs only it uses are deleted")
         return DeletePlan(
             repository=repository,
             tag=tag,

@@ -64,13 +64,12 @@ from tagtui.providers.openshift.records import (
     spec_extras,
     status_extras,
 )
+from tagtui.providers.tag_delete import refuse_if_moved, tag_gone
 from tagtui.providers.vendor_common import (
     VendorApiProvider,
     display_date,
     keyring_credential,
     known_extras,
-    refuse_if_moved,
-    tag_gone,
 )
 from tagtui.text import join_names, sanitize, short_digest
 
@@ -377,27 +376,18 @@ class OpenShiftProvider(VendorApiProvider):
                 extras=tuple(extras),
             )
         parsed = parse_image(raw_image)
-        digest = parsed.digest or current
-        if parsed.is_list:
-            for platform in parsed.platforms:
-                self._platforms[platform.digest] = platform
-            return TagDetail(
-                reference=reference,
-                repository=repository,
-                tag=tag,
-                digest=digest,
-                media_type=parsed.media_type,
-                platforms=parsed.platforms,
-                extras=tuple(extras) + parsed.image.extras,
-            )
+        for platform in parsed.platforms:
+            self._platforms[platform.digest] = platform
+        # A manifest list shows its platforms, and the facts of its Image object with the tag's.
         return TagDetail(
             reference=reference,
             repository=repository,
             tag=tag,
-            digest=digest,
+            digest=parsed.digest or current,
             media_type=parsed.media_type,
-            image=parsed.image,
-            extras=tuple(extras),
+            platforms=parsed.platforms,
+            image=None if parsed.is_list else parsed.image,
+            extras=tuple(extras) + (parsed.image.extras if parsed.is_list else ()),
         )
 
     async def describe_tag(self, repository: str, tag: Tag) -> Tag:

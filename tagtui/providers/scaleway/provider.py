@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -42,18 +42,20 @@ from tagtui.providers.scaleway.config import (
     resolve_credential,
     resolve_region,
 )
-from tagtui.providers.vendor_common import (
+from tagtui.providers.tag_delete import (
     Relisted,
-    VendorApiProvider,
     alone_summary,
-    display_date,
-    display_size,
-    known_extras,
     only_tag_summary,
     refuse_if_moved,
     relisted_outcome,
     tag_gone,
     tags_sharing,
+)
+from tagtui.providers.vendor_common import (
+    VendorApiProvider,
+    display_date,
+    display_size,
+    known_extras,
 )
 from tagtui.text import agree, human_size, join_names, sanitize, short_digest
 
@@ -436,23 +438,20 @@ class ScalewayProvider(VendorApiProvider):
         sharing = self._sharing(await self._tags(image), record)
         others = [name for name in sharing if name != tag]
         short = short_digest(record.digest)
+        plan = DeletePlan(
+            repository=repository,
+            tag=tag,
+            digest=record.digest,
+            method=DeleteMethod.API_TAG_DELETE,
+            removes=(tag,),
+            summary=alone_summary(tag, record.digest),
+            shared_tags=tuple(sharing),
+        )
         if not others:
-            return DeletePlan(
-                repository=repository,
-                tag=tag,
-                digest=record.digest,
-                method=DeleteMethod.API_TAG_DELETE,
-                removes=(tag,),
-                summary=alone_summary(tag, record.digest),
-                shared_tags=(tag,),
-            )
+            return plan
         if not whole_digest:
-            return DeletePlan(
-                repository=repository,
-                tag=tag,
-                digest=record.digest,
-                method=DeleteMethod.API_TAG_DELETE,
-                removes=(tag,),
+            return replace(
+                plan,
                 keeps=tuple(others),
                 warnings=(
                     f"{agree(others, 'shares', 'share')} digest {short}: Scaleway documents "
@@ -461,15 +460,10 @@ class ScalewayProvider(VendorApiProvider):
                     "force=true.",
                 ),
                 summary=only_tag_summary(tag, others, asked=True),
-                shared_tags=tuple(sharing),
             )
-        return DeletePlan(
-            repository=repository,
-            tag=tag,
-            digest=record.digest,
-            method=DeleteMethod.API_TAG_DELETE,
+        return replace(
+            plan,
             removes=tuple(sharing),
-            keeps=(),
             warnings=(
                 "force=true is sent. Scaleway documents only that it lets the deletion go ahead "
                 "when other tags share the digest, not what happens to them; a Scaleway "
@@ -482,7 +476,6 @@ class ScalewayProvider(VendorApiProvider):
                 f"digest {short} and may be deleted with it."
             ),
             whole_digest=True,
-            shared_tags=tuple(sharing),
         )
 
     @staticmethod
