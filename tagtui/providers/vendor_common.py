@@ -8,10 +8,13 @@ credential it sends. Deleting a tag is ``tagtui.providers.tag_delete``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from tagtui.credentials import Credential
-from tagtui.errors import CredentialError
+from tagtui.errors import ConfigError, CredentialError
 from tagtui.model import Extras
 from tagtui.providers.base import Provider
 from tagtui.text import human_size
@@ -59,6 +62,32 @@ def known_extras(*pairs: tuple[str, str | None]) -> Extras:
 
 
 # --- credentials ----------------------------------------------------------------------------------
+
+
+def read_yaml_mapping(path: Path, label: str) -> dict[str, Any] | None:
+    """The YAML mapping in a CLI's config file (``label``: "kubeconfig", "the scw config");
+    None when the file does not exist, ``{}`` when it is empty.
+
+    Such files hold secrets: a message names the file and the line, never what it says.
+    """
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read {label} {path}: {type(err).__name__}") from None
+    try:
+        document = yaml.safe_load(raw)
+    except yaml.YAMLError as err:
+        # The parser's own message quotes the file: give the line only.
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{label} {path} is not valid YAML{where}") from None
+    if document is None:
+        return {}
+    if not isinstance(document, dict):
+        raise ConfigError(f"{label} {path} is not a YAML mapping")
+    return document
 
 
 def keyring_credential(host: str, *, needs_username: bool = False) -> Credential | None:

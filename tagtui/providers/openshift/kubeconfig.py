@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tagtui.errors import ConfigError
+from tagtui.providers.vendor_common import read_yaml_mapping
 from tagtui.text import sanitize
 
 
@@ -79,28 +78,6 @@ def kubeconfig_paths(environ: Mapping[str, str] | None = None) -> list[Path]:
     return [Path(environ.get("HOME") or Path.home()).expanduser() / ".kube" / "config"]
 
 
-def _read_file(path: Path) -> dict[str, Any] | None:
-    """One kubeconfig document; None when the file does not exist (client-go skips it)."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"cannot read kubeconfig {path}: {type(err).__name__}") from None
-    try:
-        document = yaml.safe_load(raw)
-    except yaml.YAMLError as err:
-        # The parser's message may quote the file (and a token in it): give the line only.
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"kubeconfig {path} is not valid YAML{where}") from None
-    if document is None:
-        return {}
-    if not isinstance(document, dict):
-        raise ConfigError(f"kubeconfig {path} is not a YAML mapping")
-    return document
-
-
 def _named(document: Mapping[str, Any], key: str, inner: str, path: Path) -> dict[str, _Entry]:
     """``clusters: [{name, cluster: {...}}]`` as {name: entry}; the first of a name wins."""
     items = document.get(key)
@@ -128,7 +105,8 @@ def load_kubeconfig(paths: list[Path] | None = None) -> KubeConfig:
     current: str | None = None
     read: list[Path] = []
     for path in paths:
-        document = _read_file(path)
+        # A file that does not exist is skipped, as client-go skips it.
+        document = read_yaml_mapping(path, "kubeconfig")
         if document is None:
             continue
         read.append(path)

@@ -7,12 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tagtui.credentials import Credential
-from tagtui.errors import ConfigError, CredentialError, UsageError
+from tagtui.errors import CredentialError, UsageError
 from tagtui.providers.http import text
-from tagtui.providers.vendor_common import keyring_credential
+from tagtui.providers.vendor_common import keyring_credential, read_yaml_mapping
 
 REGIONS = ("fr-par", "nl-ams", "pl-waw")
 DEFAULT_REGION = "fr-par"
@@ -42,23 +40,9 @@ def scw_config_path() -> Path:
 def load_scw_config(path: Path | None = None) -> ScwConfig:
     """Read the scw config; an absent file is an empty config, a broken one a ConfigError."""
     path = path or scw_config_path()
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return ScwConfig()
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"cannot read the scw config {path}: {type(err).__name__}") from None
-    try:
-        document = yaml.safe_load(raw)
-    except yaml.YAMLError as err:
-        # The parser's own message quotes the file (maybe the secret): give the line only.
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"the scw config {path} is not valid YAML{where}") from None
+    document = read_yaml_mapping(path, "the scw config")
     if document is None:
-        return ScwConfig(path=path)
-    if not isinstance(document, dict):
-        raise ConfigError(f"the scw config {path} is not a YAML mapping")
+        return ScwConfig()
     values = {k: v for k, v in document.items() if k != "profiles"}
     profile_name = os.environ.get("SCW_PROFILE") or text(document.get("active_profile"))
     profiles = document.get("profiles")
