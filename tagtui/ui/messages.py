@@ -12,7 +12,7 @@ from typing import Any
 from textual.message import Message
 
 from tagtui.errors import TagtuiError
-from tagtui.model import DeletePlan, DeleteResult, Repository, Tag, TagDetail
+from tagtui.model import Repository, Tag, TagDetail
 from tagtui.session.staleness import Token
 from tagtui.session.view import DetailView
 
@@ -49,7 +49,7 @@ class TagsLoaded(Message):
         self,
         token: Token,
         tags: list[Tag],
-        keep: str | None,
+        select: str | None,
         error: TagtuiError | None = None,
         *,
         sort: str | None = None,
@@ -57,7 +57,8 @@ class TagsLoaded(Message):
         super().__init__()
         self.token = token
         self.tags = tags
-        self.keep = keep
+        # The tag to put the cursor on once listed.
+        self.select = select
         self.error = error
         # The order the provider was asked for (None: its natural order).
         self.sort = sort
@@ -115,25 +116,6 @@ class ChildrenFailed(Message):
         self.token = token
         self.tag = tag
         self.error = error
-
-
-class DeletePlanned(Message):
-    """A delete plan (or why there is none) for the planning ``token``."""
-
-    def __init__(
-        self, token: Token, plan: DeletePlan | None, error: TagtuiError | None = None
-    ) -> None:
-        super().__init__()
-        self.token = token
-        self.plan = plan
-        self.error = error
-
-
-class Deleted(Message):
-    def __init__(self, plan: DeletePlan, result: DeleteResult) -> None:
-        super().__init__()
-        self.plan = plan
-        self.result = result
 
 
 class ProviderFailed(Message):

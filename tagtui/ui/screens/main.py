@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
-from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
@@ -35,7 +34,7 @@ from tagtui.errors import (
     TagtuiError,
     TLSError,
 )
-from tagtui.model import DeletePlan, DeleteResult, Tag, TagDetail
+from tagtui.model import Tag, TagDetail
 from tagtui.providers.base import Provider
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.staleness import Epoch, Token
@@ -49,10 +48,10 @@ from tagtui.session.view import (
     subject_key,
     subject_reference,
 )
-from tagtui.text import join_names
 from tagtui.ui import messages as msg
-from tagtui.ui.format import literal, short_digest
-from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
+from tagtui.ui.errors import as_error
+from tagtui.ui.flows.delete import DeleteFlow
+from tagtui.ui.format import literal
 from tagtui.ui.screens.help import HelpScreen
 from tagtui.ui.screens.login import LoginModal, LoginRequest, login_reason
 from tagtui.ui.widgets.detail import DetailPanel
@@ -68,33 +67,6 @@ DESCRIBE_CONCURRENCY = 6
 DETAIL_CACHE = 256
 # Tags described for sorting per message (and per redraw).
 DATE_BATCH = 100
-
-
-class UnexpectedError(TagtuiError):
-    """A bug (a provider raising something that is not a TagtuiError): shown, never fatal."""
-
-    title = "Unexpected error"
-
-
-def as_error(err: Exception) -> TagtuiError:
-    if isinstance(err, TagtuiError):
-        return err
-    return UnexpectedError(f"{type(err).__name__}: {err}")
-
-
-def deleted_note(repository: str, result: DeleteResult) -> str:
-    """One notification for a delete: what went, then only what the provider adds to that."""
-    removed = join_names([literal(name) for name in result.removed]) or "nothing"
-    lines = [f"Removed {removed} from {literal(repository)}."]
-    for line in result.messages:
-        low = line.lower()
-        restates = ("removed" in low or "deleted" in low) and all(
-            name.lower() in low for name in result.removed
-        )
-        if not restates:
-            lines.append(literal(line))
-    lines += [f"Left behind: {literal(line)}" for line in result.leftovers]
-    return "\n".join(lines)
 
 
 class FilterInput(Input):
@@ -149,14 +121,12 @@ class MainScreen(Screen[None]):
         self._login_open = False
         self._login_declined = False
         self._retries: list[msg.Retry] = []
-        # The delete plan being computed (a registry may HEAD every tag): shown, Esc cancels.
-        # Subject: the tag being planned for (None: no planning under way).
-        self._plan_epoch = Epoch()
+        # The delete the user started last (ui/flows/delete.py): Esc cancels its planning.
+        self._delete_flow: DeleteFlow | None = None
         self._repo_anchor: str | None = None
         # The row the cursor was on when dating began, if the sort should then start at the top
         # (a freshly opened repository, or s on the first row) unless the user moved since.
         self._top_unless_moved_from: str | None = None
-        self._planning_note: Notification | None = None
         # Dates fetched for newest-first sorting (the catalog counts the progress).
         self._dating: Worker[None] | None = None
 
@@ -173,6 +143,7 @@ class MainScreen(Screen[None]):
             with Container(id="right"):
                 with Vertical(id="tag-pane", classes="pane"):
                     yield FilterInput(id="tag-filter", placeholder="filter tags")
+                    yield Static("", id="tag-note", markup=False)
                     yield TagTree(self.catalog, id="tags")
                 yield DetailPanel(id="detail", classes="pane")
         yield Footer()
@@ -201,6 +172,7 @@ class MainScreen(Screen[None]):
         self.query_one("#repo-filter").display = False
         self.query_one("#tag-filter").display = False
         self.query_one("#repo-note").display = False
+        self.query_one("#tag-note").display = False
         self.query_one("#open-repo").display = False
         self.header.credentials = self.provider.credential_source
         self.detail.border_title = Content("Detail")
@@ -268,7 +240,7 @@ class MainScreen(Screen[None]):
             subtitle += f" — dates {done:,}/{total:,}"
         if tree.filter_text:
             subtitle = f"/{literal(tree.filter_text)} · {subtitle}"
-        if self._plan_epoch.current.subject is not None:
+        if self._delete_flow is not None and self._delete_flow.planning:
             subtitle = f"checking shared tags… Esc cancels · {subtitle}"
         pane.border_subtitle = Content(subtitle)
 
@@ -378,11 +350,11 @@ class MainScreen(Screen[None]):
             self.query_one("#tag-filter").display = False
             self.tag_tree.filter_text = ""
         self.repository = name
-        self._reload_tags(keep=tag, fresh=True)
+        self._reload_tags(select=tag, fresh=True)
         if focus:
             self._focus(self.tag_tree)
 
-    def _reload_tags(self, *, keep: str | None = None, fresh: bool = False) -> None:
+    def _reload_tags(self, *, select: str | None = None, fresh: bool = False) -> None:
         if self.repository is None:
             return
         token = self._tags_epoch.advance(self.repository)
@@ -396,7 +368,7 @@ class MainScreen(Screen[None]):
             self.tag_tree.show_empty("Loading tags…")
             self.detail.show_message("Highlight a tag to see its detail.")
         self._update_tag_title()
-        self._list_tags(token, keep, self._server_sort())
+        self._list_tags(token, select, self._server_sort())
 
     def _server_sort(self) -> str | None:
         """The sort to ask the provider for: only an order it supports, never plain names."""
@@ -404,7 +376,7 @@ class MainScreen(Screen[None]):
         return order if order != "name" and order in self.provider.capabilities.sorts else None
 
     @work(exclusive=True, group="tags", exit_on_error=False)
-    async def _list_tags(self, token: Token, keep: str | None, sort: str | None) -> None:
+    async def _list_tags(self, token: Token, select: str | None, sort: str | None) -> None:
         repository = str(token.subject)
         try:
             tags = await self.provider.list_tags(repository, sort=sort)
@@ -412,12 +384,12 @@ class MainScreen(Screen[None]):
             err = as_error(exc)
             self.post_message(
                 msg.ProviderFailed(
-                    err, retry=lambda: self._reload_tags(keep=keep, fresh=True), token=token
+                    err, retry=lambda: self._reload_tags(select=select, fresh=True), token=token
                 )
             )
             self.post_message(msg.TagsLoaded(token, [], None, err))
             return
-        self.post_message(msg.TagsLoaded(token, tags, keep, sort=sort))
+        self.post_message(msg.TagsLoaded(token, tags, select, sort=sort))
 
     def on_tags_loaded(self, message: msg.TagsLoaded) -> None:
         if not message.token.current:
@@ -433,18 +405,18 @@ class MainScreen(Screen[None]):
             return
         self._connected()
         refresh = self.catalog.load(message.repository, message.tags, server_order=message.sort)
-        tree.listed(keep=message.keep, refresh=refresh)
+        tree.listed(select=message.select, refresh=refresh)
         self.repo_list.set_tag_count(message.repository, len(self.catalog))
-        if message.keep and not tree.select_tag(message.keep) and message.tags:
+        if message.select and not tree.select_tag(message.select) and message.tags:
             self.notify(
-                f"{literal(message.repository)} has no tag {literal(message.keep)}",
+                f"{literal(message.repository)} has no tag {literal(message.select)}",
                 title="Not found",
                 severity="warning",
                 markup=False,
             )
         if self.catalog.sort == "newest" and message.sort is None:
             # New tags of a refresh get their dates too; a fresh list starts at its newest.
-            self._start_dating(to_top=message.keep is None)
+            self._start_dating(to_top=message.select is None)
         self._update_tag_title()
         self._schedule_describes()
         self._show_detail_for(tree.highlighted_row)
@@ -516,7 +488,7 @@ class MainScreen(Screen[None]):
         self._describe_errors += 1
         if self._describe_errors == 1:
             # One notification per repository, not one per row on screen.
-            self._report(message.error)
+            self.report(message.error)
 
     @on(TagTree.ExpandRequested)
     def _expand_requested(self, event: TagTree.ExpandRequested) -> None:
@@ -562,7 +534,7 @@ class MainScreen(Screen[None]):
             return
         self.catalog.children_failed(message.tag, str(message.error))
         self.tag_tree.children_known(message.tag)
-        self._report(message.error)
+        self.report(message.error)
 
     @on(TagTree.Back)
     def _tree_back(self) -> None:
@@ -718,7 +690,7 @@ class MainScreen(Screen[None]):
             self._update_tag_title()
 
     def action_back(self) -> None:
-        if self._cancel_planning():
+        if self._delete_flow is not None and self._delete_flow.cancel_planning():
             return
         pane = self._pane_of_focus()
         if pane == "repo-pane":
@@ -747,7 +719,7 @@ class MainScreen(Screen[None]):
         if self._server_sort() is not None:
             # The provider sorts every tag (dates it knows, not just the rows seen): ask it.
             row = tree.highlighted_row
-            self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
+            self._reload_tags(select=row.name if isinstance(row, TagRow) else None)
         elif order == "newest":
             self._start_dating(to_top=was_top)
         else:
@@ -831,8 +803,7 @@ class MainScreen(Screen[None]):
         self._detail_cache.clear()
         self.catalog.described.clear()
         row = self.tag_tree.highlighted_row
-        keep = row.name if isinstance(row, TagRow) else None
-        self._reload_tags(keep=keep)
+        self._reload_tags(select=row.name if isinstance(row, TagRow) else None)
         self._show_detail_for(row)
         self.notify(f"Reloading tags of {literal(self.repository)}…", markup=False)
 
@@ -875,7 +846,7 @@ class MainScreen(Screen[None]):
             return provider.pull_reference(repository, digest=row.revision.digest)
         return None
 
-    # --- delete -------------------------------------------------------------------------------
+    # --- delete (the flow itself is ui/flows/delete.py) -----------------------------------------
 
     def action_delete(self, whole_digest: bool = False) -> None:
         if self._pane_of_focus() == "repo-pane":
@@ -905,116 +876,45 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
             return
+        running = self._delete_flow
+        if running is not None and running.acting:
+            self.notify(
+                "A delete is under way: wait for it to finish.",
+                title="Delete",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if running is not None:
+            running.cancel_planning()  # d on another tag replaces a plan still computed
         # Without tag deletion the only honest offer is the whole digest.
-        self._start_planning(self.repository, row.name, whole_digest or not capabilities.tag_delete)
-
-    def _start_planning(self, repository: str, tag: str, whole_digest: bool) -> None:
-        """Plan in a worker, saying so at once: finding every sharing tag can take seconds."""
-        known = self.catalog.tag(tag)
-        digest = known.digest if known is not None else None
-        of = (
-            f"{literal(digest.partition(':')[0])}:{short_digest(digest, 12)}…"
-            if digest
-            else f"the digest of {literal(tag)}"
+        flow = DeleteFlow(
+            self, self.repository, row.name, whole_digest or not capabilities.tag_delete
         )
-        # Kept, to take it away when the answer (or the modal) is there.
-        self._dismiss_planning_note()
-        self._planning_note = Notification(
-            f"Checking which tags share {of} ({len(self.catalog):,} tags). Esc cancels.",
-            title="Delete",
-            timeout=30,
-            markup=False,
-        )
-        self.app.post_message(Notify(self._planning_note))
-        token = self._plan_epoch.advance(tag)
-        self._update_tag_title()
-        self._plan_delete(token, repository, whole_digest)
+        self._delete_flow = flow
+        flow.worker = self.run_worker(flow.run(), group="delete", exit_on_error=False)
 
-    def _cancel_planning(self) -> bool:
-        if self._plan_epoch.current.subject is None:
-            return False
-        self.workers.cancel_group(self, "delete-plan")
-        self._planning_finished()
-        self.notify("Delete cancelled: nothing was changed.", title="Delete", markup=False)
-        return True
-
-    def _planning_finished(self) -> None:
-        """No planning under way any more: the note and the subtitle go."""
-        self._plan_epoch.advance()
-        self._dismiss_planning_note()
+    def show_planning(self, text: str | None) -> None:
+        """The tag pane says a delete is being planned (Esc cancels), or stops saying it."""
+        note = self.query_one("#tag-note", Static)
+        note.update(Content(text or ""))
+        note.display = text is not None
         self._update_tag_title()
 
-    def _dismiss_planning_note(self) -> None:
-        note, self._planning_note = self._planning_note, None
-        if note is not None:
-            # Through the app's queue, behind the Notify message that shows it: a quick answer
-            # can otherwise come before the note is there to take back.
-            self.app.call_later(self._unnotify, note)
+    def learn_sharing(self, digest: str, names: set[str]) -> None:
+        """A delete plan listed every tag on ``digest``: the ≡ count becomes exact."""
+        self.catalog.learn_sharing(digest, names)
+        self.tag_tree.refresh_rows()
 
-    def _unnotify(self, note: Notification) -> None:
-        if note in self.app._notifications:
-            self.app._unnotify(note)  # Textual has no public way to take one notification back
-
-    @work(exclusive=True, group="delete-plan", exit_on_error=False)
-    async def _plan_delete(self, token: Token, repository: str, whole_digest: bool) -> None:
-        tag = str(token.subject)
-        try:
-            plan = await self.provider.plan_delete(repository, tag, whole_digest=whole_digest)
-        except Exception as exc:
-            err = as_error(exc)
-            self.post_message(msg.DeletePlanned(token, None, err))
-            return
-        self.post_message(msg.DeletePlanned(token, plan))
-
-    def on_delete_planned(self, message: msg.DeletePlanned) -> None:
-        if not message.token.current:
-            return  # cancelled with Esc, or superseded
-        self._planning_finished()
-        if message.error is not None:
-            self._report(message.error)
-            return
-        plan = message.plan
-        if plan is None or plan.repository != self.repository:
-            return
-        if plan.digest:
-            self.catalog.learn_sharing(plan.digest, {*plan.shared_tags, plan.tag})
-            self.tag_tree.refresh_rows()
-        reference = self.provider.pull_reference(plan.repository, plan.tag)
-        modal = DeleteModal(
-            plan, reference, offer_whole_digest=self.provider.capabilities.digest_delete
-        )
-
-        def answered(choice: str | None) -> None:
-            if choice == CONFIRM:
-                self._delete(plan)
-            elif choice == WHOLE_DIGEST:
-                self._start_planning(plan.repository, plan.tag, True)
-
-        # Queued behind the planning note's removal, so the note is gone before the modal shows.
-        self.app.call_later(self.app.push_screen, modal, answered)
-
-    @work(exclusive=True, group="delete", exit_on_error=False)
-    async def _delete(self, plan: DeletePlan) -> None:
-        try:
-            result = await self.provider.delete(plan)
-        except Exception as exc:
-            err = as_error(exc)
-            self.post_message(msg.ProviderFailed(err, login=False))
-            return
-        self.post_message(msg.Deleted(plan, result))
-
-    def on_deleted(self, message: msg.Deleted) -> None:
-        plan, result = message.plan, message.result
-        self.notify(deleted_note(plan.repository, result), title="Deleted", markup=False)
-        if plan.repository != self.repository:
-            return
+    def tags_deleted(self, repository: str, removed: tuple[str, ...]) -> None:
+        """Take what went off the list at once, then list the tags again to be sure."""
         self._detail_cache.clear()
         tree = self.tag_tree
-        self.catalog.remove(result.removed)
+        self.catalog.remove(removed)
         tree.rebuild(cursor=tree.cursor)
-        self.repo_list.set_tag_count(plan.repository, len(self.catalog))
+        self.repo_list.set_tag_count(repository, len(self.catalog))
         row = tree.highlighted_row
-        self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
+        self._reload_tags(select=row.name if isinstance(row, TagRow) else None)
 
     # --- errors and login ---------------------------------------------------------------------
 
@@ -1029,9 +929,9 @@ class MainScreen(Screen[None]):
         if message.login and self._wants_login(message.error) and message.retry is not None:
             self._ask_login(message.error, message.retry)
             return
-        self._report(message.error)
+        self.report(message.error)
 
-    def _report(self, error: TagtuiError) -> None:
+    def report(self, error: TagtuiError) -> None:
         if isinstance(error, ConnectionFailed | RegistryTimeout | TLSError):
             self.header.state = "offline"
         elif isinstance(error, AuthenticationRequired):
@@ -1066,7 +966,7 @@ class MainScreen(Screen[None]):
             self._detail_cache.clear()
             self.catalog.described.clear()
             row = self.tag_tree.highlighted_row
-            self._reload_tags(keep=row.name if isinstance(row, TagRow) else None)
+            self._reload_tags(select=row.name if isinstance(row, TagRow) else None)
 
     def _error_sentence(self, error: TagtuiError) -> str:
         if isinstance(error, AuthenticationRequired):
@@ -1101,7 +1001,7 @@ class MainScreen(Screen[None]):
             self.provider.set_credential(Credential(request.username, request.password))
         except Exception as exc:
             err = as_error(exc)
-            self._report(err)
+            self.report(err)
             return
         # The header names the new credentials once the registry accepted them (_connected).
         self.header.state = "connecting"

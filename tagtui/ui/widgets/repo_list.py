@@ -103,7 +103,9 @@ class RepoList(VirtualList):
         self._lower = [self._lower[i] for i in keep]
         anchor = self.highlighted_row
         rows = [repo for repo in self.rows if repo.name not in gone]
-        self.set_rows(rows, keep=anchor if anchor is not None and anchor.name not in gone else None)
+        self.set_rows(
+            rows, anchor=anchor if anchor is not None and anchor.name not in gone else None
+        )
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text

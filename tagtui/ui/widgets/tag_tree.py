@@ -100,14 +100,14 @@ class TagTree(VirtualList):
         self.empty_text = message
         self.rebuild(cursor=0)
 
-    def listed(self, *, keep: str | None, refresh: bool) -> None:
-        """A (new or refreshed) list is in the catalog; the cursor goes to ``keep`` if given,
+    def listed(self, *, select: str | None, refresh: bool) -> None:
+        """A (new or refreshed) list is in the catalog; the cursor goes to ``select`` if given,
         else stays (a refresh) or starts at the top (another repository)."""
         if not refresh:
             self._expanded.clear()
         self.empty_text = "No tags in this repository."
-        anchor = self._row(keep) if keep and keep in self.catalog else None
-        self.rebuild(keep=anchor, cursor=None if (anchor or refresh) else 0)
+        anchor = self._row(select) if select and select in self.catalog else None
+        self.rebuild(anchor=anchor, cursor=None if (anchor or refresh) else 0)
 
     def facts_changed(self, reopened: Iterable[str] = ()) -> None:
         """Rows learned facts; ``reopened`` tags have new children (rebuilt if open)."""
@@ -140,7 +140,7 @@ class TagTree(VirtualList):
         self.filter_text = text
         self.rebuild()
 
-    def rebuild(self, *, keep: Any = None, cursor: int | None = None) -> None:
+    def rebuild(self, *, anchor: Any = None, cursor: int | None = None) -> None:
         """Rows again from the catalog's order, the filter and what is open."""
         catalog = self.catalog
         if self._order_version != catalog.order_version:
@@ -169,7 +169,7 @@ class TagTree(VirtualList):
                 rows.append(row)
                 if row.name in self._expanded:
                     rows.extend(self._child_rows(row.name))
-        self.set_rows(rows, keep=keep, cursor=cursor)
+        self.set_rows(rows, anchor=anchor, cursor=cursor)
 
     def _child_rows(self, name: str) -> list[Row]:
         tag = self.catalog.tag(name)
@@ -196,12 +196,12 @@ class TagTree(VirtualList):
         self._expanded.add(name)
         if self.catalog.children(name) is None:
             self.post_message(self.ExpandRequested(self, name))
-        self.rebuild(keep=self._row(name))
+        self.rebuild(anchor=self._row(name))
 
     def collapse(self, name: str) -> None:
         if name in self._expanded:
             self._expanded.discard(name)
-            self.rebuild(keep=self._row(name))
+            self.rebuild(anchor=self._row(name))
 
     def select_tag(self, name: str) -> bool:
         if name not in self.catalog:
@@ -209,7 +209,7 @@ class TagTree(VirtualList):
         row = self._row(name)
         if not self.move_to(row):
             self.filter_text = ""
-            self.rebuild(keep=row)
+            self.rebuild(anchor=row)
         return self.move_to(row)
 
     # --- actions ------------------------------------------------------------------------------

@@ -103,9 +103,9 @@ class VirtualList(ScrollView, can_focus=True):
             return self._rows[self.cursor]
         return None
 
-    def set_rows(self, rows: list[Any], *, keep: Any = None, cursor: int | None = None) -> None:
-        """Replace the rows; the cursor stays on ``keep`` (or the old row) if still there."""
-        anchor = keep if keep is not None else self.highlighted_row
+    def set_rows(self, rows: list[Any], *, anchor: Any = None, cursor: int | None = None) -> None:
+        """Replace the rows; the cursor stays on ``anchor`` (or the old row) if still there."""
+        anchor = anchor if anchor is not None else self.highlighted_row
         self._rows = rows
         self._strips.clear()
         if cursor is None:

@@ -1,0 +1,131 @@
+"""Deleting a tag, from the keypress to the updated list, top to bottom.
+
+1. ``d`` on a tag row: ``start_delete`` checks what the provider allows and starts the worker.
+2. Plan: the provider works out what goes and what stays (it may ask about every tag, so the
+   tag pane says so and Esc cancels, changing nothing).
+3. Confirm: the modal shows the plan; the user may ask for the whole-digest plan instead, which
+   is planned and confirmed the same way.
+4. Delete exactly that plan (the provider re-checks that the tag did not move).
+5. Update: say what went, take it off the list, re-list the tags.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual.worker import Worker
+
+from tagtui.errors import TagtuiError
+from tagtui.model import DeletePlan, DeleteResult
+from tagtui.text import join_names
+from tagtui.ui.errors import as_error
+from tagtui.ui.format import literal, short_digest
+from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
+
+if TYPE_CHECKING:
+    from tagtui.ui.screens.main import MainScreen
+
+
+def deleted_note(repository: str, result: DeleteResult) -> str:
+    """One notification for a delete: what went, then only what the provider adds to that."""
+    removed = join_names([literal(name) for name in result.removed]) or "nothing"
+    lines = [f"Removed {removed} from {literal(repository)}."]
+    for line in result.messages:
+        low = line.lower()
+        restates = ("removed" in low or "deleted" in low) and all(
+            name.lower() in low for name in result.removed
+        )
+        if not restates:
+            lines.append(literal(line))
+    lines += [f"Left behind: {literal(line)}" for line in result.leftovers]
+    return "\n".join(lines)
+
+
+class DeleteFlow:
+    """One delete the user started; ``planning`` while Esc may still call it off."""
+
+    def __init__(self, screen: MainScreen, repository: str, tag: str, whole_digest: bool) -> None:
+        self.screen = screen
+        self.repository = repository
+        self.tag = tag
+        self.whole_digest = whole_digest
+        self.planning = False
+        self.worker: Worker[None] | None = None
+
+    @property
+    def acting(self) -> bool:
+        """Past planning and not finished: the plan is being confirmed or carried out."""
+        return self.worker is not None and not self.worker.is_finished and not self.planning
+
+    def cancel_planning(self) -> bool:
+        """Esc while the plan is computed: stop, nothing was changed."""
+        if not self.planning or self.worker is None:
+            return False
+        self.worker.cancel()
+        return True
+
+    async def run(self) -> None:
+        screen = self.screen
+        plan = await self._plan_and_confirm()
+        if plan is None:
+            return
+        try:
+            result = await screen.provider.delete(plan)
+        except Exception as exc:
+            screen.report(as_error(exc))
+            return
+        screen.notify(deleted_note(plan.repository, result), title="Deleted", markup=False)
+        if plan.repository == screen.repository:
+            screen.tags_deleted(plan.repository, result.removed)
+
+    async def _plan_and_confirm(self) -> DeletePlan | None:
+        """The plan the user confirmed, or None (cancelled, failed, or moved elsewhere)."""
+        screen = self.screen
+        provider = screen.provider
+        whole_digest = self.whole_digest
+        while True:
+            plan = await self._plan(whole_digest)
+            if plan is None or plan.repository != screen.repository:
+                return None
+            if plan.digest:
+                screen.learn_sharing(plan.digest, {*plan.shared_tags, plan.tag})
+            reference = provider.pull_reference(plan.repository, plan.tag)
+            modal = DeleteModal(
+                plan, reference, offer_whole_digest=provider.capabilities.digest_delete
+            )
+            choice = await screen.app.push_screen_wait(modal)
+            if choice == CONFIRM:
+                return plan
+            if choice != WHOLE_DIGEST:
+                return None
+            whole_digest = True  # the explicit second choice: plan that, and confirm it
+
+    async def _plan(self, whole_digest: bool) -> DeletePlan | None:
+        screen = self.screen
+        known = screen.catalog.tag(self.tag)
+        digest = known.digest if known is not None else None
+        of = (
+            f"{literal(digest.partition(':')[0])}:{short_digest(digest, 12)}…"
+            if digest
+            else f"the digest of {literal(self.tag)}"
+        )
+        # Finding every tag on the digest can take seconds: say so at once.
+        self.planning = True
+        screen.show_planning(
+            f"Checking which tags share {of} ({len(screen.catalog):,} tags). Esc cancels."
+        )
+        try:
+            return await screen.provider.plan_delete(
+                self.repository, self.tag, whole_digest=whole_digest
+            )
+        except asyncio.CancelledError:
+            screen.notify("Delete cancelled: nothing was changed.", title="Delete", markup=False)
+            raise
+        except Exception as exc:
+            error: TagtuiError = as_error(exc)
+            screen.report(error)
+            return None
+        finally:
+            self.planning = False
+            screen.show_planning(None)
