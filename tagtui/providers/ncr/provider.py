@@ -1,27 +1,11 @@
-"""Naver Cloud Platform Container Registry (NCR) through its API Gateway (v2).
-
-Registries -> images (``registry/image``; image names may contain ``/`` and go URI-encoded in
-paths, ``hello/world`` -> ``hello%2Fworld``) -> tags (``count``/``next`` paging) -> tag detail,
-whose ``images[]`` become platforms. The API knows each platform's os/architecture/size/dates
-but no config or layers; the detail says so.
-
-Every request is signed with API Gateway signature v2: base64(HMAC-SHA256(secret key,
-"METHOD path?query\\ntimestamp\\naccess key")) over the path exactly as sent on the wire, with
-an epoch-millisecond timestamp. ``VendorHttp`` builds the URL once and hands the signer the raw
-path it sends, so ``%2F`` is signed as ``%2F``.
-"""
+"""``NcrProvider``: NCR registries, their images and tags through the API Gateway (v2)."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
-import hmac
 import os
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -43,8 +27,6 @@ from tagtui.model import (
     DeletePlan,
     DeleteResult,
     Image,
-    ImageConfig,
-    Platform,
     Repository,
     Tag,
     TagDetail,
@@ -62,6 +44,14 @@ from tagtui.providers.http import (
     text,
     timestamp,
 )
+from tagtui.providers.ncr.records import (
+    NO_CONFIG_NOTE,
+    SERVICE,
+    PlatformRecord,
+    TagRecord,
+    parse_tag,
+)
+from tagtui.providers.ncr.signing import signed_headers
 from tagtui.providers.tag_delete import (
     Relisted,
     alone_summary,
@@ -85,45 +75,10 @@ KEYRING_HOST = "ncr.apigw.ntruss.com"
 REGION_PREFIXES = {"kr": "/ncr/api/v2", "sgn": "/ncr/sgn-api/v2", "jpn": "/ncr/jpn-api/v2"}
 DEFAULT_REGION = "kr"
 PAGE_SIZE = 100
-SERVICE = "NCR API"
-NO_CONFIG_NOTE = (
-    "config and layers: not in the NCR API; pull the image from the registry's endpoint to see them"
-)
 SIBLINGS_UNVERIFIED = (
     "NCR's documentation does not say whether deleting a tag also removes other tags sharing "
     "its digest (unverified); tagtui checks afterwards and reports what is gone."
 )
-
-
-# --- signature v2 ---------------------------------------------------------------------------------
-
-
-def string_to_sign(method: str, target: str, timestamp_ms: str, access_key: str) -> str:
-    """``METHOD path?query\\ntimestamp\\naccesskey``, no trailing newline (as documented)."""
-    return f"{method.upper()} {target}\n{timestamp_ms}\n{access_key}"
-
-
-def signature_v2(
-    secret_key: str, method: str, target: str, timestamp_ms: str, access_key: str
-) -> str:
-    message = string_to_sign(method, target, timestamp_ms, access_key)
-    digest = hmac.new(secret_key.encode(), message.encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode("ascii")
-
-
-def signed_headers(
-    credential: Credential, method: str, target: str, *, now: Callable[[], float] = time.time
-) -> dict[str, str]:
-    """The three gateway headers for one request; a fresh timestamp each call (each retry)."""
-    access_key = credential.username or ""
-    stamp = str(int(now() * 1000))
-    return {
-        "x-ncp-apigw-timestamp": stamp,
-        "x-ncp-iam-access-key": access_key,
-        "x-ncp-apigw-signature-v2": signature_v2(
-            credential.secret, method, target, stamp, access_key
-        ),
-    }
 
 
 # --- credentials and options ----------------------------------------------------------------------
@@ -169,104 +124,6 @@ def create_provider(options: ProviderOptions) -> NcrProvider:
 # --- records from JSON ----------------------------------------------------------------------------
 
 
-def _digest(value: Any) -> str | None:
-    found = text(value)
-    # The documented example shows "sha256:sha256:..."; one algorithm prefix is meant.
-    if found and found.startswith("sha256:sha256:"):
-        found = found[len("sha256:") :]
-    return found
-
-
-@dataclass(frozen=True)
-class _PlatformRecord:
-    platform: Platform
-    created: datetime | None
-    updated: datetime | None
-    latest_pulled: datetime | None
-    os_version: str | None
-
-    def image(self) -> Image:
-        platform = self.platform
-        config = ImageConfig(
-            created=self.created,
-            os=None if platform.os == "unknown" else platform.os,
-            architecture=None if platform.architecture == "unknown" else platform.architecture,
-            variant=platform.variant,
-        )
-        extras = known_extras(
-            ("Size", display_size(platform.size)),
-            ("Media type", platform.media_type),
-            ("OS version", self.os_version),
-            ("Updated", display_date(self.updated)),
-            ("Last pulled", display_date(self.latest_pulled)),
-            ("Note", NO_CONFIG_NOTE),
-        )
-        return Image(
-            digest=platform.digest, media_type=platform.media_type, config=config, extras=extras
-        )
-
-
-def _platform(item: Any) -> _PlatformRecord | None:
-    if not isinstance(item, dict):
-        return None
-    digest = _digest(item.get("digest"))
-    if digest is None:
-        return None
-    platform = Platform(
-        os=text(item.get("os")) or "unknown",
-        architecture=text(item.get("architecture")) or "unknown",
-        digest=digest,
-        variant=text(item.get("variant")),
-        size=integer(item.get("size")),
-        media_type=text(item.get("mediaType")),
-    )
-    return _PlatformRecord(
-        platform=platform,
-        created=timestamp(item.get("created")),
-        updated=timestamp(item.get("updated")),
-        latest_pulled=timestamp(item.get("latest_pulled")),
-        os_version=text(item.get("os_version")),
-    )
-
-
-@dataclass(frozen=True)
-class _Tag:
-    name: str
-    digest: str | None
-    size: int | None
-    updated: datetime | None
-    platforms: tuple[_PlatformRecord, ...]
-    dropped_platforms: int
-    raw: dict[str, Any]
-
-    def created(self) -> datetime | None:
-        # The tag's last push; the platforms' own creation dates when it is absent.
-        dates = [p.created for p in self.platforms if p.created]
-        return self.updated or (min(dates) if dates else None)
-
-    def model(self) -> Tag:
-        return Tag(name=self.name, digest=self.digest, created=self.created(), size=self.size)
-
-
-def _tag(item: Any) -> _Tag:
-    item = mapping(item, SERVICE, "a tag")
-    name = text(item.get("name"))
-    if name is None:
-        raise BadResponse(f"{SERVICE} sent a tag without a name")
-    images = item.get("images")
-    entries = images if isinstance(images, list) else []
-    platforms = tuple(p for p in (_platform(entry) for entry in entries) if p is not None)
-    return _Tag(
-        name=name,
-        digest=_digest(item.get("digest")),
-        size=integer(item.get("full_size")),
-        updated=timestamp(item.get("last_updated")),
-        platforms=platforms,
-        dropped_platforms=len(entries) - len(platforms),
-        raw=item,
-    )
-
-
 # --- the provider ---------------------------------------------------------------------------------
 
 
@@ -297,7 +154,7 @@ class NcrProvider(VendorApiProvider):
         )
         super().__init__(http, credential)
         # Platforms seen in tag lists and details, for get_image by digest.
-        self._platforms: dict[tuple[str, str], _PlatformRecord] = {}
+        self._platforms: dict[tuple[str, str], PlatformRecord] = {}
         self._endpoints: dict[str, str] = {}
         self._endpoints_listed = False
 
@@ -436,17 +293,17 @@ class NcrProvider(VendorApiProvider):
 
     # --- tags ---------------------------------------------------------------------------------
 
-    def _remember(self, repository: str, tag: _Tag) -> None:
+    def _remember(self, repository: str, tag: TagRecord) -> None:
         for record in tag.platforms:
             self._platforms[(repository, record.platform.digest)] = record
 
-    async def _tags(self, repository: str) -> list[_Tag]:
-        tags: list[_Tag] = []
+    async def _tags(self, repository: str) -> list[TagRecord]:
+        tags: list[TagRecord] = []
         async for items in self._pages(
             f"{self._image_path(repository)}/tags", f"tags of {repository}"
         ):
             for item in items:
-                tag = _tag(item)
+                tag = parse_tag(item)
                 self._remember(repository, tag)
                 tags.append(tag)
         return tags
@@ -460,10 +317,10 @@ class NcrProvider(VendorApiProvider):
         # The list already carries the digest, date and size.
         return tag
 
-    async def _tag_detail(self, repository: str, name: str) -> _Tag:
+    async def _tag_detail(self, repository: str, name: str) -> TagRecord:
         path = f"{self._image_path(repository)}/tags/{encode_segment(name)}"
         document = await self.http.get_json(path, subject=f"tag {repository}:{name}")
-        tag = _tag(document)
+        tag = parse_tag(document)
         if tag.name != name:
             raise BadResponse(f"{SERVICE} answered tag {tag.name} when asked for {name}")
         self._remember(repository, tag)
