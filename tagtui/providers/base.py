@@ -21,6 +21,7 @@ from tagtui.model import (
     Repository,
     Tag,
     TagDetail,
+    preferred_platform,
 )
 
 
@@ -107,9 +108,10 @@ class Provider(abc.ABC):
         detail = await self.get_tag(repository, tag.name)
         created = detail.created
         if created is None and detail.platforms:
-            first = detail.runnable_platforms[0] if detail.runnable_platforms else None
-            if first is not None:
-                created = (await self.get_image(repository, first.digest)).config.created
+            # The platform the detail panel shows for an index: its date is the row's date.
+            chosen = preferred_platform(detail.platforms)
+            if chosen is not None:
+                created = (await self.get_image(repository, chosen.digest)).config.created
         return replace(
             tag,
             digest=detail.digest or tag.digest,
