@@ -23,12 +23,10 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from tagtui.credentials import Credential
 from tagtui.errors import (
     AuthenticationRequired,
     CatalogUnavailable,
     ConnectionFailed,
-    CredentialError,
     PermissionDenied,
     RegistryTimeout,
     TagtuiError,
@@ -51,9 +49,10 @@ from tagtui.session.view import (
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.flows.delete import DeleteFlow
+from tagtui.ui.flows.login import LoginFlow
 from tagtui.ui.format import literal
 from tagtui.ui.screens.help import HelpScreen
-from tagtui.ui.screens.login import LoginModal, LoginRequest, login_reason
+from tagtui.ui.screens.login import login_reason
 from tagtui.ui.widgets.detail import DetailPanel
 from tagtui.ui.widgets.header import StatusHeader
 from tagtui.ui.widgets.repo_list import RepoList
@@ -118,9 +117,9 @@ class MainScreen(Screen[None]):
         self._detail_cache: OrderedDict[tuple[str, ...], DetailView] = OrderedDict()
         # Tags whose platforms are being fetched (opened before their detail was known).
         self._children_loading: set[str] = set()
-        self._login_open = False
+        # The login modal being answered (ui/flows/login.py), and whether the last was declined.
+        self._login: LoginFlow | None = None
         self._login_declined = False
-        self._retries: list[msg.Retry] = []
         # The delete the user started last (ui/flows/delete.py): Esc cancels its planning.
         self._delete_flow: DeleteFlow | None = None
         self._repo_anchor: str | None = None
@@ -974,64 +973,19 @@ class MainScreen(Screen[None]):
         return f"{error.title}: {error}"
 
     def _ask_login(self, error: TagtuiError, retry: msg.Retry) -> None:
+        """Open the login modal (once: later failures wait for the same answer)."""
         self.header.state = "login"
-        if retry not in self._retries:
-            self._retries.append(retry)
-        if self._login_open:
-            return
-        self._login_open = True
-        host = self.provider.credential_key or self.provider.display_name
-        username = getattr(error, "username", None)
-        modal = LoginModal(host, error, username=username)
-        self.app.push_screen(modal, self._login_answered)
-
-    def _login_answered(self, request: LoginRequest | None) -> None:
-        self._login_open = False
-        retries, self._retries = self._retries, []
-        if request is None:
-            self._login_declined = True
-            self.notify(
-                "Not logged in: some content needs credentials (Ctrl+P, Log in… to retry).",
-                title="Login cancelled",
-                severity="warning",
-                markup=False,
+        if self._login is None:
+            self._login = LoginFlow(self, error)
+            self._login.worker = self.run_worker(
+                self._login.run(), group="login", exit_on_error=False
             )
-            return
-        try:
-            self.provider.set_credential(Credential(request.username, request.password))
-        except Exception as exc:
-            err = as_error(exc)
-            self.report(err)
-            return
-        # The header names the new credentials once the registry accepted them (_connected).
-        self.header.state = "connecting"
-        if request.remember:
-            host = self.provider.credential_key or self.provider.display_name
-            self._remember(host, request)
-        for retry in retries:
-            retry()
+        self._login.retry_after(retry)
 
-    @work(group="keyring", exit_on_error=False)
-    async def _remember(self, host: str, request: LoginRequest) -> None:
-        try:
-            # Imported here: the keyring module may be absent or broken without costing the UI.
-            from tagtui.credentials import keyring_store
-
-            await asyncio.to_thread(keyring_store.save, host, request.username, request.password)
-        except CredentialError as err:
-            self.post_message(msg.ProviderFailed(err, login=False))
-            return
-        except ImportError:
-            self.post_message(
-                msg.ProviderFailed(CredentialError("the OS keyring is not available"), login=False)
-            )
-            return
-        self.app.call_later(
-            self.notify,
-            f"Saved the credentials for {literal(host)} in the OS keyring.",
-            title="Keyring",
-            markup=False,
-        )
+    def login_closed(self, *, declined: bool) -> None:
+        """The login modal was answered: a new failure may ask again, unless it was declined."""
+        self._login = None
+        self._login_declined = declined
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Provider errors are caught in the workers; anything else is a bug, shown not fatal.
