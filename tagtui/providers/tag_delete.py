@@ -34,7 +34,7 @@ def only_tag_summary(tag: str, others: list[str], *, asked: bool = False) -> str
 
 
 def alone_summary(tag: str, digest: str | None, consequence: str = "") -> str:
-    """``Only latest is removed; no other tag points at sha256:1234abcd.``"""
+    """``Only latest is removed; no other tag points at 1234abcd5678.``"""
     return f"Only {tag} is removed; no other tag points at {short_digest(digest)}{consequence}."
 
 

@@ -398,7 +398,6 @@ class ScalewayProvider(VendorApiProvider):
 
     async def get_tag(self, repository: str, tag: str) -> TagDetail:
         image, record = await self._require_tag(repository, tag)
-        note = NO_CONFIG_NOTE.format(region=self.region)
         extras = known_extras(
             ("Status", record.status),
             ("Digest", record.digest),
@@ -417,15 +416,15 @@ class ScalewayProvider(VendorApiProvider):
             tag=tag,
             digest=record.digest,
             media_type=None,
-            image=Image(
-                digest=record.digest,
-                media_type=None,
-                extras=(("Note", note),),
-            ),
+            image=self._without_config(record.digest),
             extras=extras,
         )
 
     async def get_image(self, repository: str, digest: str) -> Image:
+        return self._without_config(digest)
+
+    def _without_config(self, digest: str | None) -> Image:
+        """The REST API has no config or layers: the image says where they are."""
         note = NO_CONFIG_NOTE.format(region=self.region)
         return Image(digest=digest, media_type=None, extras=(("Note", note),))
 
