@@ -58,8 +58,7 @@ async def settle(pilot: Pilot[object], rounds: int = 100) -> None:
         return [
             worker
             for worker in app.workers
-            if not worker.is_finished
-            and not (waiting_for_user and worker.group in FLOW_GROUPS)
+            if not worker.is_finished and not (waiting_for_user and worker.group in FLOW_GROUPS)
         ]
 
     for _ in range(rounds):

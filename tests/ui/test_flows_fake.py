@@ -323,14 +323,14 @@ async def test_describes_scrolled_away_are_cancelled() -> None:
         screen = main_screen(app)
         await settle(pilot)
         screen.open_repository("big/many")
-        while not screen._describing:
+        while not screen.tags_pane._describing:
             await pilot.pause()
-        first = set(screen._describing)
+        first = set(screen.tags_pane._describing)
         assert "t0" in first
         await pilot.press("G")
         await pilot.pause()
-        assert not first & set(screen._describing)
-        assert "t499" in screen._describing
+        assert not first & set(screen.tags_pane._describing)
+        assert "t499" in screen.tags_pane._describing
         gate.open()
         await settle(pilot)
         # t1 was never highlighted (t0 was, so its detail filled its row) nor described.
@@ -486,7 +486,7 @@ async def test_revisions_show_as_children() -> None:
         screen = main_screen(app)
         assert isinstance(screen.tag_tree.highlighted_row, RevisionRow)
         assert "Reference  app/web@old" in screen_text(app)
-        view = screen._detail_cache[screen._detail_epoch.current.subject]  # type: ignore[index]
+        view = screen.detail_pane.cached(screen.detail_pane.shown_key)  # type: ignore[index]
         assert view.image is old
 
 

@@ -73,7 +73,7 @@ async def test_shared_digest_count_is_a_lower_bound_until_every_digest_is_known(
     app = TagtuiApp(provider, repository="app/one")
     async with app.run_test(size=(100, 30)) as pilot:
         screen = main_screen(app)
-        while screen.tags_loading or not screen._describing:
+        while screen.tags_loading or not screen.tags_pane._describing:
             await pilot.pause()
         short = image.digest.partition(":")[2][:8]  # type: ignore[union-attr]
         assert f"≡{short}×2+" in screen_text(app)
@@ -130,10 +130,10 @@ async def test_name_order_again_cancels_the_date_fetch() -> None:
         provider.gates["describe_tag"] = Gate()
         await pilot.press("s")
         await pilot.pause()
-        assert screen._dating is not None
+        assert screen.tags_pane._dating is not None
         await pilot.press("s")
         await pilot.pause()
-        assert screen._dating is None
+        assert screen.tags_pane._dating is None
         assert str(app.query_one("#tag-pane").border_subtitle) == "sort: name"
         await app.workers.wait_for_complete()
 

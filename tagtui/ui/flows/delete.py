@@ -1,6 +1,7 @@
 """Deleting a tag, from the keypress to the updated list, top to bottom.
 
-1. ``d`` on a tag row: ``start_delete`` checks what the provider allows and starts the worker.
+1. ``d`` on a tag row (``MainScreen.action_delete``): ``start_delete`` checks that a tag is
+   highlighted and what the provider allows, and starts ``DeleteFlow.run`` as one worker.
 2. Plan: the provider works out what goes and what stays (it may ask about every tag, so the
    tag pane says so and Esc cancels, changing nothing).
 3. Confirm: the modal shows the plan; the user may ask for the whole-digest plan instead, which
@@ -22,6 +23,7 @@ from tagtui.text import join_names
 from tagtui.ui.errors import as_error
 from tagtui.ui.format import literal, short_digest
 from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
+from tagtui.ui.widgets.tag_tree import TagRow
 
 if TYPE_CHECKING:
     from tagtui.ui.screens.main import MainScreen
@@ -40,6 +42,54 @@ def deleted_note(repository: str, result: DeleteResult) -> str:
             lines.append(literal(line))
     lines += [f"Left behind: {literal(line)}" for line in result.leftovers]
     return "\n".join(lines)
+
+
+def start_delete(
+    screen: MainScreen, running: DeleteFlow | None, *, whole_digest: bool
+) -> DeleteFlow | None:
+    """``d`` (or ``D``): start a delete of the highlighted tag, or say why not."""
+    if screen.focused_pane() == "repo-pane":
+        screen.notify(
+            "Open a repository (Enter) and highlight a tag to delete it.",
+            title="Delete",
+            severity="warning",
+            markup=False,
+        )
+        return None
+    row = screen.tag_tree.highlighted_row
+    if screen.repository is None or not isinstance(row, TagRow):
+        screen.notify("Highlight a tag to delete it.", severity="warning", markup=False)
+        return None
+    provider = screen.provider
+    capabilities = provider.capabilities
+    if not capabilities.delete:
+        reason = capabilities.note or f"{provider.display_name} does not allow deleting."
+        screen.notify(literal(reason), title="Deletion disabled", severity="warning", markup=False)
+        return None
+    if whole_digest and not capabilities.digest_delete:
+        screen.notify(
+            "This registry cannot delete a digest with all its tags.",
+            title="Not supported",
+            severity="warning",
+            markup=False,
+        )
+        return None
+    if running is not None and running.acting:
+        screen.notify(
+            "A delete is under way: wait for it to finish.",
+            title="Delete",
+            severity="warning",
+            markup=False,
+        )
+        return None
+    if running is not None:
+        running.cancel_planning()  # d on another tag replaces a plan still computed
+    # Without tag deletion the only honest offer is the whole digest.
+    flow = DeleteFlow(
+        screen, screen.repository, row.name, whole_digest or not capabilities.tag_delete
+    )
+    flow.worker = screen.run_worker(flow.run(), group="delete", exit_on_error=False)
+    return flow
 
 
 class DeleteFlow:
@@ -76,8 +126,14 @@ class DeleteFlow:
             screen.report(as_error(exc))
             return
         screen.notify(deleted_note(plan.repository, result), title="Deleted", markup=False)
-        if plan.repository == screen.repository:
-            screen.tags_deleted(plan.repository, result.removed)
+        if plan.repository != screen.repository:
+            return
+        # What went leaves the list at once; then the tags are listed again to be sure.
+        screen.detail_pane.forget()
+        tags = screen.tags_pane
+        tags.remove_tags(result.removed)
+        screen.repos_pane.set_tag_count(plan.repository, len(tags.catalog))
+        tags.reload(select=tags.highlighted_tag())
 
     async def _plan_and_confirm(self) -> DeletePlan | None:
         """The plan the user confirmed, or None (cancelled, failed, or moved elsewhere)."""
@@ -89,7 +145,7 @@ class DeleteFlow:
             if plan is None or plan.repository != screen.repository:
                 return None
             if plan.digest:
-                screen.learn_sharing(plan.digest, {*plan.shared_tags, plan.tag})
+                screen.tags_pane.learn_sharing(plan.digest, {*plan.shared_tags, plan.tag})
             reference = provider.pull_reference(plan.repository, plan.tag)
             modal = DeleteModal(
                 plan, reference, offer_whole_digest=provider.capabilities.digest_delete
@@ -112,7 +168,7 @@ class DeleteFlow:
         )
         # Finding every tag on the digest can take seconds: say so at once.
         self.planning = True
-        screen.show_planning(
+        screen.tags_pane.show_planning(
             f"Checking which tags share {of} ({len(screen.catalog):,} tags). Esc cancels."
         )
         try:
@@ -128,4 +184,4 @@ class DeleteFlow:
             return None
         finally:
             self.planning = False
-            screen.show_planning(None)
+            screen.tags_pane.show_planning(None)

@@ -1,0 +1,134 @@
+"""The detail pane: loads what the highlighted row stands for (``session.view.load_view``) and
+shows it; the last views are kept, so moving back over rows costs no request."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from textual import work
+from textual.message import Message
+from textual.worker import Worker
+
+from tagtui.errors import TagtuiError
+from tagtui.model import TagDetail
+from tagtui.session.staleness import Epoch, Token
+from tagtui.session.view import (
+    DetailView,
+    Subject,
+    TagSubject,
+    load_view,
+    subject_key,
+    subject_reference,
+)
+from tagtui.ui import messages as msg
+from tagtui.ui.errors import as_error
+from tagtui.ui.format import literal
+from tagtui.ui.panes.host import PaneHost, worker_failed
+from tagtui.ui.widgets.detail import DetailPanel
+
+# Views kept (a view is a parsed manifest and config: small).
+DETAIL_CACHE = 256
+
+
+class DetailPane(DetailPanel):
+    """The detail panel that owns its loading: one worker, one cache, one staleness token."""
+
+    class TagLoaded(Message):
+        """A tag's detail arrived: what it says about the tag's row (platforms, size) holds."""
+
+        def __init__(self, repository: str, detail: TagDetail) -> None:
+            super().__init__()
+            self.repository = repository
+            self.detail = detail
+
+    def __init__(self, host: PaneHost, *, id: str, classes: str) -> None:
+        super().__init__(id=id, classes=classes)
+        self.host = host
+        # Subject: the key of the view asked for last.
+        self._epoch = Epoch()
+        self._cache: OrderedDict[tuple[str, ...], DetailView] = OrderedDict()
+
+    @property
+    def shown_key(self) -> tuple[str, ...] | None:
+        """The key of the view shown or on its way (None: a message is shown)."""
+        return self._epoch.current.subject  # type: ignore[return-value]
+
+    def cached(self, key: tuple[str, ...]) -> DetailView | None:
+        return self._cache.get(key)
+
+    def cached_tag(self, repository: str, tag: str) -> TagDetail | None:
+        view = self._cache.get(subject_key(repository, TagSubject(tag)))
+        return view.detail if view is not None else None
+
+    def forget(self) -> None:
+        """Tags were deleted or refreshed: what was loaded may be out of date."""
+        self._cache.clear()
+
+    def show_nothing(self, text: str | None) -> None:
+        """No row to show: say ``text`` (or keep what is said)."""
+        self._epoch.advance()
+        self.workers.cancel_group(self, "detail")
+        if text is not None:
+            self.show_message(text)
+
+    def show_subject(self, repository: str, subject: Subject) -> None:
+        key = subject_key(repository, subject)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._epoch.advance(key)
+            self.workers.cancel_group(self, "detail")
+            self.show(cached)
+            return
+        loading = any(
+            worker.group == "detail" and not worker.is_finished for worker in self.workers
+        )
+        if key == self._epoch.current.subject and loading:
+            return  # already on its way (a rebuilt list highlights the same tag again)
+        token = self._epoch.advance(key)
+        reference = subject_reference(self.host.provider, repository, subject)
+        self.show_message(f"Loading {literal(reference)}…", loading=True)
+        self._load(token, repository, subject)
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def _load(self, token: Token, repository: str, subject: Subject) -> None:
+        try:
+            view = await load_view(self.host.provider, repository, subject)
+        except Exception as exc:
+            err = as_error(exc)
+            retry = self._retry_for(token, repository, subject)
+            self.post_message(msg.ProviderFailed(err, retry=retry, token=token))
+            self.post_message(msg.DetailLoaded(token, err))
+            return
+        self.post_message(msg.DetailLoaded(token, view))
+
+    def _retry_for(self, token: Token, repository: str, subject: Subject) -> msg.Retry:
+        def retry() -> None:
+            if token.current:  # still the row highlighted
+                self.show_subject(repository, subject)
+
+        return retry
+
+    def on_detail_loaded(self, message: msg.DetailLoaded) -> None:
+        view = message.view
+        if isinstance(view, TagtuiError):
+            if message.token.current:
+                self.show_message(f"{view.title}: {view}")
+            return
+        self.host.connected()
+        key: tuple[str, ...] = message.token.subject  # type: ignore[assignment]
+        self._cache[key] = view
+        self._cache.move_to_end(key)
+        while len(self._cache) > DETAIL_CACHE:
+            self._cache.popitem(last=False)
+        repository, kind = key[0], key[1]
+        if kind == "tag" and view.detail is not None:
+            self.post_message(self.TagLoaded(repository, view.detail))
+        if message.token.current:
+            self.show(view)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        error = worker_failed(event)
+        if error is not None:
+            if event.worker.group == "detail":
+                self.show_message("Could not load the detail (see the notification).")
+            self.host.unexpected(error)

@@ -1,0 +1,219 @@
+"""The repository pane: the catalog as it streams in, its filter, and the way to type a name when
+the registry will not list its repositories."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.widgets import Input, Static
+from textual.worker import Worker
+
+from tagtui.errors import CatalogUnavailable
+from tagtui.session.staleness import Epoch, Token
+from tagtui.ui import messages as msg
+from tagtui.ui.errors import as_error
+from tagtui.ui.format import literal
+from tagtui.ui.panes.host import PaneHost, worker_failed
+from tagtui.ui.widgets.inputs import FilterInput, OpenInput
+from tagtui.ui.widgets.repo_list import RepoList
+from tagtui.ui.widgets.virtual_list import VirtualList
+
+
+class RepositoriesPane(Vertical):
+    """Owns the repository listing worker, the list's filter and whether a catalog exists."""
+
+    def __init__(self, host: PaneHost, *, id: str, classes: str) -> None:
+        super().__init__(id=id, classes=classes)
+        self.host = host
+        # None until the registry answered; False when it refused to list (Docker Hub).
+        self.catalog_available: bool | None = None
+        self.listing = False
+        # The repository opened last (it stays listed even where the catalog is refused).
+        self.chosen: str | None = None
+        self._epoch = Epoch()
+        # A reload puts the cursor back on this repository once it is listed again.
+        self._anchor: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield FilterInput(id="repo-filter", placeholder="filter repositories")
+        yield Static("", id="repo-note", markup=False)
+        yield OpenInput(id="open-repo", placeholder="open repository… ⏎")
+        yield RepoList(id="repos")
+
+    @property
+    def repo_list(self) -> RepoList:
+        return self.query_one("#repos", RepoList)
+
+    @property
+    def filter_field(self) -> Input:
+        return self.query_one("#repo-filter", Input)
+
+    def on_mount(self) -> None:
+        for hidden in ("#repo-filter", "#repo-note", "#open-repo"):
+            self.query_one(hidden).display = False
+        self.update_title()
+
+    def on_resize(self, event: Resize) -> None:
+        self.call_after_refresh(self.update_title)
+
+    def update_title(self) -> None:
+        repos = self.repo_list
+        if self.catalog_available is False:
+            self.border_title = Content("Repositories")
+            self.border_subtitle = None
+            return
+        count = f"{repos.total:,}"
+        if repos.filter_text:
+            count = f"{len(repos.rows):,}/{repos.total:,}"
+        title = f"Repositories {count}"
+        if self.size.width > 0 and len(title) > self.size.width - 6:
+            title = f"Repos {count}"  # the narrow pane: the count matters more than the word
+        self.border_title = Content(title)
+        subtitle = []
+        if repos.filter_text:
+            subtitle.append("/" + literal(repos.filter_text))
+        if self.listing:
+            subtitle.append("loading…")
+        self.border_subtitle = Content(" · ".join(subtitle)) if subtitle else None
+
+    # --- listing ------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        repos = self.repo_list
+        row = repos.highlighted_row
+        self._anchor = row.name if row is not None and repos.cursor > 0 else None
+        token = self._epoch.advance()
+        self.listing = True
+        repos.clear()
+        repos.empty_text = "Loading repositories…"
+        self.update_title()
+        self._list(token)
+
+    @work(exclusive=True, group="repositories", exit_on_error=False)
+    async def _list(self, token: Token) -> None:
+        try:
+            async for page in self.host.provider.list_repositories():
+                self.post_message(msg.RepositoriesPage(token, page))
+        except CatalogUnavailable as err:
+            self.post_message(msg.CatalogRefused(token, err))
+        except Exception as exc:
+            err = as_error(exc)
+            self.post_message(msg.ProviderFailed(err, retry=self.load, token=token))
+            self.post_message(msg.RepositoriesDone(token, err))
+        else:
+            self.post_message(msg.RepositoriesDone(token))
+
+    def on_repositories_page(self, message: msg.RepositoriesPage) -> None:
+        if not message.token.current:
+            return
+        self.host.connected()
+        self.catalog_available = True
+        repos = self.repo_list
+        repos.add_page(message.repositories)
+        anchor = self._anchor
+        if anchor is not None and repos.cursor == 0:  # unless the user moved meanwhile
+            found = next((repo for repo in message.repositories if repo.name == anchor), None)
+            if found is not None:
+                self._anchor = None
+                repos.move_to(found)
+        self.update_title()
+
+    def on_repositories_done(self, message: msg.RepositoriesDone) -> None:
+        if not message.token.current:
+            return
+        self.listing = False
+        if message.error is None:
+            self.host.connected()
+        if self.catalog_available is not False:
+            self.repo_list.empty_text = (
+                "No repositories."
+                if message.error is None
+                else f"{self.host.error_sentence(message.error)} Press r to retry."
+            )
+            self.repo_list.refresh_rows()
+        self.update_title()
+
+    def on_catalog_refused(self, message: msg.CatalogRefused) -> None:
+        if not message.token.current:
+            return
+        self.host.connected()
+        self.listing = False
+        self.catalog_available = False
+        note = self.query_one("#repo-note", Static)
+        note.update(Content(str(message.error)))
+        note.display = True
+        field = self.query_one("#open-repo", Input)
+        field.display = True
+        self.repo_list.empty_text = ""
+        self.repo_list.refresh_rows()
+        self.update_title()
+        if self.chosen is None:
+            self.host.focus_now(field)
+        else:
+            self.repo_list.ensure(self.chosen)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        error = worker_failed(event)
+        if error is not None:
+            self.host.unexpected(error)
+
+    # --- choosing -----------------------------------------------------------------------------
+
+    def show_chosen(self, name: str) -> None:
+        """``name`` is open: listed (even when the catalog is refused) and highlighted."""
+        self.chosen = name
+        repos = self.repo_list
+        repos.move_to(repos.ensure(name))
+
+    def set_tag_count(self, name: str, count: int) -> None:
+        self.repo_list.set_tag_count(name, count)
+
+    def open_by_name(self) -> None:
+        field = self.query_one("#open-repo", Input)
+        field.display = True
+        self.host.focus_now(field)
+
+    @on(Input.Submitted, "#open-repo")
+    def _typed(self, event: Input.Submitted) -> None:
+        name = event.value.strip().strip("/")
+        if not name:
+            return
+        tag = None
+        colon = name.rfind(":")
+        if colon > name.rfind("/"):
+            name, tag = name[:colon], name[colon + 1 :] or None
+        event.input.value = ""
+        self.host.open_repository(name, tag=tag)
+
+    @on(VirtualList.Selected, "#repos")
+    def _selected(self, event: VirtualList.Selected) -> None:
+        self.host.open_repository(event.row.name)
+
+    # --- filter -------------------------------------------------------------------------------
+
+    def open_filter(self) -> None:
+        field = self.filter_field
+        field.display = True
+        self.host.focus_now(field)
+
+    def clear_filter(self) -> None:
+        field = self.filter_field
+        field.value = ""
+        field.display = False
+        self.repo_list.set_filter("")
+        self.update_title()
+
+    @on(Input.Changed, "#repo-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.repo_list.set_filter(event.value)
+        self.update_title()
+
+    @on(Input.Submitted, "#repo-filter")
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        if not event.value:
+            event.input.display = False
+        self.host.focus_now(self.repo_list)
+        self.repo_list.action_first()
