@@ -23,19 +23,31 @@ from tagtui.providers.base import Provider
 class TagSubject:
     """A tag (or a digest, for ``inspect REPO@sha256:…``) as listed."""
 
-    tag: str
+    name: str
 
 
 @dataclass(frozen=True)
 class PlatformSubject:
+    """One platform of the index ``tag`` names."""
+
     tag: str
     platform: Platform
+
+    @property
+    def digest(self) -> str:
+        return self.platform.digest
 
 
 @dataclass(frozen=True)
 class RevisionSubject:
+    """An image ``tag`` pointed at before (OpenShift's history)."""
+
     tag: str
     revision: TagRevision
+
+    @property
+    def digest(self) -> str:
+        return self.revision.digest
 
 
 Subject = TagSubject | PlatformSubject | RevisionSubject
@@ -84,13 +96,10 @@ class DetailView:
 
 def subject_key(repository: str, subject: Subject) -> tuple[str, ...]:
     """A view's identity, for caching: the same key always loads the same view."""
-    match subject:
-        case TagSubject(tag):
-            return (repository, "tag", tag)
-        case PlatformSubject(tag, platform):
-            return (repository, "platform", tag, platform.digest)
-        case RevisionSubject(tag, revision):
-            return (repository, "revision", tag, revision.digest)
+    if isinstance(subject, TagSubject):
+        return (repository, "tag", subject.name)
+    kind = "platform" if isinstance(subject, PlatformSubject) else "revision"
+    return (repository, kind, subject.tag, subject.digest)
 
 
 def subject_reference(provider: Provider, repository: str, subject: Subject) -> str:
@@ -142,28 +151,19 @@ async def load_view(
 ) -> DetailView:
     """Load what the detail of ``subject`` shows (one ``get_tag``, one ``get_image`` at most)."""
     reference = subject_reference(provider, repository, subject)
-    match subject:
-        case TagSubject(tag):
-            detail = await provider.get_tag(repository, tag)
-            image, chosen = await tag_image(provider, repository, detail, platform)
-            return DetailView(
-                reference,
-                detail=detail,
-                image=image,
-                platform=chosen,
-                label=f"{repository}:{tag}",
-            )
-        case PlatformSubject(tag, entry):
-            return DetailView(
-                reference,
-                image=await provider.get_image(repository, entry.digest),
-                platform=entry,
-                label=f"{repository}:{tag} {entry.name}",
-            )
-        case RevisionSubject(tag, revision):
-            return DetailView(
-                reference,
-                image=await provider.get_image(repository, revision.digest),
-                revision=revision,
-                label=f"{repository}:{tag} revision",
-            )
+    if isinstance(subject, TagSubject):
+        detail = await provider.get_tag(repository, subject.name)
+        image, chosen = await tag_image(provider, repository, detail, platform)
+        return DetailView(
+            reference,
+            detail=detail,
+            image=image,
+            platform=chosen,
+            label=f"{repository}:{subject.name}",
+        )
+    image = await provider.get_image(repository, subject.digest)
+    if isinstance(subject, PlatformSubject):
+        label = f"{repository}:{subject.tag} {subject.platform.name}"
+        return DetailView(reference, image=image, platform=subject.platform, label=label)
+    label = f"{repository}:{subject.tag} revision"
+    return DetailView(reference, image=image, revision=subject.revision, label=label)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Input, Static
@@ -16,13 +15,14 @@ from tagtui.session.staleness import Epoch, Token
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.format import literal
+from tagtui.ui.panes.filtering import FilteredPane
 from tagtui.ui.panes.host import PaneHost, worker_failed
 from tagtui.ui.widgets.inputs import FilterInput, OpenInput
 from tagtui.ui.widgets.repo_list import RepoList
 from tagtui.ui.widgets.virtual_list import VirtualList
 
 
-class RepositoriesPane(Vertical):
+class RepositoriesPane(FilteredPane):
     """Owns the repository listing worker, the list's filter and whether a catalog exists."""
 
     def __init__(self, host: PaneHost, *, id: str, classes: str) -> None:
@@ -44,12 +44,12 @@ class RepositoriesPane(Vertical):
         yield RepoList(id="repos")
 
     @property
-    def repo_list(self) -> RepoList:
-        return self.query_one("#repos", RepoList)
+    def filtered(self) -> RepoList:
+        return self.repo_list
 
     @property
-    def filter_field(self) -> Input:
-        return self.query_one("#repo-filter", Input)
+    def repo_list(self) -> RepoList:
+        return self.query_one("#repos", RepoList)
 
     def on_mount(self) -> None:
         for hidden in ("#repo-filter", "#repo-note", "#open-repo"):
@@ -191,29 +191,3 @@ class RepositoriesPane(Vertical):
     @on(VirtualList.Selected, "#repos")
     def _selected(self, event: VirtualList.Selected) -> None:
         self.host.open_repository(event.row.name)
-
-    # --- filter -------------------------------------------------------------------------------
-
-    def open_filter(self) -> None:
-        field = self.filter_field
-        field.display = True
-        self.host.focus_now(field)
-
-    def clear_filter(self) -> None:
-        field = self.filter_field
-        field.value = ""
-        field.display = False
-        self.repo_list.set_filter("")
-        self.update_title()
-
-    @on(Input.Changed, "#repo-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.repo_list.set_filter(event.value)
-        self.update_title()
-
-    @on(Input.Submitted, "#repo-filter")
-    def _filter_kept(self, event: Input.Submitted) -> None:
-        if not event.value:
-            event.input.display = False
-        self.host.focus_now(self.repo_list)
-        self.repo_list.action_first()

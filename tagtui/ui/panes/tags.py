@@ -11,10 +11,9 @@ import asyncio
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from tagtui.model import Tag, TagDetail
@@ -23,6 +22,7 @@ from tagtui.session.staleness import Epoch, Token
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.format import literal
+from tagtui.ui.panes.filtering import FilteredPane
 from tagtui.ui.panes.host import PaneHost, worker_failed
 from tagtui.ui.widgets.inputs import FilterInput
 from tagtui.ui.widgets.tag_tree import TagRow, TagTree
@@ -34,7 +34,7 @@ DESCRIBE_CONCURRENCY = 6
 DATE_BATCH = 100
 
 
-class TagsPane(Vertical):
+class TagsPane(FilteredPane):
     """Owns the catalog, the tag tree's filter, sort and every worker that fills the tree."""
 
     class Listed(Message):
@@ -74,12 +74,12 @@ class TagsPane(Vertical):
         yield TagTree(self.catalog, id="tags")
 
     @property
-    def tag_tree(self) -> TagTree:
-        return self.query_one("#tags", TagTree)
+    def filtered(self) -> TagTree:
+        return self.tag_tree
 
     @property
-    def filter_field(self) -> Input:
-        return self.query_one("#tag-filter", Input)
+    def tag_tree(self) -> TagTree:
+        return self.query_one("#tags", TagTree)
 
     def on_mount(self) -> None:
         self.query_one("#tag-filter").display = False
@@ -406,7 +406,7 @@ class TagsPane(Vertical):
             self._top_unless_moved_from = None
         self.update_title()
 
-    # --- delete planning, filter -------------------------------------------------------------
+    # --- delete planning --------------------------------------------------------------------------
 
     def show_planning(self, text: str | None) -> None:
         """Say a delete is being planned (Esc cancels), or stop saying it."""
@@ -420,27 +420,3 @@ class TagsPane(Vertical):
         """A delete plan listed every tag on ``digest``: the ≡ count becomes exact."""
         self.catalog.learn_sharing(digest, names)
         self.tag_tree.refresh_rows()
-
-    def open_filter(self) -> None:
-        field = self.filter_field
-        field.display = True
-        self.host.focus_now(field)
-
-    def clear_filter(self) -> None:
-        field = self.filter_field
-        field.value = ""
-        field.display = False
-        self.tag_tree.set_filter("")
-        self.update_title()
-
-    @on(Input.Changed, "#tag-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.tag_tree.set_filter(event.value)
-        self.update_title()
-
-    @on(Input.Submitted, "#tag-filter")
-    def _filter_kept(self, event: Input.Submitted) -> None:
-        if not event.value:
-            event.input.display = False
-        self.host.focus_now(self.tag_tree)
-        self.tag_tree.action_first()

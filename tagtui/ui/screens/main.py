@@ -50,13 +50,7 @@ NARROW_WIDTH = 120
 
 def row_subject(row: object) -> Subject | None:
     """What the detail of a tag-tree row is about (a note row is about nothing)."""
-    if isinstance(row, TagRow):
-        return TagSubject(row.name)
-    if isinstance(row, PlatformRow):
-        return PlatformSubject(row.tag, row.platform)
-    if isinstance(row, RevisionRow):
-        return RevisionSubject(row.tag, row.revision)
-    return None
+    return row if isinstance(row, TagSubject | PlatformSubject | RevisionSubject) else None
 
 
 class MainScreen(Screen[None]):

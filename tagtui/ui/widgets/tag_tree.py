@@ -16,29 +16,16 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 
-from tagtui.model import Platform, Tag, TagRevision
+from tagtui.model import Tag
 from tagtui.session.catalog import TagCatalog
+from tagtui.session.view import PlatformSubject, RevisionSubject, TagSubject
 from tagtui.ui.format import date_short, human_size, literal, short_digest
 from tagtui.ui.widgets.virtual_list import VirtualList
 
-
-@dataclass(frozen=True)
-class TagRow:
-    name: str
-
-
-@dataclass(frozen=True)
-class PlatformRow:
-    tag: str
-    platform: Platform
-    last: bool = False
-
-
-@dataclass(frozen=True)
-class RevisionRow:
-    tag: str
-    revision: TagRevision
-    last: bool = False
+# A data row is what its detail is about: the tree's rows are the session's subjects.
+TagRow = TagSubject
+PlatformRow = PlatformSubject
+RevisionRow = RevisionSubject
 
 
 @dataclass(frozen=True)
@@ -90,6 +77,7 @@ class TagTree(VirtualList):
         self._order_rows: list[TagRow] = []
         self._order_lower: list[str] = []
         self._order_version = -1
+        self._last_children: set[int] = set()
         self.empty_text = "Open a repository to see its tags."
 
     # --- what changed in the catalog ----------------------------------------------------------
@@ -161,6 +149,7 @@ class TagTree(VirtualList):
             ]
         else:
             top = list(self._order_rows)
+        self._last_children.clear()
         if not self._expanded:
             rows: list[Row] = top
         else:
@@ -182,12 +171,10 @@ class TagTree(VirtualList):
         else:
             rows.extend(PlatformRow(name, p) for p in children.platforms)
         rows.extend(RevisionRow(name, r) for r in (tag.revisions if tag else ()))
-        if rows and isinstance(rows[-1], PlatformRow):
-            rows[-1] = PlatformRow(name, rows[-1].platform, last=True)
-        elif rows and isinstance(rows[-1], RevisionRow):
-            rows[-1] = RevisionRow(name, rows[-1].revision, last=True)
         if not rows:
             rows.append(NoteRow(name, "a single image: no platforms"))
+        # The last child is drawn with └─ (by identity: equal rows may stand elsewhere).
+        self._last_children.add(id(rows[-1]))
         return rows
 
     def expand(self, name: str) -> None:
@@ -265,7 +252,7 @@ class TagTree(VirtualList):
         if isinstance(row, TagRow):
             return self._render_tag(row.name, width)
         muted = self.component_style("virtual-list--muted")
-        branch = "└─ " if getattr(row, "last", False) else "├─ "
+        branch = "└─ " if id(row) in self._last_children else "├─ "
         if isinstance(row, PlatformRow):
             platform = row.platform
             left = Content.assemble(("  " + branch, muted), literal(platform.name))

@@ -23,6 +23,18 @@ from textual.strip import Strip
 from textual.style import Style
 
 
+class ListMessage(Message):
+    """Something happened in the list ``source`` (its ``control``, for ``@on`` selectors)."""
+
+    def __init__(self, source: VirtualList) -> None:
+        super().__init__()
+        self.source = source
+
+    @property
+    def control(self) -> VirtualList:
+        return self.source
+
+
 class VirtualList(ScrollView, can_focus=True):
     """One line per row, a cursor, and messages when the cursor or the visible rows change."""
 
@@ -45,41 +57,26 @@ class VirtualList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
-    class Highlighted(Message):
+    class Highlighted(ListMessage):
         """The row under the cursor changed (``row`` is None when the list is empty)."""
 
         def __init__(self, source: VirtualList, row: Any) -> None:
-            super().__init__()
-            self.source = source
+            super().__init__(source)
             self.row = row
 
-        @property
-        def control(self) -> VirtualList:
-            return self.source
-
-    class Selected(Message):
+    class Selected(ListMessage):
         """Enter (or a click on the highlighted row) on ``row``."""
 
         def __init__(self, source: VirtualList, row: Any) -> None:
-            super().__init__()
-            self.source = source
+            super().__init__(source)
             self.row = row
 
-        @property
-        def control(self) -> VirtualList:
-            return self.source
-
-    class ViewportChanged(Message):
+    class ViewportChanged(ListMessage):
         """The rows on screen changed: ``rows`` is what is visible now."""
 
         def __init__(self, source: VirtualList, rows: Sequence[Any]) -> None:
-            super().__init__()
-            self.source = source
+            super().__init__(source)
             self.rows = rows
-
-        @property
-        def control(self) -> VirtualList:
-            return self.source
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

@@ -1,0 +1,62 @@
+"""The `/` filter a pane puts over its list: typing narrows the list, Enter keeps the filter and
+returns to the list, Esc (the screen's ``clear_filter``) clears it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from textual import on
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from tagtui.ui.panes.host import PaneHost
+from tagtui.ui.widgets.inputs import FilterInput
+
+
+class FilterableList(Protocol):
+    filter_text: str
+
+    def set_filter(self, text: str) -> None: ...
+
+    def action_first(self) -> None: ...
+
+
+class FilteredPane(Vertical):
+    """A pane with one ``FilterInput`` over ``filtered``; ``update_title`` shows the filter."""
+
+    host: PaneHost
+
+    @property
+    def filtered(self) -> FilterableList:
+        raise NotImplementedError
+
+    def update_title(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def filter_field(self) -> Input:
+        return self.query_one(FilterInput)
+
+    def open_filter(self) -> None:
+        field = self.filter_field
+        field.display = True
+        self.host.focus_now(field)
+
+    def clear_filter(self) -> None:
+        field = self.filter_field
+        field.value = ""
+        field.display = False
+        self.filtered.set_filter("")
+        self.update_title()
+
+    @on(Input.Changed, "FilterInput")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filtered.set_filter(event.value)
+        self.update_title()
+
+    @on(Input.Submitted, "FilterInput")
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        if not event.value:
+            event.input.display = False
+        self.host.focus_now(self.filtered)  # type: ignore[arg-type]
+        self.filtered.action_first()
