@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from tagtui.errors import CatalogUnavailable
+from tagtui.session.repositories import RepositoryCatalog
 from tagtui.session.staleness import Epoch, Token
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
@@ -33,6 +34,7 @@ class RepositoriesPane(FilteredPane):
         self.listing = False
         # The repository opened last (it stays listed even where the catalog is refused).
         self.chosen: str | None = None
+        self.repositories = RepositoryCatalog()
         self._epoch = Epoch()
         # A reload puts the cursor back on this repository once it is listed again.
         self._anchor: str | None = None
@@ -41,7 +43,7 @@ class RepositoriesPane(FilteredPane):
         yield FilterInput(id="repo-filter", placeholder="filter repositories")
         yield Static("", id="repo-note", markup=False)
         yield OpenInput(id="open-repo", placeholder="open repository… ⏎")
-        yield RepoList(id="repos")
+        yield RepoList(self.repositories, id="repos")
 
     @property
     def filtered(self) -> RepoList:
