@@ -3,22 +3,104 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import deque
+from functools import partial
 from typing import ClassVar
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
+from textual.worker import Worker
 
 from tagtui.providers.base import Provider
-from tagtui.ui.commands import TagtuiCommands
+from tagtui.ui.palette import TagtuiCommands
 from tagtui.ui.resources import stylesheet_paths
 from tagtui.ui.screens.main import MainScreen
 
 # How long one key may keep the next one waiting (a busy app still gets its keys, just unordered).
 KEY_SETTLE_SECONDS = 0.5
+
+
+class _Round:
+    """One round trip: a callback posted to every pump, counted back as each pump runs it."""
+
+    def __init__(self) -> None:
+        self.waiting = 0
+        self.finished = asyncio.Event()
+
+
+def _arrive(round_trip: _Round) -> None:
+    round_trip.waiting -= 1
+    if round_trip.waiting == 0:
+        round_trip.finished.set()
+
+
+def _is_round_trip(message: Message) -> bool:
+    return (
+        isinstance(message, events.Callback)
+        and isinstance(message.callback, partial)
+        and message.callback.func is _arrive
+    )
+
+
+class KeySettler:
+    """Waits until what one key set off on the app and its screen has been handled.
+
+    A round trip posts a callback to the app, the screen and every widget on it and waits for
+    all of them to run it: a pump runs it only after everything queued before it, including the
+    message its loop already took off the queue to look ahead and the one in flight. Every
+    message a pump handles is published on its ``message_signal``; a round during which no pump
+    handled anything but the round trip itself proves all of them were idle when it started, and
+    since no handler ran, none can have queued more. Rounds repeat until one is quiet. Workers
+    and timers are not waited for: their results may arrive between keys, as typed slowly.
+    """
+
+    def __init__(self, app: App[object]) -> None:
+        self.app = app
+        self.busy = False
+
+    def hear(self, message: Message) -> None:
+        # A key reaching the app only joins the queue of keys: no work for the previous key.
+        if _is_round_trip(message) or (
+            isinstance(message, events.Key) and not message.is_forwarded
+        ):
+            return
+        self.busy = True
+
+    async def settle(self, timeout: float) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        heard: set[MessagePump] = set()
+        try:
+            while True:
+                pumps: list[MessagePump] = [
+                    self.app,
+                    *self.app.screen.walk_children(with_self=True),
+                ]
+                for pump in pumps:
+                    if pump not in heard:
+                        pump.message_signal.subscribe(self.app, self.hear, immediate=True)
+                        heard.add(pump)
+                self.busy = False
+                round_trip = _Round()
+                for pump in pumps:
+                    if pump.call_later(_arrive, round_trip):  # False: the pump is closing
+                        round_trip.waiting += 1
+                if round_trip.waiting:
+                    try:
+                        await asyncio.wait_for(
+                            round_trip.finished.wait(), max(0.0, deadline - loop.time())
+                        )
+                    except TimeoutError:
+                        return
+                if not self.busy or loop.time() >= deadline:
+                    return
+        finally:
+            for pump in heard:
+                pump.message_signal.unsubscribe(self.app)
 
 
 class TagtuiApp(App[None]):
@@ -39,7 +121,7 @@ class TagtuiApp(App[None]):
         self.start_repository = repository
         self.start_tag = tag
         self._keys: deque[events.Key] = deque()
-        self._key_pump: asyncio.Task[None] | None = None
+        self._key_pump: Worker[None] | None = None
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.provider, repository=self.start_repository, tag=self.start_tag)
@@ -50,40 +132,34 @@ class TagtuiApp(App[None]):
         # cursor. Hand them over one at a time, each after the previous one's effects settled.
         if isinstance(event, events.Key) and not event.is_forwarded:
             self._keys.append(event)
-            if self._key_pump is None or self._key_pump.done():
-                self._key_pump = asyncio.create_task(self._pump_keys())
+            if self._key_pump is None or self._key_pump.is_finished:
+                # A worker: whoever waits for the app's workers waits for the queued keys too.
+                self._key_pump = self.run_worker(self._pump_keys(), name="keys", group="keys")
             return
         await super().on_event(event)
 
     async def _pump_keys(self) -> None:
+        settler = KeySettler(self)
         try:
             while self._keys:
-                await super().on_event(self._keys.popleft())
-                await self._settle()
-        except Exception as error:  # reported like an error in any handler
-            self._handle_exception(error)
+                handled = asyncio.Event()
+                # The key is handled in the app's own message loop, as without the pump: not in
+                # this worker (push_screen_wait must still refuse to run there), and an error is
+                # reported like an error in any handler.
+                if not self.call_later(self._handle_key, self._keys.popleft(), handled):
+                    return  # the app is closing
+                await handled.wait()
+                await settler.settle(KEY_SETTLE_SECONDS)
+        finally:
+            self._key_pump = None
 
-    async def _settle(self) -> None:
-        """Wait until no message queue of the app or its screen holds anything.
-
-        Handlers here do not await I/O (workers do), so a queue seen empty twice, a loop turn
-        apart, means its messages were handled; the deadline keeps a busy app taking keys.
-        """
-        deadline = time.monotonic() + KEY_SETTLE_SECONDS
-        quiet = 0
-        while quiet < 2 and time.monotonic() < deadline:
-            await asyncio.sleep(0)
-            quiet = quiet + 1 if self._quiet() else 0
-
-    def _quiet(self) -> bool:
-        pumps = [self, *self.screen.walk_children(with_self=True)]
-        return not any(
-            pump._message_queue.qsize() or pump._pending_message is not None for pump in pumps
-        )
+    async def _handle_key(self, key: events.Key, handled: asyncio.Event) -> None:
+        try:
+            await super().on_event(key)
+        finally:
+            handled.set()
 
     async def on_unmount(self) -> None:
-        if self._key_pump is not None:
-            self._key_pump.cancel()
         try:
             await self.provider.aclose()
         except Exception as err:  # leaving must not fail because a connection would not close

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import unicodedata
 from pathlib import Path
 
+import pytest
 from textual import events
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.message import Message
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Static
 
 from tagtui.demo import prepare_demo_store
 from tagtui.providers.layout import LayoutProvider
@@ -71,3 +76,88 @@ async def test_enter_left_down_enter_in_one_burst_lands_like_slow_typing(tmp_pat
     fast = await where_keys_land(tmp_path, keys, fast=True)
     assert slow == ("acme/charts", "tags")
     assert fast == slow
+
+
+async def yield_loop() -> None:
+    """Yields the event loop a while, as awaiting a lock or a reply would (no time passes)."""
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+class Relay(Static, can_focus=True):
+    """On ``x`` it queues two messages to itself, each handler yielding the event loop.
+
+    While the first is in flight the second waits in the message loop's look-ahead slot, off
+    the queue; while the second is in flight no queue holds anything. Only the second moves the
+    focus (to After), so a key handed over during either lands on the wrong widget.
+    """
+
+    class First(Message):
+        pass
+
+    class Second(Message):
+        pass
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "boom":
+            raise ZeroDivisionError("a key handler failed")
+        if event.key == "x":
+            self.post_message(self.First())
+            self.post_message(self.Second())
+        else:
+            landed.append(f"relay: {event.key}")
+
+    async def on_relay_first(self) -> None:
+        await yield_loop()
+
+    async def on_relay_second(self) -> None:
+        await yield_loop()
+        self.screen.query_one(After).focus()
+
+
+class After(Static, can_focus=True):
+    def on_key(self, event: events.Key) -> None:
+        landed.append(f"after: {event.key}")
+
+
+landed: list[str] = []
+
+
+class RelayScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Relay("relay")
+        yield After("after")
+
+    def on_mount(self) -> None:
+        self.query_one(Relay).focus()
+
+
+class RelayApp(TagtuiApp):
+    def get_default_screen(self) -> Screen:
+        return RelayScreen()
+
+
+def relay_app(tmp_path: Path) -> RelayApp:
+    landed.clear()
+    return RelayApp(LayoutProvider(prepare_demo_store(tmp_path / "store")))
+
+
+async def test_a_key_waits_for_messages_in_flight_and_looked_ahead(tmp_path: Path) -> None:
+    app = relay_app(tmp_path)
+    async with app.run_test(size=(80, 10)) as pilot:
+        await settle(pilot)
+        burst(app, "x", "y")
+        await settle(pilot)
+        assert landed == ["after: y"]
+
+
+async def test_an_error_in_a_key_handler_is_reported_like_any_handler_error(
+    tmp_path: Path,
+) -> None:
+    app = relay_app(tmp_path)
+    with pytest.raises(ZeroDivisionError, match="a key handler failed"):
+        async with app.run_test(size=(80, 10)) as pilot:
+            await settle(pilot)
+            burst(app, "boom")
+            await settle(pilot)
+    assert app.return_code == 1
