@@ -33,10 +33,6 @@ class PlatformSubject:
     tag: str
     platform: Platform
 
-    @property
-    def digest(self) -> str:
-        return self.platform.digest
-
 
 @dataclass(frozen=True)
 class RevisionSubject:
@@ -45,12 +41,15 @@ class RevisionSubject:
     tag: str
     revision: TagRevision
 
-    @property
-    def digest(self) -> str:
-        return self.revision.digest
-
 
 Subject = TagSubject | PlatformSubject | RevisionSubject
+
+
+def child_digest(subject: PlatformSubject | RevisionSubject) -> str:
+    """The image a platform or revision row stands for."""
+    if isinstance(subject, PlatformSubject):
+        return subject.platform.digest
+    return subject.revision.digest
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def subject_key(repository: str, subject: Subject) -> tuple[str, ...]:
     if isinstance(subject, TagSubject):
         return (repository, "tag", subject.name)
     kind = "platform" if isinstance(subject, PlatformSubject) else "revision"
-    return (repository, kind, subject.tag, subject.digest)
+    return (repository, kind, subject.tag, child_digest(subject))
 
 
 def subject_reference(provider: Provider, repository: str, subject: Subject) -> str:
@@ -161,7 +160,7 @@ async def load_view(
             platform=chosen,
             label=f"{repository}:{subject.name}",
         )
-    image = await provider.get_image(repository, subject.digest)
+    image = await provider.get_image(repository, child_digest(subject))
     if isinstance(subject, PlatformSubject):
         label = f"{repository}:{subject.tag} {subject.platform.name}"
         return DetailView(reference, image=image, platform=subject.platform, label=label)

@@ -486,7 +486,7 @@ async def test_revisions_show_as_children() -> None:
         screen = main_screen(app)
         assert isinstance(screen.tag_tree.highlighted_row, RevisionRow)
         assert "Reference  app/web@old" in screen_text(app)
-        view = screen.detail_pane.cached(screen.detail_pane.shown_key)  # type: ignore[index]
+        view = screen.detail.cached(screen.detail.shown_key)  # type: ignore[index]
         assert view.image is old
 
 

@@ -129,7 +129,7 @@ class DeleteFlow:
         if plan.repository != screen.repository:
             return
         # What went leaves the list at once; then the tags are listed again to be sure.
-        screen.detail_pane.forget()
+        screen.detail.forget()
         tags = screen.tags_pane
         tags.remove_tags(result.removed)
         screen.repos_pane.set_tag_count(plan.repository, len(tags.catalog))

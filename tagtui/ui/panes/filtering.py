@@ -25,10 +25,8 @@ class FilteredPane(Vertical):
     """A pane with one ``FilterInput`` over ``filtered``; ``update_title`` shows the filter."""
 
     host: PaneHost
-
-    @property
-    def filtered(self) -> FilterableList:
-        raise NotImplementedError
+    # The list the filter narrows (set by the pane).
+    filtered: FilterableList
 
     def update_title(self) -> None:
         raise NotImplementedError

@@ -35,6 +35,7 @@ class RepositoriesPane(FilteredPane):
         # The repository opened last (it stays listed even where the catalog is refused).
         self.chosen: str | None = None
         self.repositories = RepositoryCatalog()
+        self.repo_list = self.filtered = RepoList(self.repositories, id="repos")
         self._epoch = Epoch()
         # A reload puts the cursor back on this repository once it is listed again.
         self._anchor: str | None = None
@@ -43,15 +44,7 @@ class RepositoriesPane(FilteredPane):
         yield FilterInput(id="repo-filter", placeholder="filter repositories")
         yield Static("", id="repo-note", markup=False)
         yield OpenInput(id="open-repo", placeholder="open repository… ⏎")
-        yield RepoList(self.repositories, id="repos")
-
-    @property
-    def filtered(self) -> RepoList:
-        return self.repo_list
-
-    @property
-    def repo_list(self) -> RepoList:
-        return self.query_one("#repos", RepoList)
+        yield self.repo_list
 
     def on_mount(self) -> None:
         for hidden in ("#repo-filter", "#repo-note", "#open-repo"):

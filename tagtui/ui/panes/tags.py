@@ -52,6 +52,7 @@ class TagsPane(FilteredPane):
         # The repository chosen; the catalog holds its tags once they are listed.
         self.repository: str | None = None
         self.catalog = TagCatalog()
+        self.tag_tree = self.filtered = TagTree(self.catalog, id="tags")
         self.listing = False
         # Subject: the repository whose tags are listed (describe, children and dates too).
         self._epoch = Epoch()
@@ -71,15 +72,7 @@ class TagsPane(FilteredPane):
     def compose(self) -> ComposeResult:
         yield FilterInput(id="tag-filter", placeholder="filter tags")
         yield Static("", id="tag-note", markup=False)
-        yield TagTree(self.catalog, id="tags")
-
-    @property
-    def filtered(self) -> TagTree:
-        return self.tag_tree
-
-    @property
-    def tag_tree(self) -> TagTree:
-        return self.query_one("#tags", TagTree)
+        yield self.tag_tree
 
     def on_mount(self) -> None:
         self.query_one("#tag-filter").display = False

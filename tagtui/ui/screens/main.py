@@ -72,7 +72,11 @@ class MainScreen(Screen[None]):
         self.start_tag = tag
         self.repos_pane = RepositoriesPane(self, id="repo-pane", classes="pane")
         self.tags_pane = TagsPane(self, id="tag-pane", classes="pane")
-        self.detail_pane = DetailPane(self, id="detail", classes="pane")
+        self.detail = DetailPane(self, id="detail", classes="pane")
+        # The widgets and data the flows and tests reach through the screen.
+        self.repo_list: RepoList = self.repos_pane.repo_list
+        self.tag_tree: TagTree = self.tags_pane.tag_tree
+        self.catalog: TagCatalog = self.tags_pane.catalog
         # The login modal being answered (ui/flows/login.py), and whether the last was declined.
         self._login: LoginFlow | None = None
         self._login_declined = False
@@ -87,28 +91,12 @@ class MainScreen(Screen[None]):
             yield self.repos_pane
             with Container(id="right"):
                 yield self.tags_pane
-                yield self.detail_pane
+                yield self.detail
         yield Footer()
-
-    @property
-    def repo_list(self) -> RepoList:
-        return self.repos_pane.repo_list
-
-    @property
-    def tag_tree(self) -> TagTree:
-        return self.tags_pane.tag_tree
-
-    @property
-    def detail(self) -> DetailPane:
-        return self.detail_pane
 
     @property
     def header(self) -> StatusHeader:
         return self.query_one("#status", StatusHeader)
-
-    @property
-    def catalog(self) -> TagCatalog:
-        return self.tags_pane.catalog
 
     @property
     def repository(self) -> str | None:
@@ -178,13 +166,13 @@ class MainScreen(Screen[None]):
         repository = self.repository
         if subject is None or repository is None:
             if isinstance(row, NoteRow):
-                self.detail_pane.show_nothing(row.text)
+                self.detail.show_nothing(row.text)
             elif repository is not None and not self.tags_loading:
-                self.detail_pane.show_nothing("Highlight a tag to see its detail.")
+                self.detail.show_nothing("Highlight a tag to see its detail.")
             else:
-                self.detail_pane.show_nothing(None)
+                self.detail.show_nothing(None)
             return
-        self.detail_pane.show_subject(repository, subject)
+        self.detail.show_subject(repository, subject)
 
     @on(DetailPane.TagLoaded)
     def _tag_detail_loaded(self, event: DetailPane.TagLoaded) -> None:
@@ -197,7 +185,7 @@ class MainScreen(Screen[None]):
         if repository is None:
             return
         # The detail pane may have loaded it already: its platforms are the children.
-        known = self.detail_pane.cached_tag(repository, event.tag)
+        known = self.detail.cached_tag(repository, event.tag)
         if known is not None:
             self.tags_pane.learn_detail(known)
         else:
@@ -263,7 +251,7 @@ class MainScreen(Screen[None]):
             self.load_repositories()
             self.notify("Reloading repositories…", markup=False)
             return
-        self.detail_pane.forget()
+        self.detail.forget()
         self.tags_pane.refresh_facts()
         self._show_detail_for(self.tag_tree.highlighted_row)
         self.notify(f"Reloading tags of {literal(self.repository)}…", markup=False)
@@ -393,7 +381,7 @@ class MainScreen(Screen[None]):
     def _reload_everything(self) -> None:
         self.load_repositories()
         if self.repository is not None:
-            self.detail_pane.forget()
+            self.detail.forget()
             self.tags_pane.refresh_facts()
 
     def ask_login(self, error: TagtuiError, retry: msg.Retry) -> None:

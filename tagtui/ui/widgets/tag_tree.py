@@ -8,7 +8,7 @@ pane feeds the catalog and tells the tree what changed (``listed``, ``facts_chan
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -205,29 +205,24 @@ class TagTree(VirtualList):
         self.action_toggle()
 
     def action_toggle(self) -> None:
-        row = self.highlighted_row
-        if isinstance(row, TagRow):
-            if row.name in self._expanded:
-                self.collapse(row.name)
-                return
-            if self.catalog.expandable(row.name) is False:
-                self.action_select()
-                return
-            self.expand(row.name)
-        elif row is not None:
-            self.action_select()
+        """Enter: open a tag's children, or close them again."""
+        self._open_highlighted(self.collapse)
 
     def action_expand(self) -> None:
+        """→: open a tag's children, or step into them when they are open."""
+        self._open_highlighted(lambda _name: self.action_cursor_down())
+
+    def _open_highlighted(self, when_open: Callable[[str], None]) -> None:
         row = self.highlighted_row
-        if isinstance(row, TagRow):
-            if row.name in self._expanded:
-                self.action_cursor_down()
-            elif self.catalog.expandable(row.name) is False:
-                self.action_select()
-            else:
-                self.expand(row.name)
-        elif row is not None:
+        if not isinstance(row, TagRow):
+            if row is not None:
+                self.action_select()  # a platform or revision: its detail is the next step
+        elif row.name in self._expanded:
+            when_open(row.name)
+        elif self.catalog.expandable(row.name) is False:
             self.action_select()
+        else:
+            self.expand(row.name)
 
     def action_collapse(self) -> None:
         row = self.highlighted_row
