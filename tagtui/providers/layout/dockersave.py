@@ -8,7 +8,6 @@ part is preferred when it names images; otherwise the legacy entries are used.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import tarfile
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tagtui.errors import BadResponse, NotFound
+from tagtui.providers.json_body import load_json
 from tagtui.providers.layout.store import (
     CONTAINERD_NAME,
     METADATA_LIMIT,
@@ -105,11 +105,7 @@ class DockerArchive:
                 raise BadResponse(f"{self.where}: cannot read {what}: {error}") from None
 
     def json(self, name: str, what: str) -> Any:
-        body = self.read(name, what)
-        try:
-            return json.loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise BadResponse(f"{self.where}: {what} is not valid JSON") from None
+        return load_json(self.read(name, what), f"{self.where}: {what} is not valid JSON")
 
 
 def _clean(name: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tagtui.errors import BadResponse, DeleteAborted, NotFound, TagtuiError
+from tagtui.providers.json_body import load_object
 from tagtui.providers.layout.store import (
     METADATA_LIMIT,
     REF_NAME,
@@ -121,12 +122,7 @@ class OciLayoutStore(RepositoryStore):
 
     def _parse_index(self, stamp: tuple[int, int, int], body: bytes) -> _Index:
         where = f"{self.where}: index.json"
-        try:
-            document = json.loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise BadResponse(f"{where} is not valid JSON") from None
-        if not isinstance(document, dict):
-            raise BadResponse(f"{where} is not a JSON object")
+        document = load_object(body, f"{where} is not valid JSON", f"{where} is not a JSON object")
         descriptors: tuple[Descriptor, ...] = ()
         if document.get("manifests"):
             manifest = parse_manifest(body, content_type=None, digest=digest_of(body), where=where)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
-import json
 import re
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Sequence
@@ -29,6 +28,7 @@ import httpx
 from tagtui.credentials import Credential
 from tagtui.errors import AuthenticationRequired, BadResponse
 from tagtui.providers.http.exchange import join_http_url
+from tagtui.providers.json_body import load_object
 from tagtui.providers.oci.errormap import error_for_status
 
 DEFAULT_EXPIRES_IN = 60.0
@@ -329,12 +329,11 @@ class RegistryAuth(httpx.Auth):
         return self._parse_token(reply.body, realm_host)
 
     def _parse_token(self, body: bytes, realm_host: str) -> _Token:
-        try:
-            document = json.loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise BadResponse(f"the token service at {realm_host} sent invalid JSON") from None
-        if not isinstance(document, dict):
-            raise BadResponse(f"the token service at {realm_host} sent an unexpected answer")
+        document = load_object(
+            body,
+            f"the token service at {realm_host} sent invalid JSON",
+            f"the token service at {realm_host} sent an unexpected answer",
+        )
         value = document.get("token") or document.get("access_token")
         if not isinstance(value, str) or not value or any(c in value for c in "\r\n"):
             raise BadResponse(f"the token service at {realm_host} answered without a token")

@@ -9,7 +9,6 @@ match what it claims is refused.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from typing import Any
 
 from tagtui.errors import BadResponse, DigestMismatch, LegacyManifest
 from tagtui.model import HistoryEntry, ImageConfig, Port
+from tagtui.providers.json_body import load_object
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -123,13 +123,6 @@ class Manifest:
         return self.artifact_type or config.media_type
 
 
-def _load_json(body: bytes, where: str) -> Any:
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BadResponse(f"{where}: not valid JSON") from None
-
-
 def _optional_str(document: dict[str, Any], key: str, where: str) -> str | None:
     value = document.get(key)
     if value is None:
@@ -184,9 +177,9 @@ def parse_manifest(body: bytes, *, content_type: str | None, digest: str, where:
     header_type = (content_type or "").split(";", 1)[0].strip().lower() or None
     if header_type in LEGACY_TYPES:
         raise LegacyManifest(f"{where}: {LEGACY_MESSAGE}")
-    document = _load_json(body, where)
-    if not isinstance(document, dict):
-        raise BadResponse(f"{where}: the manifest is not a JSON object")
+    document = load_object(
+        body, f"{where}: not valid JSON", f"{where}: the manifest is not a JSON object"
+    )
     media_type = _optional_str(document, "mediaType", where) or header_type
     if document.get("schemaVersion") == 1 or media_type in LEGACY_TYPES:
         raise LegacyManifest(f"{where}: {LEGACY_MESSAGE}")
@@ -267,9 +260,9 @@ def parse_port(text: str) -> Port | None:
 
 
 def parse_config(body: bytes, where: str) -> ImageConfig:
-    document = _load_json(body, where)
-    if not isinstance(document, dict):
-        raise BadResponse(f"{where}: the image config is not a JSON object")
+    document = load_object(
+        body, f"{where}: not valid JSON", f"{where}: the image config is not a JSON object"
+    )
     runtime = document.get("config")
     if runtime is None:
         runtime = {}
