@@ -185,12 +185,7 @@ def resolve_access(config: KubeConfig, context: str | None = None) -> KubeAccess
     ca_file = None
     insecure = False
     if cluster_name:
-        cluster = config.clusters.get(cluster_name)
-        if cluster is None:
-            raise ConfigError(
-                f"context {sanitize(name)!r} names cluster {sanitize(cluster_name)!r}, "
-                "which no kubeconfig file defines"
-            )
+        cluster = _referenced(config.clusters, "cluster", cluster_name, name)
         server = _text(cluster.body, "server")
         insecure = cluster.body.get("insecure-skip-tls-verify") is True
         data = _text(cluster.body, "certificate-authority-data")
@@ -202,13 +197,7 @@ def resolve_access(config: KubeConfig, context: str | None = None) -> KubeAccess
     token = None
     other = None
     if user_name:
-        user = config.users.get(user_name)
-        if user is None:
-            raise ConfigError(
-                f"context {sanitize(name)!r} names user {sanitize(user_name)!r}, "
-                "which no kubeconfig file defines"
-            )
-        token, other = _token(user)
+        token, other = _token(_referenced(config.users, "user", user_name, name))
     return KubeAccess(
         server=server,
         token=token,
@@ -222,6 +211,17 @@ def resolve_access(config: KubeConfig, context: str | None = None) -> KubeAccess
         other_auth=other,
         files=config.files,
     )
+
+
+def _referenced(entries: Mapping[str, _Entry], kind: str, entry_name: str, context: str) -> _Entry:
+    """The cluster or user a context names; ConfigError when no kubeconfig file defines it."""
+    entry = entries.get(entry_name)
+    if entry is None:
+        raise ConfigError(
+            f"context {sanitize(context)!r} names {kind} {sanitize(entry_name)!r}, "
+            "which no kubeconfig file defines"
+        )
+    return entry
 
 
 def ssl_context(
