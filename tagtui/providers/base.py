@@ -7,7 +7,7 @@ model in ``tagtui.model`` and failures into ``tagtui.errors`` exceptions.
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from tagtui.model import (
     TagDetail,
     preferred_platform,
 )
+from tagtui.natsort import natural_key
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,15 @@ class ProviderOptions:
     connection: ConnectionOptions = ConnectionOptions()
 
 
+def sorted_tags(tags: Iterable[Tag], sort: str | None = None) -> list[Tag]:
+    """Natural name order; ``"newest"``: dated tags newest first, then the undated by name."""
+    tags = list(tags)
+    if sort == "newest":
+        dated = sorted((t for t in tags if t.created), key=lambda t: t.created, reverse=True)
+        return dated + sorted_tags(t for t in tags if not t.created)
+    return sorted(tags, key=lambda tag: natural_key(tag.name))
+
+
 class Provider(abc.ABC):
     """A registry (or local store) seen as repositories -> tags -> images."""
 
@@ -60,6 +70,7 @@ class Provider(abc.ABC):
 
     @property
     def capabilities(self) -> Capabilities:
+        """The model's defaults (catalog, tag deletes, no digest deletes); a provider says more."""
         return Capabilities()
 
     @property

@@ -36,6 +36,11 @@ class VendorApiProvider(Provider):
     def credential_source(self) -> str:
         return self._credential.source if self._credential else "anonymous"
 
+    @property
+    def credential_key(self) -> str:
+        """The API host; a vendor whose tools store keys under a fixed name says so."""
+        return self.http.host
+
     def set_credential(self, credential: Credential) -> None:
         self._credential = credential
         self.http.username = credential.username

@@ -16,6 +16,7 @@ from tagtui.providers.http.json_fields import (
     boolean,
     integer,
     mapping,
+    required_text,
     sequence,
     text,
     timestamp,
@@ -26,6 +27,7 @@ from tagtui.providers.http.vendor import (
     VendorHttp,
     VendorReply,
     encode_segment,
+    http_url,
 )
 
 __all__ = [
@@ -36,9 +38,11 @@ __all__ = [
     "VendorReply",
     "boolean",
     "encode_segment",
+    "http_url",
     "integer",
     "mapping",
     "parse_next_link",
+    "required_text",
     "sequence",
     "text",
     "timestamp",

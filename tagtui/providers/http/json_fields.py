@@ -28,6 +28,15 @@ def sequence(value: Any, service: str, what: str, *, missing_ok: bool = False) -
     return value
 
 
+def required_text(item: dict[str, Any], key: str, service: str, what: str) -> str:
+    """``item[key]`` as text, else BadResponse("<service> sent <what> without a <key>")."""
+    value = text(item.get(key))
+    if value is None:
+        article = "an" if key[:1] in "aeiou" else "a"
+        raise BadResponse(f"{service} sent {what} without {article} {key}")
+    return value
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"

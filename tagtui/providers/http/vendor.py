@@ -58,6 +58,17 @@ def encode_query(params: Sequence[tuple[str, str]]) -> str:
     return "&".join(f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in params)
 
 
+def http_url(value: str, *, invalid: str, not_http: str) -> httpx.URL:
+    """``value`` as an http(s) URL with a host; ConfigError(``invalid`` / ``not_http``) if not."""
+    try:
+        url = httpx.URL(value)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise ConfigError(invalid) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigError(not_http)
+    return url
+
+
 @dataclass(frozen=True)
 class VendorReply(Reply):
     """A finished exchange, and what was asked: ``method`` and the raw ``target`` sent."""
@@ -84,12 +95,11 @@ class VendorHttp(HttpClient):
         headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        try:
-            parsed = httpx.URL(base_url)
-        except (httpx.InvalidURL, TypeError, ValueError):
-            raise ConfigError(f"invalid endpoint URL {sanitize(base_url)!r}") from None
-        if parsed.scheme not in ("http", "https") or not parsed.host:
-            raise ConfigError(f"endpoint must be an http(s) URL with a host, not {base_url!r}")
+        parsed = http_url(
+            base_url,
+            invalid=f"invalid endpoint URL {sanitize(base_url)!r}",
+            not_http=f"endpoint must be an http(s) URL with a host, not {base_url!r}",
+        )
         super().__init__(
             parsed.netloc.decode("ascii", "replace"),
             options=options,

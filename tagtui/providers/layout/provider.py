@@ -29,7 +29,7 @@ from tagtui.model import (
     TagDetail,
 )
 from tagtui.natsort import natural_key
-from tagtui.providers.base import Provider
+from tagtui.providers.base import Provider, sorted_tags
 from tagtui.providers.layout.dockersave import DockerArchive, is_tar_archive, load_archive
 from tagtui.providers.layout.oci import OciLayoutStore, is_oci_layout
 from tagtui.providers.layout.store import LegacyImage, Ref, RepositoryStore
@@ -204,8 +204,7 @@ class LayoutProvider(Provider):
         cached = self._sorted.get(repository)
         if cached is not None and cached[0] is refs:
             return list(cached[1])
-        tags = [Tag(name=r.tag, digest=r.digest, media_type=r.media_type) for r in refs]
-        tags.sort(key=lambda tag: natural_key(tag.name))
+        tags = sorted_tags(Tag(name=r.tag, digest=r.digest, media_type=r.media_type) for r in refs)
         # Keyed by the refs tuple itself: a re-read index.json is a new tuple.
         self._sorted[repository] = (refs, tuple(tags))
         return tags

@@ -21,18 +21,8 @@ from tagtui.errors import (
     Unsupported,
     UsageError,
 )
-from tagtui.model import (
-    Capabilities,
-    DeleteMethod,
-    DeletePlan,
-    DeleteResult,
-    Image,
-    Repository,
-    Tag,
-    TagDetail,
-)
-from tagtui.natsort import natural_key
-from tagtui.providers.base import ConnectionOptions, ProviderOptions
+from tagtui.model import DeleteMethod, DeletePlan, DeleteResult, Image, Repository, Tag, TagDetail
+from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
 from tagtui.providers.http import (
     PageGuard,
     VendorHttp,
@@ -40,15 +30,16 @@ from tagtui.providers.http import (
     encode_segment,
     integer,
     mapping,
+    required_text,
     sequence,
     text,
-    timestamp,
 )
 from tagtui.providers.ncr.records import (
     NO_CONFIG_NOTE,
     SERVICE,
     PlatformRecord,
     TagRecord,
+    parse_repository,
     parse_tag,
 )
 from tagtui.providers.ncr.signing import signed_headers
@@ -121,9 +112,6 @@ def create_provider(options: ProviderOptions) -> NcrProvider:
     )
 
 
-# --- records from JSON ----------------------------------------------------------------------------
-
-
 # --- the provider ---------------------------------------------------------------------------------
 
 
@@ -177,17 +165,6 @@ class NcrProvider(VendorApiProvider):
         if self._credential is None:
             return {}
         return signed_headers(self._credential, method, target, now=self._clock)
-
-    @property
-    def capabilities(self) -> Capabilities:
-        return Capabilities(
-            catalog=True,
-            delete=True,
-            tag_delete=True,
-            digest_delete=False,
-            sorts=(),
-            note=None,
-        )
 
     def pull_name(self, repository: str) -> str:
         registry, image = self.split(repository)
@@ -249,9 +226,7 @@ class NcrProvider(VendorApiProvider):
         async for items in self._pages("/repositories", "registries"):
             for item in items:
                 item = mapping(item, SERVICE, "a registry")
-                name = text(item.get("name"))
-                if name is None:
-                    raise BadResponse(f"{SERVICE} sent a registry without a name")
+                name = required_text(item, "name", SERVICE, "a registry")
                 endpoint = text(item.get("end_point"))
                 if endpoint:
                     self._endpoints[name] = endpoint.removeprefix("https://").rstrip("/")
@@ -262,23 +237,7 @@ class NcrProvider(VendorApiProvider):
         for registry in await self._registries():
             path = f"/repositories/{encode_segment(registry)}"
             async for items in self._pages(path, f"images of registry {registry}"):
-                yield [self._repository(registry, item) for item in items]
-
-    @staticmethod
-    def _repository(registry: str, item: Any) -> Repository:
-        item = mapping(item, SERVICE, "an image")
-        name = text(item.get("name"))
-        if name is None:
-            raise BadResponse(f"{SERVICE} sent an image without a name")
-        private = boolean(item.get("is_private"))
-        extras = known_extras(
-            ("Description", text(item.get("description"))),
-            ("Visibility", None if private is None else ("private" if private else "public")),
-            ("Pulls", text(item.get("pull_count"))),
-            ("Updated", display_date(timestamp(item.get("last_updated")))),
-            ("Status", text(item.get("status"))),
-        )
-        return Repository(name=f"{registry}/{name}", extras=extras)
+                yield [parse_repository(registry, item) for item in items]
 
     @staticmethod
     def split(repository: str) -> tuple[str, str]:
@@ -310,8 +269,7 @@ class NcrProvider(VendorApiProvider):
 
     async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
         # The API has no sort order to ask for: natural order here, the UI sorts otherwise.
-        tags = [tag.model() for tag in await self._tags(repository)]
-        return sorted(tags, key=lambda tag: natural_key(tag.name))
+        return sorted_tags(tag.model() for tag in await self._tags(repository))
 
     async def describe_tag(self, repository: str, tag: Tag) -> Tag:
         # The list already carries the digest, date and size.

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tagtui.errors import BadResponse
-from tagtui.model import Image, ImageConfig, Platform, Tag
-from tagtui.providers.http import integer, mapping, text, timestamp
+from tagtui.model import Image, ImageConfig, Platform, Repository, Tag
+from tagtui.providers.http import boolean, integer, mapping, required_text, text, timestamp
 from tagtui.providers.vendor_common import display_date, display_size, known_extras
 
 SERVICE = "NCR API"
@@ -98,9 +97,7 @@ class TagRecord:
 
 def parse_tag(item: Any) -> TagRecord:
     item = mapping(item, SERVICE, "a tag")
-    name = text(item.get("name"))
-    if name is None:
-        raise BadResponse(f"{SERVICE} sent a tag without a name")
+    name = required_text(item, "name", SERVICE, "a tag")
     images = item.get("images")
     entries = images if isinstance(images, list) else []
     platforms = tuple(p for p in (parse_platform(entry) for entry in entries) if p is not None)
@@ -113,3 +110,18 @@ def parse_tag(item: Any) -> TagRecord:
         dropped_platforms=len(entries) - len(platforms),
         raw=item,
     )
+
+
+def parse_repository(registry: str, item: Any) -> Repository:
+    """An image of ``registry`` (``images[]`` of ``/repositories/{registry}``) as a repository."""
+    item = mapping(item, SERVICE, "an image")
+    name = required_text(item, "name", SERVICE, "an image")
+    private = boolean(item.get("is_private"))
+    extras = known_extras(
+        ("Description", text(item.get("description"))),
+        ("Visibility", None if private is None else ("private" if private else "public")),
+        ("Pulls", text(item.get("pull_count"))),
+        ("Updated", display_date(timestamp(item.get("last_updated")))),
+        ("Status", text(item.get("status"))),
+    )
+    return Repository(name=f"{registry}/{name}", extras=extras)

@@ -7,7 +7,6 @@ Wire details live in the sibling modules: ``http`` (transport, retries, errors),
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
@@ -38,9 +37,10 @@ from tagtui.model import (
     Tag,
     TagDetail,
 )
-from tagtui.natsort import natural_key
-from tagtui.providers.base import ConnectionOptions, Provider
+from tagtui.providers.base import ConnectionOptions, Provider, sorted_tags
+from tagtui.providers.http.exchange import Reply
 from tagtui.providers.http.pages import parse_next_link
+from tagtui.providers.json_body import load_json
 from tagtui.providers.manifest_model import (
     described_tag,
     manifest_detail,
@@ -106,32 +106,56 @@ class _Lru:
             self._items.popitem(last=False)
 
 
-def _json(body: bytes, where: str) -> Any:
+class _Pages:
+    """Where a ``/v2/`` listing is (path, ``n``/``last``), and which pages it already asked for."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.params: dict[str, str] | None = {"n": str(PAGE_SIZE)}
+        self._seen: set[tuple[str, str]] = set()
+
+    @property
+    def count(self) -> int:
+        return len(self._seen)
+
+    def visit(self) -> bool:
+        """Note the page about to be asked for; False if it was asked for before (a loop)."""
+        key = (self.target, repr(sorted((self.params or {}).items())))
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+    def advance(self, link: str | None, page: list[str], fresh: bool) -> bool:
+        """Move to the next page (``link``: its path, if one was sent); False at the end."""
+        if link:
+            self.target, self.params = link, None
+            return True
+        # Registries from before Link: a full page with new names means there may be more.
+        # (distribution 2.8 ignores n and sends everything unsorted: a short page ends it.)
+        if self.params and page and fresh and len(page) == int(self.params.get("n", 0)):
+            self.params = {"n": self.params["n"], "last": page[-1]}
+            return True
+        return False
+
+
+def _gcr_size(value: object) -> int | None:
+    """GCR sends numbers as strings; a negative or unreadable one is absent."""
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BadResponse(f"{where}: not valid JSON") from None
+        number = int(str(value))
+    except ValueError:
+        return None
+    return number if number >= 0 else None
 
 
 def _gcr_time(value: object) -> datetime | None:
-    try:
-        millis = int(str(value))
-    except ValueError:
-        return None
-    if millis <= 0:
+    millis = _gcr_size(value)
+    if not millis:
         return None
     try:
         return datetime.fromtimestamp(millis / 1000, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
-
-
-def _gcr_size(value: object) -> int | None:
-    try:
-        size = int(str(value))
-    except ValueError:
-        return None
-    return size if size >= 0 else None
 
 
 class OciProvider(Provider):
@@ -236,6 +260,19 @@ class OciProvider(Provider):
 
     def manifest_path(self, repository: str, reference: str) -> str:
         return f"/v2/{repository}/manifests/{quote(reference, safe=':')}"
+
+    async def _list_page(
+        self, pages: _Pages, subject: Subject, passthrough: tuple[int, ...]
+    ) -> Reply:
+        """The listing page ``pages`` is at; statuses in ``passthrough`` are for the caller."""
+        return await self.http.request(
+            "GET",
+            pages.target,
+            params=pages.params,
+            limit=LIST_LIMIT,
+            passthrough=passthrough,
+            subject=subject,
+        )
 
     def _link_target(self, link: str) -> str:
         """A ``Link`` next target as a path on this registry (its host part is not trusted)."""
@@ -379,28 +416,19 @@ class OciProvider(Provider):
             raise NotFound(f"{self.display_name} does not serve the registry API (no /v2/)")
 
     async def list_repositories(self) -> AsyncIterator[list[Repository]]:
-        target = "/v2/_catalog"
-        params: dict[str, str] | None = {"n": str(PAGE_SIZE)}
-        seen: set[tuple[str, str]] = set()
+        pages = _Pages("/v2/_catalog")
         names: set[str] = set()
         while True:
-            key = (target, repr(sorted((params or {}).items())))
-            if key in seen:
+            if not pages.visit():
                 raise BadResponse(f"{self.registry}: catalog pagination loops back on itself")
-            seen.add(key)
-            if len(seen) > MAX_PAGES:
+            if pages.count > MAX_PAGES:
                 raise BadResponse(f"{self.registry}: catalog has more than {MAX_PAGES} pages")
-            reply = await self.http.request(
-                "GET",
-                target,
-                params=params,
-                limit=LIST_LIMIT,
-                passthrough=(400, 401, 403, 404, 405),
-                subject=Subject(action="listing repositories"),
+            reply = await self._list_page(
+                pages, Subject(action="listing repositories"), (400, 401, 403, 404, 405)
             )
             errors = parse_registry_errors(reply.body)
-            if reply.status == 400 and errors.has("PAGINATION_NUMBER_INVALID") and params:
-                params = None  # the registry's own page size, then
+            if reply.status == 400 and errors.has("PAGINATION_NUMBER_INVALID") and pages.params:
+                pages.params = None  # the registry's own page size, then
                 continue
             if (
                 reply.status == 401
@@ -416,7 +444,7 @@ class OciProvider(Provider):
                 )
             if reply.status != 200:
                 raise self.http.error(reply, Subject(action="listing repositories"))
-            document = _json(reply.body, f"catalog of {self.registry}")
+            document = load_json(reply.body, f"catalog of {self.registry}: not valid JSON")
             page = document.get("repositories") if isinstance(document, dict) else None
             if page is None and isinstance(document, dict):
                 page = []
@@ -428,45 +456,31 @@ class OciProvider(Provider):
             if fresh:
                 yield [Repository(name=name) for name in fresh]
             link = parse_next_link(reply.header("link"))
-            if link:
-                target, params = self._link_target(link), None
-                continue
-            # Registries from before Link: a full page means there may be more.
-            if params and page and fresh and len(page) == int(params.get("n", 0)):
-                params = {"n": params["n"], "last": page[-1]}
-                continue
-            return
+            if not pages.advance(link and self._link_target(link), page, bool(fresh)):
+                return
 
     async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
         """All tags, every page, natural order (``sort`` is the UI's business here)."""
         self.check_repository(repository)
-        target = f"/v2/{repository}/tags/list"
-        params: dict[str, str] | None = {"n": str(PAGE_SIZE)}
+        pages = _Pages(f"/v2/{repository}/tags/list")
         tags: dict[str, Tag] = {}
-        seen: set[tuple[str, str]] = set()
         stalled = 0
         where = f"tags of {self.display_name}/{repository}"
         while True:
-            key = (target, repr(sorted((params or {}).items())))
-            if key in seen:
+            if not pages.visit():
                 raise BadResponse(f"{where}: pagination loops back on itself")
-            seen.add(key)
-            if len(seen) > MAX_PAGES or len(tags) > MAX_TAGS:
+            if pages.count > MAX_PAGES or len(tags) > MAX_TAGS:
                 raise BadResponse(f"{where}: more pages than any registry should send")
-            reply = await self.http.request(
-                "GET",
-                target,
-                params=params,
-                limit=LIST_LIMIT,
-                passthrough=(400,),
-                subject=Subject(repository=repository, action="listing tags"),
+            reply = await self._list_page(
+                pages, Subject(repository=repository, action="listing tags"), (400,)
             )
             if reply.status == 400:
-                if params and parse_registry_errors(reply.body).has("PAGINATION_NUMBER_INVALID"):
-                    params = None
+                errors = parse_registry_errors(reply.body)
+                if pages.params and errors.has("PAGINATION_NUMBER_INVALID"):
+                    pages.params = None
                     continue
                 raise self.http.error(reply, Subject(repository=repository))
-            document = _json(reply.body, where)
+            document = load_json(reply.body, f"{where}: not valid JSON")
             if not isinstance(document, dict):
                 raise BadResponse(f"{where}: unexpected answer")
             page = document.get("tags")
@@ -482,17 +496,13 @@ class OciProvider(Provider):
             self._apply_gcr_manifests(document.get("manifest"), tags)
             link = parse_next_link(reply.header("link"))
             if link:
+                # Only links can lead nowhere new: ``last`` moves only after new names.
                 stalled = stalled + 1 if fresh == 0 else 0
                 if stalled >= 3:
                     raise BadResponse(f"{where}: pagination does not progress")
-                target, params = self._link_target(link), None
-                continue
-            # distribution 2.8 ignores n and sends everything unsorted: a short page ends it.
-            if params and page and fresh and len(page) == int(params.get("n", 0)):
-                params = {"n": params["n"], "last": page[-1]}
-                continue
-            break
-        return sorted(tags.values(), key=lambda tag: natural_key(tag.name))
+            if not pages.advance(link and self._link_target(link), page, fresh > 0):
+                break
+        return sorted_tags(tags.values())
 
     @staticmethod
     def _apply_gcr_manifests(value: object, tags: dict[str, Tag]) -> None:

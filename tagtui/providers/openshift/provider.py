@@ -36,7 +36,7 @@ from tagtui.model import (
     TagDetail,
 )
 from tagtui.natsort import natural_key
-from tagtui.providers.base import ConnectionOptions, ProviderOptions
+from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
 from tagtui.providers.http import (
     PageGuard,
     VendorHttp,
@@ -201,10 +201,6 @@ class OpenShiftProvider(VendorApiProvider):
     def display_name(self) -> str:
         return f"openshift {self.namespace} @ {self.http.host}"
 
-    @property
-    def credential_key(self) -> str:
-        return self.http.host
-
     def _auth_headers(self, method: str, target: str) -> dict[str, str]:
         if self._credential is None or not self._credential.secret:
             return {}
@@ -213,12 +209,7 @@ class OpenShiftProvider(VendorApiProvider):
     @property
     def capabilities(self) -> Capabilities:
         return Capabilities(
-            catalog=True,
-            delete=True,
-            tag_delete=True,
-            digest_delete=False,
-            sorts=(),
-            note="Deleting an ImageTag removes the tag from its image stream; the image stays.",
+            note="Deleting an ImageTag removes the tag from its image stream; the image stays."
         )
 
     def pull_name(self, repository: str) -> str:
@@ -321,13 +312,7 @@ class OpenShiftProvider(VendorApiProvider):
 
     async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
         stream = await self._fetch_stream(repository)
-        tags = [tag.model() for tag in stream.tags]
-        if sort == "newest":
-            dated = sorted((t for t in tags if t.created), key=lambda t: t.created, reverse=True)
-            return dated + sorted(
-                (t for t in tags if not t.created), key=lambda t: natural_key(t.name)
-            )
-        return sorted(tags, key=lambda t: natural_key(t.name))
+        return sorted_tags((tag.model() for tag in stream.tags), sort)
 
     async def _image_tag(self, repository: str, tag: str) -> dict[str, Any]:
         return mapping(

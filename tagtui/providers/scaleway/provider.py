@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
 from tagtui.credentials import Credential
-from tagtui.errors import BadResponse, Conflict, DeleteAborted, NotFound, UsageError
+from tagtui.errors import Conflict, DeleteAborted, NotFound, UsageError
 from tagtui.model import (
     Capabilities,
     DeleteMethod,
@@ -22,8 +21,7 @@ from tagtui.model import (
     Tag,
     TagDetail,
 )
-from tagtui.natsort import natural_key
-from tagtui.providers.base import ConnectionOptions, ProviderOptions
+from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
 from tagtui.providers.http import (
     PageGuard,
     RequestRejected,
@@ -32,8 +30,6 @@ from tagtui.providers.http import (
     integer,
     mapping,
     sequence,
-    text,
-    timestamp,
 )
 from tagtui.providers.scaleway.config import (
     KEYRING_HOST,
@@ -41,6 +37,15 @@ from tagtui.providers.scaleway.config import (
     load_scw_config,
     resolve_credential,
     resolve_region,
+)
+from tagtui.providers.scaleway.records import (
+    SERVICE,
+    ImageRecord,
+    Namespace,
+    TagRecord,
+    parse_image,
+    parse_namespace,
+    parse_tag,
 )
 from tagtui.providers.tag_delete import (
     Relisted,
@@ -61,7 +66,6 @@ from tagtui.text import agree, human_size, join_names, sanitize, short_digest
 
 DEFAULT_API = "https://api.scaleway.com"
 PAGE_SIZE = 100
-SERVICE = "Scaleway API"
 # What `sort` asks of the API's order_by; None (the default) is natural order, client-side.
 ORDER_BY = {"name": "name_asc", "newest": "created_at_desc"}
 NO_CONFIG_NOTE = "config and layers: available over the registry API at rg.{region}.scw.cloud"
@@ -83,105 +87,6 @@ def create_provider(options: ProviderOptions) -> ScalewayProvider:
     credential = resolve_credential(config)
     return ScalewayProvider(
         region, credential, endpoint=options.endpoint, options=options.connection
-    )
-
-
-# --- records from JSON ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Namespace:
-    id: str
-    name: str
-    endpoint: str | None
-    is_public: bool | None
-
-
-@dataclass(frozen=True)
-class _Image:
-    id: str
-    name: str
-    namespace: _Namespace
-    status: str | None
-    status_message: str | None
-    visibility: str | None
-    size: int | None
-    created: datetime | None
-    updated: datetime | None
-    tag_names: tuple[str, ...] | None
-
-    @property
-    def repository(self) -> str:
-        return f"{self.namespace.name}/{self.name}"
-
-
-@dataclass(frozen=True)
-class _Tag:
-    id: str
-    name: str
-    digest: str | None
-    status: str | None
-    created: datetime | None
-    updated: datetime | None
-
-    def model(self) -> Tag:
-        # "ready" is the normal state: only the others are worth a column.
-        status = self.status if self.status not in (None, "ready") else None
-        return Tag(name=self.name, digest=self.digest, created=self.created, status=status)
-
-
-def _id(item: dict[str, Any], what: str) -> str:
-    value = text(item.get("id"))
-    if value is None:
-        raise BadResponse(f"{SERVICE} sent {what} without an id")
-    return value
-
-
-def _name(item: dict[str, Any], what: str) -> str:
-    value = text(item.get("name"))
-    if value is None:
-        raise BadResponse(f"{SERVICE} sent {what} without a name")
-    return value
-
-
-def _namespace(item: Any) -> _Namespace:
-    item = mapping(item, SERVICE, "a namespace")
-    public = item.get("is_public")
-    return _Namespace(
-        id=_id(item, "a namespace"),
-        name=_name(item, "a namespace"),
-        endpoint=text(item.get("endpoint")),
-        is_public=public if isinstance(public, bool) else None,
-    )
-
-
-def _image(item: Any, namespace: _Namespace) -> _Image:
-    item = mapping(item, SERVICE, "an image")
-    tags = item.get("tags")
-    names = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else None
-    return _Image(
-        id=_id(item, "an image"),
-        name=_name(item, "an image"),
-        namespace=namespace,
-        status=text(item.get("status")),
-        status_message=text(item.get("status_message")),
-        visibility=text(item.get("visibility")),
-        size=integer(item.get("size")),
-        created=timestamp(item.get("created_at")),
-        updated=timestamp(item.get("updated_at")),
-        tag_names=names,
-    )
-
-
-def _tag(item: Any) -> _Tag:
-    item = mapping(item, SERVICE, "a tag")
-    return _Tag(
-        id=_id(item, "a tag"),
-        name=_name(item, "a tag"),
-        digest=text(item.get("digest")),
-        status=text(item.get("status")),
-        created=timestamp(item.get("created_at")),
-        updated=timestamp(item.get("updated_at")),
     )
 
 
@@ -210,8 +115,8 @@ class ScalewayProvider(VendorApiProvider):
             transport=transport,
         )
         super().__init__(http, credential)
-        self._namespaces: dict[str, _Namespace] = {}
-        self._images: dict[str, _Image] = {}
+        self._namespaces: dict[str, Namespace] = {}
+        self._images: dict[str, ImageRecord] = {}
 
     # --- identity -----------------------------------------------------------------------------
 
@@ -229,13 +134,9 @@ class ScalewayProvider(VendorApiProvider):
     @property
     def capabilities(self) -> Capabilities:
         return Capabilities(
-            catalog=True,
-            delete=True,
-            tag_delete=True,
             # Offered as the API's force=true; what it does to the other tags is not documented.
             digest_delete=True,
             sorts=tuple(ORDER_BY),
-            note=None,
         )
 
     def pull_name(self, repository: str) -> str:
@@ -282,23 +183,23 @@ class ScalewayProvider(VendorApiProvider):
 
     # --- repositories -------------------------------------------------------------------------
 
-    async def _all_namespaces(self, name: str | None = None) -> list[_Namespace]:
+    async def _all_namespaces(self, name: str | None = None) -> list[Namespace]:
         params = [("name", name)] if name else []
-        found: list[_Namespace] = []
+        found: list[Namespace] = []
         async for items in self._pages("/namespaces", "namespaces", params, "namespaces"):
             for item in items:
-                namespace = _namespace(item)
+                namespace = parse_namespace(item)
                 self._namespaces[namespace.name] = namespace
                 found.append(namespace)
         return found
 
     async def _images_of(
-        self, namespace: _Namespace, name: str | None = None
-    ) -> AsyncIterator[list[_Image]]:
+        self, namespace: Namespace, name: str | None = None
+    ) -> AsyncIterator[list[ImageRecord]]:
         params = [("namespace_id", namespace.id)] + ([("name", name)] if name else [])
         what = f"images of namespace {namespace.name}"
         async for items in self._pages("/images", "images", params, what):
-            images = [_image(item, namespace) for item in items]
+            images = [parse_image(item, namespace) for item in items]
             for image in images:
                 self._images[image.repository] = image
             yield images
@@ -309,7 +210,7 @@ class ScalewayProvider(VendorApiProvider):
                 yield [self._repository(image) for image in images]
 
     @staticmethod
-    def _repository(image: _Image) -> Repository:
+    def _repository(image: ImageRecord) -> Repository:
         extras = known_extras(
             ("Status", image.status),
             ("Visibility", image.visibility),
@@ -328,7 +229,7 @@ class ScalewayProvider(VendorApiProvider):
             )
         return namespace, image
 
-    async def _find_image(self, repository: str, *, fresh: bool = False) -> _Image:
+    async def _find_image(self, repository: str, *, fresh: bool = False) -> ImageRecord:
         """The image record for ``namespace/image``, by exact name filters when not cached."""
         namespace_name, image_name = self.split(repository)
         cached = self._images.get(f"{namespace_name}/{image_name}")
@@ -351,17 +252,17 @@ class ScalewayProvider(VendorApiProvider):
 
     # --- tags ---------------------------------------------------------------------------------
 
-    async def _tags(self, image: _Image, *, order_by: str | None = None) -> list[_Tag]:
+    async def _tags(self, image: ImageRecord, *, order_by: str | None = None) -> list[TagRecord]:
         params = [("order_by", order_by)] if order_by else []
         what = f"tags of {image.repository}"
-        tags: list[_Tag] = []
+        tags: list[TagRecord] = []
         async for items in self._pages(
             f"/images/{encode_segment(image.id)}/tags", "tags", params, what
         ):
-            tags.extend(_tag(item) for item in items)
+            tags.extend(parse_tag(item) for item in items)
         return tags
 
-    async def _tag_by_name(self, image: _Image, name: str) -> _Tag | None:
+    async def _tag_by_name(self, image: ImageRecord, name: str) -> TagRecord | None:
         """One tag through the API's exact ``name`` filter (one request, not the whole list)."""
         path = f"/images/{encode_segment(image.id)}/tags"
         document = await self.http.get_json(
@@ -372,7 +273,7 @@ class ScalewayProvider(VendorApiProvider):
         document = mapping(document, SERVICE, "a page of tags")
         items = sequence(document.get("tags"), SERVICE, "tags ('tags')")
         for item in items:
-            tag = _tag(item)
+            tag = parse_tag(item)
             if tag.name == name:
                 return tag
         return None
@@ -381,15 +282,14 @@ class ScalewayProvider(VendorApiProvider):
         image = await self._find_image(repository)
         order_by = ORDER_BY.get(sort) if sort else None
         tags = [tag.model() for tag in await self._tags(image, order_by=order_by)]
-        if order_by is None:
-            tags.sort(key=lambda tag: natural_key(tag.name))
-        return tags
+        # In the API's order when it sorted them.
+        return tags if order_by else sorted_tags(tags)
 
     async def describe_tag(self, repository: str, tag: Tag) -> Tag:
         # The list already carries everything the API knows cheaply (digest, dates, status).
         return tag
 
-    async def _require_tag(self, repository: str, name: str) -> tuple[_Image, _Tag]:
+    async def _require_tag(self, repository: str, name: str) -> tuple[ImageRecord, TagRecord]:
         image = await self._find_image(repository)
         tag = await self._tag_by_name(image, name)
         if tag is None:
@@ -478,7 +378,7 @@ class ScalewayProvider(VendorApiProvider):
         )
 
     @staticmethod
-    def _sharing(tags: list[_Tag], record: _Tag) -> list[str]:
+    def _sharing(tags: list[TagRecord], record: TagRecord) -> list[str]:
         return tags_sharing(record.name, record.digest, ((t.name, t.digest) for t in tags))
 
     async def delete(self, plan: DeletePlan) -> DeleteResult:

@@ -34,8 +34,15 @@ from tagtui.model import (
     TagDetail,
 )
 from tagtui.natsort import natural_key
-from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
-from tagtui.providers.http import PageGuard, VendorHttp, VendorReply, mapping, sequence
+from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
+from tagtui.providers.http import (
+    PageGuard,
+    VendorHttp,
+    VendorReply,
+    http_url,
+    mapping,
+    sequence,
+)
 from tagtui.providers.tutum.records import (
     IMAGES,
     SERVICE,
@@ -47,7 +54,7 @@ from tagtui.providers.tutum.records import (
     tag_name_of,
     tag_path,
 )
-from tagtui.providers.vendor_common import keyring_credential, known_extras
+from tagtui.providers.vendor_common import VendorApiProvider, keyring_credential, known_extras
 from tagtui.text import join_names, sanitize
 
 DEFAULT_BASE = "https://dashboard.tutum.co"
@@ -79,12 +86,11 @@ def base_url(endpoint: str | None = None) -> str:
         or os.environ.get("TUTUM_REST_HOST")
         or DEFAULT_BASE
     ).strip()
-    try:
-        url = httpx.URL(chosen)
-    except (httpx.InvalidURL, TypeError, ValueError):
-        raise ConfigError(f"invalid Tutum API URL {sanitize(chosen)!r}") from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigError(f"the Tutum API URL must be http(s)://host, not {sanitize(chosen)!r}")
+    url = http_url(
+        chosen,
+        invalid=f"invalid Tutum API URL {sanitize(chosen)!r}",
+        not_http=f"the Tutum API URL must be http(s)://host, not {sanitize(chosen)!r}",
+    )
     return f"{url.scheme}://{url.netloc.decode('ascii')}"
 
 
@@ -146,7 +152,7 @@ def create_provider(options: ProviderOptions) -> TutumProvider:
 # --- the provider --------------------------------------------------------------------------------
 
 
-class TutumProvider(Provider):
+class TutumProvider(VendorApiProvider):
     kind = "tutum"
 
     def __init__(
@@ -162,14 +168,14 @@ class TutumProvider(Provider):
         # Basic once if the server refuses it.
         self._scheme = "ApiKey"
         self._tried_basic = False
-        self.http = VendorHttp(
+        http = VendorHttp(
             SERVICE,
             base,
             options=options or ConnectionOptions(),
             auth=self._auth_headers,
             transport=transport,
         )
-        self.http.username = auth.credential.username if auth else None
+        super().__init__(http, auth.credential if auth else None)
         self._images: dict[str, ImageRecord] = {}
         self._tags: dict[tuple[str, str], TagRecord] = {}
         # Images this session deleted: their tag list is empty, not an error, until reloaded.
@@ -181,19 +187,11 @@ class TutumProvider(Provider):
     def display_name(self) -> str:
         return f"tutum {self.http.host}"
 
-    @property
-    def credential_source(self) -> str:
-        return self._auth.credential.source if self._auth else "anonymous"
-
-    @property
-    def credential_key(self) -> str:
-        return self.http.host
-
     def set_credential(self, credential: Credential) -> None:
         self._auth = TutumAuth(credential)
         self._scheme = "ApiKey"
         self._tried_basic = False
-        self.http.username = credential.username
+        super().set_credential(credential)
 
     def _auth_headers(self, method: str, target: str) -> dict[str, str]:
         if self._auth is None:
@@ -209,11 +207,7 @@ class TutumProvider(Provider):
     @property
     def capabilities(self) -> Capabilities:
         return Capabilities(
-            catalog=True,
-            delete=True,
             tag_delete=False,
-            digest_delete=False,
-            sorts=(),
             note="Tutum deletes whole images only: every tag of the image goes with it.",
         )
 
@@ -225,9 +219,6 @@ class TutumProvider(Provider):
         if known is not None and known.full_name:
             return known.full_name
         return super().pull_reference(repository, tag, digest)
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     async def check(self) -> None:
         await self._request("GET", IMAGES, subject="images")
@@ -323,10 +314,7 @@ class TutumProvider(Provider):
         if sort == "newest":
             # Dates live on each tag: fetch them (a few at a time) to sort by them.
             tags = await self._describe_all(repository, tags)
-            dated = sorted((t for t in tags if t.created), key=lambda t: t.created, reverse=True)
-            undated = sorted((t for t in tags if not t.created), key=lambda t: natural_key(t.name))
-            return dated + undated
-        return sorted(tags, key=lambda t: natural_key(t.name))
+        return sorted_tags(tags, sort)
 
     async def _describe_all(self, repository: str, tags: list[Tag]) -> list[Tag]:
         limit = asyncio.Semaphore(TAG_FETCHES)

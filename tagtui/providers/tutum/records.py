@@ -8,9 +8,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
-from tagtui.errors import BadResponse, UsageError
+from tagtui.errors import UsageError
 from tagtui.model import Extras, ImageConfig, Port
-from tagtui.providers.http import integer, mapping, text, timestamp
+from tagtui.providers.http import integer, mapping, required_text, text, timestamp
 from tagtui.providers.vendor_common import display_date, known_extras
 from tagtui.text import sanitize
 
@@ -86,21 +86,14 @@ def _state(value: Any) -> str | None:
 
 def parse_image(item: Any) -> ImageRecord:
     item = mapping(item, SERVICE, "an image")
-    name = text(item.get("name"))
-    if name is None:
-        raise BadResponse(f"{SERVICE} sent an image without a name")
+    name = required_text(item, "name", SERVICE, "an image")
     tags = item.get("tags")
-    categories = item.get("categories")
     return ImageRecord(
         name=name,
         tag_uris=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
         state=_state(item.get("state")),
         description=text(item.get("description")),
-        categories=tuple(
-            str(c["name"])
-            for c in (categories if isinstance(categories, list) else [])
-            if isinstance(c, dict) and text(c.get("name"))
-        ),
+        categories=_fields(item.get("categories"), "name"),
         stars=integer(item.get("star_count")),
         private=_flag(item.get("is_private_image")),
         in_use=_flag(item.get("in_use")),
@@ -112,12 +105,15 @@ def parse_image(item: Any) -> ImageRecord:
     )
 
 
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON list; anything else in it (or a list that is not one) is skipped."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
     """``[{key, value}]`` (envvars, labels) in order; odd values shown as text, never dropped."""
     pairs: list[tuple[str, str]] = []
-    for item in value if isinstance(value, list) else []:
-        if not isinstance(item, dict):
-            continue
+    for item in _objects(value):
         key = text(item.get("key"))
         if key is None:
             continue
@@ -128,9 +124,7 @@ def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
 
 def _ports(value: Any) -> tuple[Port, ...]:
     ports: list[Port] = []
-    for item in value if isinstance(value, list) else []:
-        if not isinstance(item, dict):
-            continue
+    for item in _objects(value):
         number = integer(item.get("port"))
         if number is None:
             continue
@@ -138,6 +132,11 @@ def _ports(value: Any) -> tuple[Port, ...]:
         protocol = (text(item.get("protocol")) or "tcp").strip().strip("'\"` ").lower() or "tcp"
         ports.append(Port(number, protocol))
     return tuple(ports)
+
+
+def _fields(value: Any, key: str) -> tuple[str, ...]:
+    """``key`` of each object in a list (category names, volume paths); others are skipped."""
+    return tuple(str(o[key]) for o in _objects(value) if text(o.get(key)))
 
 
 def _command(value: Any) -> tuple[str, ...] | None:
@@ -152,7 +151,6 @@ def _command(value: Any) -> tuple[str, ...] | None:
 def parse_tag(item: Any, fallback_name: str) -> TagRecord:
     item = mapping(item, SERVICE, "an image tag")
     layer = item.get("layer") if isinstance(item.get("layer"), dict) else {}
-    volumes = layer.get("volumes")
     return TagRecord(
         name=text(item.get("name")) or fallback_name,
         full_name=text(item.get("full_name")),
@@ -165,11 +163,7 @@ def parse_tag(item: Any, fallback_name: str) -> TagRecord:
             env=_pairs(layer.get("envvars")),
             labels=_pairs(layer.get("labels")),
             ports=_ports(layer.get("ports")),
-            volumes=tuple(
-                str(v["container_path"])
-                for v in (volumes if isinstance(volumes, list) else [])
-                if isinstance(v, dict) and text(v.get("container_path"))
-            ),
+            volumes=_fields(layer.get("volumes"), "container_path"),
         ),
         docker_id=text(layer.get("docker_id")),
         layer_uri=text(layer.get("resource_uri")),
