@@ -118,13 +118,13 @@ class TagtuiApp(App[None]):
     ) -> None:
         super().__init__()
         self.provider = provider
-        self.start_repository = repository
-        self.start_tag = tag
+        # The screen is built when Textual asks for it, inside the running app.
+        self.main_screen = partial(MainScreen, provider, repository=repository, tag=tag)
         self._keys: deque[events.Key] = deque()
         self._key_pump: Worker[None] | None = None
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(self.provider, repository=self.start_repository, tag=self.start_tag)
+        return self.main_screen()
 
     async def on_event(self, event: events.Event) -> None:
         # Keys of one terminal read (SSH batches them, so does tmux send-keys) would all be
