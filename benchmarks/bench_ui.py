@@ -171,7 +171,6 @@ async def run(repos: int, tags: int) -> dict[str, float]:
             await _filter_figures(pilot, screen, "repo-pane", "service-0999", repo_paint)
         )
 
-        tree = screen.tag_tree  # type: ignore[attr-defined]
         screen.open_repository(BIG_REPO)  # type: ignore[attr-defined]
         await _until(lambda: len(screen.catalog) == tags, pilot)  # type: ignore[attr-defined]
         await pilot.pause()
