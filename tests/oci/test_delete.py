@@ -15,7 +15,7 @@ import pytest
 
 from tagtui.errors import DeleteAborted, DeletionDisabled, NotFound, UsageError
 from tagtui.model import DeleteMethod, DeletePlan
-from tagtui.providers.oci.delete import DISABLED_MESSAGE, build_throwaway
+from tagtui.providers.oci.delete import DISABLED_MESSAGE, DeleteSupport, build_throwaway
 from tagtui.providers.oci.manifests import DOCKER_MANIFEST, OCI_MANIFEST
 from tagtui.providers.oci.provider import OciProvider
 from tests.oci.fakes import FakeRegistry
@@ -131,6 +131,19 @@ async def test_throwaway_is_gone_after_the_delete(shared: Shared) -> None:
         ]
 
 
+async def test_the_deleter_learns_the_registry_once(shared: Shared) -> None:
+    """What DELETE does here is probed by the first plan and kept by the provider's deleter."""
+    tap = Tap()
+    async with OciProvider(shared.registry.host, transport=tap) as provider:
+        assert provider.deleter.support is None
+        await provider.plan_delete(REPO, "latest")
+        probes = len(tap.deletes())
+        assert probes == 2  # a tag (400 on 2.8), then a digest (404): digest deletes only
+        assert provider.deleter.support is DeleteSupport.DIGEST_ONLY
+        await provider.plan_delete(REPO, "v1")
+        assert len(tap.deletes()) == probes
+
+
 async def test_a_tag_repushed_after_the_plan_aborts_the_delete(shared: Shared) -> None:
     async with OciProvider(shared.registry.host) as provider:
         plan = await provider.plan_delete(REPO, "latest")
@@ -167,6 +180,7 @@ async def test_deletion_disabled_says_so_and_changes_nothing(
         with pytest.raises(DeletionDisabled) as caught:
             await provider.plan_delete(REPO, "latest")
         assert str(caught.value) == DISABLED_MESSAGE
+        assert provider.deleter.support is DeleteSupport.DISABLED
         assert not provider.capabilities.delete
         assert DISABLED_MESSAGE in (provider.capabilities.note or "")
         assert await digests(provider) == {"latest": image, "staging": image}
@@ -334,6 +348,7 @@ async def test_registry_tag_delete_is_used_when_supported() -> None:
         assert plan.method is DeleteMethod.REGISTRY_TAG_DELETE
         assert plan.keeps == ("staging",)
         result = await provider.delete(plan)
+        assert provider.deleter.support is DeleteSupport.TAG
     assert result.removed == ("latest",)
     assert deletes[-1] == "latest"
     assert not any(reference.startswith("sha256:") for reference in deletes)

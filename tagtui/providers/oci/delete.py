@@ -8,6 +8,10 @@ users lose ``staging`` and ``prod`` when they delete ``latest``. So:
 - the tag goes by ``DELETE manifests/<tag>`` where the registry supports it, otherwise by
   regctl's method: push a unique throw-away manifest onto the tag (only this tag points at it),
   then delete that throw-away digest. If that last step fails, the leftover is reported.
+
+``OciDeleter`` does all of it for one registry and keeps what it learns there (which DELETEs
+the registry accepts); the provider creates it on the first delete and hands it the calls it
+needs.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ import gzip
 import hashlib
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import httpx
 
@@ -34,7 +38,9 @@ from tagtui.errors import (
 )
 from tagtui.model import DeleteMethod, DeletePlan, DeleteResult, Tag
 from tagtui.natsort import natural_key
+from tagtui.providers.http.exchange import Reply
 from tagtui.providers.oci.errormap import Subject, parse_registry_errors
+from tagtui.providers.oci.http import RegistryHttp
 from tagtui.providers.oci.manifests import (
     DOCKER_CONFIG,
     DOCKER_LAYER_GZIP,
@@ -42,13 +48,12 @@ from tagtui.providers.oci.manifests import (
     OCI_CONFIG,
     OCI_LAYER_GZIP,
     OCI_MANIFEST,
+    Manifest,
     digest_of,
     is_valid_digest,
 )
+from tagtui.providers.tag_delete import alone_summary, only_tag_summary, refuse_if_moved, tag_gone
 from tagtui.text import agree, join_names, short_digest
-
-if TYPE_CHECKING:
-    from tagtui.providers.oci.provider import OciProvider
 
 DISABLED_MESSAGE = "deletion is disabled on this registry (storage.delete.enabled)"
 THROWAWAY_LABEL = "io.tagtui.throwaway"
@@ -64,85 +69,8 @@ class DeleteSupport(enum.Enum):
     DISABLED = "disabled"  # storage.delete.enabled: false, or the registry never deletes
 
 
-# --- words ------------------------------------------------------------------------------------
-
-
 def _natural(names: set[str] | list[str]) -> list[str]:
     return sorted(names, key=natural_key)
-
-
-# --- probing ----------------------------------------------------------------------------------
-
-
-async def probe_support(provider: OciProvider, repository: str) -> DeleteSupport:
-    """Ask the registry with a tag and a digest that do not exist: nothing can be removed.
-
-    distribution 2.8 answers the tag with 400 DIGEST_INVALID (no tag delete) and, when
-    deletion is disabled, 405 UNSUPPORTED to both.
-    """
-    if provider.delete_support is not None:
-        return provider.delete_support
-    http = provider.http
-    subject = Subject(repository=repository, action="deleting")
-    probe_tag = f"tagtui-probe-{secrets.token_hex(8)}"
-    reply = await http.request(
-        "DELETE",
-        provider.manifest_path(repository, probe_tag),
-        ok=(200, 202, 404),
-        passthrough=(400, 405),
-        subject=subject,
-    )
-    if reply.status in (200, 202, 404) and not parse_registry_errors(reply.body).has("UNSUPPORTED"):
-        provider.delete_support = DeleteSupport.TAG
-        return DeleteSupport.TAG
-    provider.delete_support = await probe_digest_delete(provider, repository)
-    return provider.delete_support
-
-
-async def probe_digest_delete(provider: OciProvider, repository: str) -> DeleteSupport:
-    """DELETE a random digest: 404 means digest deletes work, 400/405/UNSUPPORTED that not."""
-    reply = await provider.http.request(
-        "DELETE",
-        provider.manifest_path(repository, f"sha256:{secrets.token_hex(32)}"),
-        ok=(200, 202, 404),
-        passthrough=(400, 405),
-        subject=Subject(repository=repository, action="deleting"),
-    )
-    if reply.status in (400, 405) or parse_registry_errors(reply.body).has("UNSUPPORTED"):
-        return DeleteSupport.DISABLED
-    return DeleteSupport.DIGEST_ONLY
-
-
-def _raise_if_disabled(support: DeleteSupport) -> None:
-    if support is DeleteSupport.DISABLED:
-        raise DeletionDisabled(DISABLED_MESSAGE)
-
-
-# --- finding every tag sharing a digest -----------------------------------------------------
-
-
-async def tags_sharing(
-    provider: OciProvider, repository: str, digest: str, tags: list[Tag]
-) -> list[str]:
-    """Every tag in ``tags`` pointing at ``digest``; HEADs run with the provider's concurrency."""
-    sharing: list[str] = []
-    to_check: list[str] = []
-    for tag in tags:
-        if tag.digest is not None:
-            if tag.digest == digest:
-                sharing.append(tag.name)
-        else:
-            to_check.append(tag.name)
-
-    async def check(name: str) -> None:
-        if await provider.head_digest(repository, name) == digest:
-            sharing.append(name)
-
-    # A TaskGroup cancels the rest if one fails: a plan with an unknown tag is not a plan.
-    async with asyncio.TaskGroup() as group:
-        for name in to_check:
-            group.create_task(check(name))
-    return _natural(sharing)
 
 
 def _refuse_digest_as_tag(reference: str, whole_digest: bool) -> None:
@@ -153,13 +81,6 @@ def _refuse_digest_as_tag(reference: str, whole_digest: bool) -> None:
         )
 
 
-async def _resolve(provider: OciProvider, repository: str, tag: str) -> str | None:
-    try:
-        return (await provider.fetch_manifest(repository, tag)).digest
-    except NotFound:
-        return None
-
-
 def _first_error(group: BaseExceptionGroup) -> BaseException:
     error: BaseException = group
     while isinstance(error, BaseExceptionGroup):
@@ -167,158 +88,350 @@ def _first_error(group: BaseExceptionGroup) -> BaseException:
     return error
 
 
-async def _sharing(provider: OciProvider, repository: str, digest: str) -> list[str]:
-    tags = await provider.list_tags(repository)
-    try:
-        return await tags_sharing(provider, repository, digest, tags)
-    except BaseExceptionGroup as group:
-        raise _first_error(group) from None
+def _refused(reply_status: int, body: bytes) -> bool:
+    """400/405 or UNSUPPORTED: the registry does not delete this way (or at all)."""
+    return reply_status in (400, 405) or parse_registry_errors(body).has("UNSUPPORTED")
 
 
-# --- planning ---------------------------------------------------------------------------------
+# --- the plan (pure: what the registry said, in words) ----------------------------------------
 
 
-async def plan(
-    provider: OciProvider, repository: str, tag: str, *, whole_digest: bool = False
+def plan_for(
+    repository: str,
+    tag: str,
+    digest: str,
+    sharing: list[str],
+    *,
+    support: DeleteSupport,
+    whole_digest: bool,
 ) -> DeletePlan:
-    provider.check_repository(repository)
-    provider.check_reference(tag)
-    _refuse_digest_as_tag(tag, whole_digest)
-    manifest = await provider.fetch_manifest(repository, tag)
-    digest = manifest.digest
-    support = await probe_support(provider, repository)
-    _raise_if_disabled(support)
-    sharing = await _sharing(provider, repository, digest)
-    if tag not in sharing and not is_valid_digest(tag):
-        sharing = _natural([*sharing, tag])  # it moved while we looked: delete() will refuse
+    """Only ``tag`` (by name where the registry can, else by a throw-away manifest), or, when
+    asked, the digest itself with every tag pointing at it."""
     others = [name for name in sharing if name != tag]
     short = short_digest(digest)
-
+    warnings: list[str] = []
     if whole_digest:
-        removes = tuple(sharing)
-        warnings = [f"the image {short} itself is deleted: pulls by digest stop working"]
+        method = DeleteMethod.DIGEST_DELETE
+        warnings.append(f"the image {short} itself is deleted: pulls by digest stop working")
         if others:
             warnings.append(f"{agree(others, 'goes', 'go')} with it")
-        return DeletePlan(
-            repository=repository,
-            tag=tag,
-            digest=digest,
-            method=DeleteMethod.DIGEST_DELETE,
-            removes=removes,
-            keeps=(),
-            warnings=tuple(warnings),
-            summary=f"Digest {short} is deleted with every tag pointing at it: "
-            f"{join_names(removes)}.",
-            whole_digest=True,
-            shared_tags=tuple(sharing),
-        )
-
-    warnings = []
-    if support is DeleteSupport.TAG:
+        summary = f"Digest {short} is deleted with every tag pointing at it: {join_names(sharing)}."
+    else:
         method = DeleteMethod.REGISTRY_TAG_DELETE
-    else:
-        method = DeleteMethod.THROWAWAY_MANIFEST
-        warnings.append(
-            "this registry cannot delete a tag by name: a unique throw-away manifest is pushed "
-            f"onto {tag} and then deleted by digest"
-        )
-    if others:
-        verb = "stays" if len(others) == 1 else "stay"
-        summary = f"Only {tag} is removed; {join_names(others)} {verb}."
-    else:
-        summary = f"Only {tag} is removed; no other tag points at {short}."
+        if support is not DeleteSupport.TAG:
+            method = DeleteMethod.THROWAWAY_MANIFEST
+            warnings.append(
+                "this registry cannot delete a tag by name: a unique throw-away manifest is "
+                f"pushed onto {tag} and then deleted by digest"
+            )
+        summary = only_tag_summary(tag, others) if others else alone_summary(tag, digest)
     return DeletePlan(
         repository=repository,
         tag=tag,
         digest=digest,
         method=method,
-        removes=(tag,),
-        keeps=tuple(others),
+        removes=tuple(sharing) if whole_digest else (tag,),
+        keeps=() if whole_digest else tuple(others),
         warnings=tuple(warnings),
         summary=summary,
-        whole_digest=False,
+        whole_digest=whole_digest,
         shared_tags=tuple(sharing),
     )
 
 
-# --- carrying out -----------------------------------------------------------------------------
+# --- the deleter ------------------------------------------------------------------------------
 
 
-async def _check_unchanged(provider: OciProvider, plan: DeletePlan) -> None:
-    current = await _resolve(provider, plan.repository, plan.tag)
-    if current is None:
-        raise DeleteAborted(f"{plan.tag} no longer exists; nothing was deleted")
-    if current != plan.digest:
-        raise DeleteAborted(
-            f"{plan.tag} now points at {short_digest(current)}, not "
-            f"{short_digest(plan.digest)} as planned; nothing was deleted"
+class OciDeleter:
+    """Plans and carries out safe deletes on one registry; learns what its DELETE accepts.
+
+    Everything it needs from the provider comes in here, once: the HTTP client and the calls
+    that read the registry. Only this object writes what it learns (``support``).
+    """
+
+    def __init__(
+        self,
+        http: RegistryHttp,
+        *,
+        fetch_manifest: Callable[[str, str], Awaitable[Manifest]],
+        head_digest: Callable[[str, str], Awaitable[str | None]],
+        list_tags: Callable[[str], Awaitable[list[Tag]]],
+        manifest_path: Callable[[str, str], str],
+        check_names: Callable[[str, str], None],
+    ) -> None:
+        self._http = http
+        self._fetch_manifest = fetch_manifest
+        self._head_digest = head_digest
+        self._list_tags = list_tags
+        self._manifest_path = manifest_path
+        self._check_names = check_names  # raises UsageError for an invalid repository or tag
+        # None until learnt: probed by the first plan, corrected by what DELETEs answer.
+        self._support: DeleteSupport | None = None
+
+    @property
+    def support(self) -> DeleteSupport | None:
+        return self._support
+
+    @property
+    def disabled_note(self) -> str | None:
+        """Why nothing can be deleted here, once the registry has said so."""
+        return DISABLED_MESSAGE if self._support is DeleteSupport.DISABLED else None
+
+    # --- planning ---------------------------------------------------------------------------
+
+    async def plan(self, repository: str, tag: str, *, whole_digest: bool = False) -> DeletePlan:
+        self._check_names(repository, tag)
+        _refuse_digest_as_tag(tag, whole_digest)
+        digest = (await self._fetch_manifest(repository, tag)).digest
+        support = await self._probe_support(repository)
+        self._raise_if_disabled()
+        sharing = await self._sharing(repository, digest)
+        if tag not in sharing and not is_valid_digest(tag):
+            sharing = _natural([*sharing, tag])  # it moved while we looked: delete() will refuse
+        return plan_for(
+            repository, tag, digest, sharing, support=support, whole_digest=whole_digest
         )
 
+    async def _probe_support(self, repository: str) -> DeleteSupport:
+        """Ask the registry with a tag and a digest that do not exist: nothing can be removed.
 
-async def execute(provider: OciProvider, plan: DeletePlan) -> DeleteResult:
-    if not plan.digest or not is_valid_digest(plan.digest):
-        raise DeleteAborted("the plan has no digest to check against; nothing was deleted")
-    provider.check_repository(plan.repository)
-    provider.check_reference(plan.tag)
-    _refuse_digest_as_tag(plan.tag, plan.method is DeleteMethod.DIGEST_DELETE)
-    await _check_unchanged(provider, plan)
-    if plan.method is DeleteMethod.DIGEST_DELETE:
-        if not plan.whole_digest:
-            raise DeleteAborted("a digest delete needs an explicit whole-digest plan")
-        return await _delete_digest(provider, plan)
-    result = await _delete_tag(provider, plan)
-    return await _verify_keeps(provider, plan, result)
+        distribution 2.8 answers the tag with 400 DIGEST_INVALID (no tag delete) and, when
+        deletion is disabled, 405 UNSUPPORTED to both.
+        """
+        if self._support is not None:
+            return self._support
+        reply = await self._probe(repository, f"tagtui-probe-{secrets.token_hex(8)}")
+        if reply.status in (200, 202, 404) and not parse_registry_errors(reply.body).has(
+            "UNSUPPORTED"
+        ):
+            self._support = DeleteSupport.TAG
+        else:
+            await self._probe_digest_delete(repository)
+        assert self._support is not None
+        return self._support
 
+    async def _probe_digest_delete(self, repository: str) -> None:
+        """DELETE a random digest: 404 means digest deletes work, 400/405/UNSUPPORTED that not."""
+        reply = await self._probe(repository, f"sha256:{secrets.token_hex(32)}")
+        refused = _refused(reply.status, reply.body)
+        self._support = DeleteSupport.DISABLED if refused else DeleteSupport.DIGEST_ONLY
 
-async def _delete_digest(provider: OciProvider, plan: DeletePlan) -> DeleteResult:
-    assert plan.digest is not None
-    # Everything pointing at the digest goes: it must be exactly what the user confirmed.
-    sharing = await _sharing(provider, plan.repository, plan.digest)
-    extra = [name for name in sharing if name not in plan.removes]
-    if extra:
-        raise DeleteAborted(
-            f"{agree(extra, 'now also points', 'now also point')} at {short_digest(plan.digest)}; "
-            "nothing was deleted"
-        )
-    reply = await provider.http.request(
-        "DELETE",
-        provider.manifest_path(plan.repository, plan.digest),
-        ok=(200, 202),
-        passthrough=(400, 405),
-        subject=Subject(repository=plan.repository, action="deleting manifests"),
-    )
-    if reply.status in (400, 405) or parse_registry_errors(reply.body).has("UNSUPPORTED"):
-        if reply.status == 400 and not parse_registry_errors(reply.body).has("UNSUPPORTED"):
-            raise provider.http.error(reply, Subject(repository=plan.repository))
-        provider.delete_support = DeleteSupport.DISABLED
-        raise DeletionDisabled(DISABLED_MESSAGE)
-    removed = tuple(name for name in plan.removes if name in sharing)
-    return DeleteResult(
-        removed=removed,
-        messages=(f"deleted {short_digest(plan.digest)} and its tags: {join_names(removed)}",),
-    )
-
-
-async def _delete_tag(provider: OciProvider, plan: DeletePlan) -> DeleteResult:
-    repository, tag = plan.repository, plan.tag
-    subject = Subject(repository=repository, action="deleting tags")
-    if provider.delete_support is not DeleteSupport.DIGEST_ONLY:
-        reply = await provider.http.request(
+    async def _probe(self, repository: str, missing: str) -> Reply:
+        """DELETE a reference that does not exist: the answer says what DELETE does here."""
+        return await self._http.request(
             "DELETE",
-            provider.manifest_path(repository, tag),
+            self._manifest_path(repository, missing),
+            ok=(200, 202, 404),
+            passthrough=(400, 405),
+            subject=Subject(repository=repository, action="deleting"),
+        )
+
+    def _raise_if_disabled(self) -> None:
+        if self._support is DeleteSupport.DISABLED:
+            raise DeletionDisabled(DISABLED_MESSAGE)
+
+    async def _sharing(self, repository: str, digest: str) -> list[str]:
+        """Every tag of the repository pointing at ``digest`` (all pages; HEADs where the
+        listing has no digest, with the client's concurrency)."""
+        sharing: list[str] = []
+        to_check: list[str] = []
+        for tag in await self._list_tags(repository):
+            if tag.digest is None:
+                to_check.append(tag.name)
+            elif tag.digest == digest:
+                sharing.append(tag.name)
+
+        async def check(name: str) -> None:
+            if await self._head_digest(repository, name) == digest:
+                sharing.append(name)
+
+        # A TaskGroup cancels the rest if one fails: a plan with an unknown tag is not a plan.
+        try:
+            async with asyncio.TaskGroup() as group:
+                for name in to_check:
+                    group.create_task(check(name))
+        except BaseExceptionGroup as failed:
+            raise _first_error(failed) from None
+        return _natural(sharing)
+
+    # --- carrying out -----------------------------------------------------------------------
+
+    async def delete(self, plan: DeletePlan) -> DeleteResult:
+        """Exactly ``plan``, if its tag still points where it did; else nothing."""
+        if not plan.digest or not is_valid_digest(plan.digest):
+            raise DeleteAborted("the plan has no digest to check against; nothing was deleted")
+        self._check_names(plan.repository, plan.tag)
+        _refuse_digest_as_tag(plan.tag, plan.method is DeleteMethod.DIGEST_DELETE)
+        await self._check_unchanged(plan)
+        if plan.method is DeleteMethod.DIGEST_DELETE:
+            if not plan.whole_digest:
+                raise DeleteAborted("a digest delete needs an explicit whole-digest plan")
+            return await self._delete_digest(plan)
+        result = await self._delete_tag(plan)
+        return await self._verify_keeps(plan, result)
+
+    async def _check_unchanged(self, plan: DeletePlan) -> None:
+        try:
+            current = (await self._fetch_manifest(plan.repository, plan.tag)).digest
+        except NotFound:
+            raise tag_gone(plan.tag) from None
+        refuse_if_moved(plan.tag, current, plan.digest)
+
+    async def _delete_digest(self, plan: DeletePlan) -> DeleteResult:
+        assert plan.digest is not None
+        # Everything pointing at the digest goes: it must be exactly what the user confirmed.
+        sharing = await self._sharing(plan.repository, plan.digest)
+        extra = [name for name in sharing if name not in plan.removes]
+        if extra:
+            raise DeleteAborted(
+                f"{agree(extra, 'now also points', 'now also point')} at "
+                f"{short_digest(plan.digest)}; nothing was deleted"
+            )
+        reply = await self._http.request(
+            "DELETE",
+            self._manifest_path(plan.repository, plan.digest),
             ok=(200, 202),
-            passthrough=(400, 404, 405),
+            passthrough=(400, 405),
+            subject=Subject(repository=plan.repository, action="deleting manifests"),
+        )
+        if _refused(reply.status, reply.body):
+            if reply.status == 400 and not parse_registry_errors(reply.body).has("UNSUPPORTED"):
+                raise self._http.error(reply, Subject(repository=plan.repository))
+            self._support = DeleteSupport.DISABLED
+            raise DeletionDisabled(DISABLED_MESSAGE)
+        removed = tuple(name for name in plan.removes if name in sharing)
+        return DeleteResult(
+            removed=removed,
+            messages=(f"deleted {short_digest(plan.digest)} and its tags: {join_names(removed)}",),
+        )
+
+    async def _delete_tag(self, plan: DeletePlan) -> DeleteResult:
+        repository, tag = plan.repository, plan.tag
+        if self._support is not DeleteSupport.DIGEST_ONLY:
+            reply = await self._http.request(
+                "DELETE",
+                self._manifest_path(repository, tag),
+                ok=(200, 202),
+                passthrough=(400, 404, 405),
+                subject=Subject(repository=repository, action="deleting tags"),
+            )
+            if reply.status in (200, 202):
+                self._support = DeleteSupport.TAG
+                return DeleteResult(
+                    removed=(tag,), messages=(f"removed {tag} (registry tag delete)",)
+                )
+            # 400 DIGEST_INVALID (distribution 2.x), 404 or 405/UNSUPPORTED (no tag delete, or
+            # no delete at all): find out which with a digest that does not exist.
+            await self._probe_digest_delete(repository)
+            self._raise_if_disabled()
+        return await self._throwaway(plan)
+
+    async def _throwaway(self, plan: DeletePlan) -> DeleteResult:
+        repository, tag = plan.repository, plan.tag
+        assert plan.digest is not None
+        original = await self._fetch_manifest(repository, plan.digest)
+        throwaway = build_throwaway(
+            original.family, now=datetime.now(UTC), nonce=secrets.token_hex(8)
+        )
+        for digest, data in throwaway.blobs:
+            await self._push_blob(repository, digest, data)
+        # Last look before the only step that changes the tag.
+        await self._check_unchanged(plan)
+        put = await self._http.request(
+            "PUT",
+            self._manifest_path(repository, tag),
+            headers={"Content-Type": throwaway.media_type},
+            content=throwaway.manifest,
+            ok=(200, 201, 202),
+            subject=Subject(repository=repository, action="pushing manifests"),
+        )
+        pushed = put.header("docker-content-digest")
+        if pushed and pushed != throwaway.digest:
+            leftover = (
+                f"{tag} now points at a throw-away manifest ({short_digest(pushed)}) the registry "
+                "stored differently; delete it by digest to finish"
+            )
+            return DeleteResult(removed=(tag,), leftovers=(leftover,))
+        try:
+            await self._http.request(
+                "DELETE",
+                self._manifest_path(repository, throwaway.digest),
+                ok=(200, 202),
+                subject=Subject(repository=repository, action="deleting manifests"),
+            )
+        except TagtuiError as err:
+            leftover = (
+                f"{tag} still exists, pointing at throw-away manifest {throwaway.digest} "
+                f"({err}); delete that digest to finish"
+            )
+            return DeleteResult(
+                removed=(tag,),
+                leftovers=(leftover,),
+                messages=(f"{tag} no longer points at {short_digest(plan.digest)}",),
+            )
+        return DeleteResult(
+            removed=(tag,),
+            messages=(f"removed {tag} (throw-away manifest {short_digest(throwaway.digest)})",),
+        )
+
+    async def _push_blob(self, repository: str, digest: str, data: bytes) -> None:
+        """Upload one blob (POST then monolithic PUT) unless the repository already has it."""
+        http = self._http
+        subject = Subject(repository=repository, action="uploading blobs")
+        head = await http.request(
+            "HEAD", f"/v2/{repository}/blobs/{digest}", passthrough=(404,), subject=subject
+        )
+        if head.status == 200:
+            return
+        start = await http.request(
+            "POST", f"/v2/{repository}/blobs/uploads/", content=b"", ok=(202,), subject=subject
+        )
+        location = start.header("location")
+        if not location:
+            raise BadResponse(f"{http.host} started an upload without a Location")
+        await http.request(
+            "PUT",
+            _upload_target(http, location, digest),
+            headers={"Content-Type": "application/octet-stream"},
+            content=data,
+            ok=(201, 204),
             subject=subject,
         )
-        if reply.status in (200, 202):
-            provider.delete_support = DeleteSupport.TAG
-            return DeleteResult(removed=(tag,), messages=(f"removed {tag} (registry tag delete)",))
-        # 400 DIGEST_INVALID (distribution 2.x), 404 or 405/UNSUPPORTED (no tag delete, or
-        # no delete at all): find out which with a digest that does not exist.
-        support = await probe_digest_delete(provider, repository)
-        provider.delete_support = support
-        _raise_if_disabled(support)
-    return await _throwaway(provider, plan)
+
+    async def _verify_keeps(self, plan: DeletePlan, result: DeleteResult) -> DeleteResult:
+        """Say so if a tag that should have stayed no longer points at the image."""
+        keeps = list(plan.keeps[:VERIFY_KEEPS])
+        if not keeps:
+            return result
+        try:
+            digests = await asyncio.gather(
+                *(self._head_digest(plan.repository, name) for name in keeps)
+            )
+        except TagtuiError:
+            return result
+        moved = [name for name, digest in zip(keeps, digests, strict=True) if digest != plan.digest]
+        if not moved:
+            return result
+        moved_text = agree(moved, "no longer points", "no longer point")
+        message = f"warning: {moved_text} at {short_digest(plan.digest)}"
+        return DeleteResult(
+            removed=result.removed, leftovers=result.leftovers, messages=(*result.messages, message)
+        )
+
+
+def _upload_target(http: RegistryHttp, location: str, digest: str) -> str:
+    """The upload Location with ``digest=`` added (its own query, e.g. ``_state``, kept)."""
+    try:
+        url = httpx.URL(http.base_url()).join(location)
+        url = url.copy_merge_params({"digest": digest})
+    except (httpx.InvalidURL, ValueError):
+        raise BadResponse(f"{http.host} sent an unusable upload location") from None
+    if location.startswith("/"):
+        return url.raw_path.decode("ascii")
+    return str(url)
+
+
+# --- the throw-away image ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -369,112 +482,4 @@ def build_throwaway(family: str, *, now: datetime, nonce: str) -> Throwaway:
         manifest=manifest_bytes,
         digest=f"sha256:{hashlib.sha256(manifest_bytes).hexdigest()}",
         blobs=((digest_of(config_bytes), config_bytes), (digest_of(layer), layer)),
-    )
-
-
-async def push_blob(provider: OciProvider, repository: str, digest: str, data: bytes) -> None:
-    """Upload one blob (POST then monolithic PUT) unless the repository already has it."""
-    http = provider.http
-    subject = Subject(repository=repository, action="uploading blobs")
-    head = await http.request(
-        "HEAD", f"/v2/{repository}/blobs/{digest}", passthrough=(404,), subject=subject
-    )
-    if head.status == 200:
-        return
-    start = await http.request(
-        "POST", f"/v2/{repository}/blobs/uploads/", content=b"", ok=(202,), subject=subject
-    )
-    location = start.header("location")
-    if not location:
-        raise BadResponse(f"{provider.registry} started an upload without a Location")
-    await http.request(
-        "PUT",
-        _upload_target(provider, location, digest),
-        headers={"Content-Type": "application/octet-stream"},
-        content=data,
-        ok=(201, 204),
-        subject=subject,
-    )
-
-
-def _upload_target(provider: OciProvider, location: str, digest: str) -> str:
-    """The upload Location with ``digest=`` added (its own query, e.g. ``_state``, kept)."""
-    try:
-        url = httpx.URL(provider.http.base_url()).join(location)
-        url = url.copy_merge_params({"digest": digest})
-    except (httpx.InvalidURL, ValueError):
-        raise BadResponse(f"{provider.registry} sent an unusable upload location") from None
-    if location.startswith("/"):
-        return url.raw_path.decode("ascii")
-    return str(url)
-
-
-async def _throwaway(provider: OciProvider, plan: DeletePlan) -> DeleteResult:
-    repository, tag = plan.repository, plan.tag
-    assert plan.digest is not None
-    original = await provider.fetch_manifest(repository, plan.digest)
-    throwaway = build_throwaway(original.family, now=datetime.now(UTC), nonce=secrets.token_hex(8))
-    for digest, data in throwaway.blobs:
-        await push_blob(provider, repository, digest, data)
-    # Last look before the only step that changes the tag.
-    await _check_unchanged(provider, plan)
-    subject = Subject(repository=repository, action="pushing manifests")
-    put = await provider.http.request(
-        "PUT",
-        provider.manifest_path(repository, tag),
-        headers={"Content-Type": throwaway.media_type},
-        content=throwaway.manifest,
-        ok=(200, 201, 202),
-        subject=subject,
-    )
-    pushed = put.header("docker-content-digest")
-    if pushed and pushed != throwaway.digest:
-        leftover = (
-            f"{tag} now points at a throw-away manifest ({short_digest(pushed)}) the registry "
-            "stored differently; delete it by digest to finish"
-        )
-        return DeleteResult(removed=(tag,), leftovers=(leftover,))
-    try:
-        await provider.http.request(
-            "DELETE",
-            provider.manifest_path(repository, throwaway.digest),
-            ok=(200, 202),
-            subject=Subject(repository=repository, action="deleting manifests"),
-        )
-    except TagtuiError as err:
-        leftover = (
-            f"{tag} still exists, pointing at throw-away manifest {throwaway.digest} "
-            f"({err}); delete that digest to finish"
-        )
-        return DeleteResult(
-            removed=(tag,),
-            leftovers=(leftover,),
-            messages=(f"{tag} no longer points at {short_digest(plan.digest)}",),
-        )
-    return DeleteResult(
-        removed=(tag,),
-        messages=(f"removed {tag} (throw-away manifest {short_digest(throwaway.digest)})",),
-    )
-
-
-async def _verify_keeps(
-    provider: OciProvider, plan: DeletePlan, result: DeleteResult
-) -> DeleteResult:
-    """Say so if a tag that should have stayed no longer points at the image."""
-    keeps = list(plan.keeps[:VERIFY_KEEPS])
-    if not keeps:
-        return result
-    try:
-        digests = await asyncio.gather(
-            *(provider.head_digest(plan.repository, name) for name in keeps)
-        )
-    except TagtuiError:
-        return result
-    moved = [name for name, digest in zip(keeps, digests, strict=True) if digest != plan.digest]
-    if not moved:
-        return result
-    moved_text = agree(moved, "no longer points", "no longer point")
-    message = f"warning: {moved_text} at {short_digest(plan.digest)}"
-    return DeleteResult(
-        removed=result.removed, leftovers=result.leftovers, messages=(*result.messages, message)
     )

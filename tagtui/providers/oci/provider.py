@@ -70,7 +70,7 @@ from tagtui.providers.oci.manifests import (
 from tagtui.reference import DOCKER_HUB_API_HOST
 
 if TYPE_CHECKING:
-    from tagtui.providers.oci.delete import DeleteSupport
+    from tagtui.providers.oci.delete import OciDeleter
 
 _T = TypeVar("_T")
 
@@ -186,8 +186,8 @@ class OciProvider(Provider):
         )
         # None until tried: the catalog is assumed available until the registry refuses it.
         self._catalog: bool | None = None
-        # Set by the delete module (imported only when deleting: `ls` has no use for it).
-        self.delete_support: DeleteSupport | None = None
+        # Created by the first delete (its module is not imported before: `ls` has no use for it).
+        self._deleter: OciDeleter | None = None
         self._manifests = _Lru(CACHE_ENTRIES)
         self._configs = _Lru(CACHE_ENTRIES)
         self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
@@ -217,12 +217,10 @@ class OciProvider(Provider):
         notes = []
         if self._catalog is False:
             notes.append("this registry does not list its repositories: open one by name")
-        if self.delete_support is not None:
-            from tagtui.providers.oci import delete as safe_delete
-
-            disabled = self.delete_support is safe_delete.DeleteSupport.DISABLED
-            if disabled:
-                notes.append(safe_delete.DISABLED_MESSAGE)
+        deletion_note = self._deleter.disabled_note if self._deleter is not None else None
+        if deletion_note is not None:
+            disabled = True
+            notes.append(deletion_note)
         return Capabilities(
             catalog=self._catalog is not False,
             delete=not disabled,
@@ -556,14 +554,31 @@ class OciProvider(Provider):
         config = await self.image_config(repository, image) if image else None
         return described_tag(tag, manifest, image, config)
 
+    # --- delete: the deleter does it and keeps what it learns about this registry -------------
+
+    @property
+    def deleter(self) -> OciDeleter:
+        if self._deleter is None:
+            from tagtui.providers.oci.delete import OciDeleter
+
+            self._deleter = OciDeleter(
+                self.http,
+                fetch_manifest=self.fetch_manifest,
+                head_digest=self.head_digest,
+                list_tags=self.list_tags,
+                manifest_path=self.manifest_path,
+                check_names=self._check_names,
+            )
+        return self._deleter
+
+    def _check_names(self, repository: str, reference: str) -> None:
+        self.check_repository(repository)
+        self.check_reference(reference)
+
     async def plan_delete(
         self, repository: str, tag: str, *, whole_digest: bool = False
     ) -> DeletePlan:
-        from tagtui.providers.oci import delete as safe_delete
-
-        return await safe_delete.plan(self, repository, tag, whole_digest=whole_digest)
+        return await self.deleter.plan(repository, tag, whole_digest=whole_digest)
 
     async def delete(self, plan: DeletePlan) -> DeleteResult:
-        from tagtui.providers.oci import delete as safe_delete
-
-        return await safe_delete.execute(self, plan)
+        return await self.deleter.delete(plan)
