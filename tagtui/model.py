@@ -232,6 +232,13 @@ class DeletePlan:
 
 @dataclass(frozen=True)
 class DeleteResult:
+    """What a delete did. ``removed`` is the word on which tags are gone: the UI says that.
+
+    ``messages`` carry only what the provider adds beyond it (the method used, what else
+    changed or stayed, a check that could not be made), never a restatement of which tags were
+    removed; a removed tag is named only to add something, e.g. that it went unexpectedly.
+    """
+
     removed: tuple[str, ...]
     # Things left behind that the user should know about (e.g. a throw-away manifest).
     leftovers: tuple[str, ...] = ()

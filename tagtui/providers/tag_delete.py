@@ -88,7 +88,7 @@ async def relisted_outcome(
     except TagtuiError as err:
         return DeleteResult(
             removed=(plan.tag,),
-            messages=(f"deleted {plan.tag}; could not re-list the tags to check: {err}",),
+            messages=(f"could not re-list the tags to check: {err}",),
         )
     relisted = Relisted(plan, remaining)
     return DeleteResult(removed=relisted.gone, messages=tuple(report(relisted)))

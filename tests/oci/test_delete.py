@@ -7,6 +7,7 @@ fake registry at the end.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ import httpx
 import pytest
 
 from tagtui.errors import DeleteAborted, DeletionDisabled, NotFound, UsageError
-from tagtui.model import DeleteMethod, DeletePlan
+from tagtui.model import DeleteMethod, DeletePlan, DeleteResult
 from tagtui.providers.oci.delete import DISABLED_MESSAGE, DeleteSupport, build_throwaway
 from tagtui.providers.oci.manifests import DOCKER_MANIFEST, OCI_MANIFEST
 from tagtui.providers.oci.provider import OciProvider
@@ -80,6 +81,13 @@ def shared(registry: RunningRegistry) -> Shared:
     return Shared(registry, image, other)
 
 
+def says_only_the_method(result: DeleteResult, pattern: str) -> None:
+    """The UI says which tags went (from ``removed``): no message restates that."""
+    [method] = result.messages
+    assert re.fullmatch(pattern, method), method
+    assert not any(name in method for name in result.removed)
+
+
 async def digests(provider: OciProvider, repository: str = REPO) -> dict[str, str | None]:
     tags = await provider.list_tags(repository)
     return {tag.name: await provider.head_digest(repository, tag.name) for tag in tags}
@@ -100,7 +108,7 @@ async def test_deleting_latest_keeps_staging_prod_and_the_rest(shared: Shared) -
         result = await provider.delete(plan)
         assert result.removed == ("latest",)
         assert result.leftovers == ()
-        assert not any(m.startswith("warning") for m in result.messages)
+        says_only_the_method(result, r"method: throw-away manifest \([0-9a-f]{12}, deleted again\)")
 
         assert await digests(provider) == {
             "prod": shared.image,
@@ -220,6 +228,8 @@ async def test_whole_digest_only_when_asked(shared: Shared) -> None:
         assert "latest and prod go with it" in plan.warnings
         result = await provider.delete(plan)
         assert result.removed == ("latest", "prod", "staging")
+        short = shared.image.removeprefix("sha256:")[:12]
+        says_only_the_method(result, rf"method: digest delete \(the image {short} itself is gone\)")
         assert await digests(provider) == {"v1": shared.other, "v2": shared.other}
 
 
@@ -350,6 +360,7 @@ async def test_registry_tag_delete_is_used_when_supported() -> None:
         result = await provider.delete(plan)
         assert provider.deleter.support is DeleteSupport.TAG
     assert result.removed == ("latest",)
+    says_only_the_method(result, r"method: registry tag delete")
     assert deletes[-1] == "latest"
     assert not any(reference.startswith("sha256:") for reference in deletes)
     assert fake.tags[REPO] == {"staging": digest}

@@ -403,7 +403,7 @@ class LayoutProvider(Provider):
         if plan.method is not DeleteMethod.LAYOUT_REF_DELETE or not plan.digest:
             raise Unsupported("this plan was not made for a local layout")
         collected = store.remove_refs(plan.removes, plan.digest)
-        messages = [f"removed {join_names(plan.removes)} from {plan.repository}"]
+        messages: list[str] = []
         if collected.removed:
             blobs = "blob" if collected.removed == 1 else "blobs"
             freed = human_size(collected.freed)

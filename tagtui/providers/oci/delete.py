@@ -299,10 +299,11 @@ class OciDeleter:
                 raise self._http.error(reply, Subject(repository=plan.repository))
             self._support = DeleteSupport.DISABLED
             raise DeletionDisabled(DISABLED_MESSAGE)
-        removed = tuple(name for name in plan.removes if name in sharing)
         return DeleteResult(
-            removed=removed,
-            messages=(f"deleted {short_digest(plan.digest)} and its tags: {join_names(removed)}",),
+            removed=tuple(name for name in plan.removes if name in sharing),
+            messages=(
+                f"method: digest delete (the image {short_digest(plan.digest)} itself is gone)",
+            ),
         )
 
     async def _delete_tag(self, plan: DeletePlan) -> DeleteResult:
@@ -317,9 +318,7 @@ class OciDeleter:
             )
             if reply.status in (200, 202):
                 self._support = DeleteSupport.TAG
-                return DeleteResult(
-                    removed=(tag,), messages=(f"removed {tag} (registry tag delete)",)
-                )
+                return DeleteResult(removed=(tag,), messages=("method: registry tag delete",))
             # 400 DIGEST_INVALID (distribution 2.x), 404 or 405/UNSUPPORTED (no tag delete, or
             # no delete at all): find out which with a digest that does not exist.
             await self._probe_digest_delete(repository)
@@ -369,10 +368,8 @@ class OciDeleter:
                 leftovers=(leftover,),
                 messages=(f"{tag} no longer points at {short_digest(plan.digest)}",),
             )
-        return DeleteResult(
-            removed=(tag,),
-            messages=(f"removed {tag} (throw-away manifest {short_digest(throwaway.digest)})",),
-        )
+        method = f"method: throw-away manifest ({short_digest(throwaway.digest)}, deleted again)"
+        return DeleteResult(removed=(tag,), messages=(method,))
 
     async def _push_blob(self, repository: str, digest: str, data: bytes) -> None:
         """Upload one blob (POST then monolithic PUT) unless the repository already has it."""

@@ -501,7 +501,7 @@ class OpenShiftProvider(VendorApiProvider):
             ok=(200, 202),
             subject=f"tag {plan.repository}:{plan.tag}",
         )
-        messages = [f"removed tag {plan.tag} from image stream {plan.repository}"]
+        messages = ["method: API tag delete (the tag's spec and history leave the image stream)"]
         if plan.digest:
             messages.append(f"image {short_digest(plan.digest)} stays in the cluster")
         status = self._status_of(reply)

@@ -426,10 +426,8 @@ class ScalewayProvider(VendorApiProvider):
                 messages.append(
                     f"the API accepted the delete; {plan.tag} is still listed ({status})"
                 )
-            gone = relisted.gone
-            method = "with force=true" if force else "(API tag delete)"
-            if gone:
-                messages.append(f"removed {join_names(list(gone))} {method}")
+            if relisted.gone:
+                messages.append("method: API tag delete" + (" with force=true" if force else ""))
             survivors = [n for n in plan.removes if n != plan.tag and n in relisted.remaining]
             if force and survivors:
                 messages.append(f"{join_names(survivors)} survived the forced delete")

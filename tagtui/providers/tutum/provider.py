@@ -436,5 +436,5 @@ class TutumProvider(VendorApiProvider):
             self._tags.pop((plan.repository, name), None)
         return DeleteResult(
             removed=tuple(names),
-            messages=(f"deleted image {plan.repository} from Tutum with all {len(names)} tags",),
+            messages=("method: API image delete (the image itself is gone, not only its tags)",),
         )

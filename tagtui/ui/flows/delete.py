@@ -30,16 +30,11 @@ if TYPE_CHECKING:
 
 
 def deleted_note(repository: str, result: DeleteResult) -> str:
-    """One notification for a delete: what went, then only what the provider adds to that."""
+    """One notification for a delete: what went, then what the provider adds to that (its
+    messages never restate the removed tags), then what was left behind."""
     removed = join_names([literal(name) for name in result.removed]) or "nothing"
     lines = [f"Removed {removed} from {literal(repository)}."]
-    for line in result.messages:
-        low = line.lower()
-        restates = ("removed" in low or "deleted" in low) and all(
-            name.lower() in low for name in result.removed
-        )
-        if not restates:
-            lines.append(literal(line))
+    lines += [literal(line) for line in result.messages]
     lines += [f"Left behind: {literal(line)}" for line in result.leftovers]
     return "\n".join(lines)
 

@@ -44,7 +44,10 @@ async def test_delete_removes_spec_and_status_and_keeps_the_image(
     plan = await provider.plan_delete("app", "latest")
     result = await provider.delete(plan)
     assert result.removed == ("latest",)
-    assert f"image {short_digest(digest(1))} stays in the cluster" in result.messages
+    assert result.messages == (
+        "method: API tag delete (the tag's spec and history leave the image stream)",
+        f"image {short_digest(digest(1))} stays in the cluster",
+    )
     (request,) = ocp.server.requests_to("DELETE")
     assert request.raw_target == "/apis/image.openshift.io/v1/namespaces/team/imagetags/app:latest"
     assert request.header("authorization") == "Bearer sha256~team-token-0123456789abcdef"

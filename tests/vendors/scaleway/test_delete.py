@@ -87,7 +87,10 @@ async def test_whole_digest_sends_force_and_reports_survivors(
     assert request.query["force"] == "true"
     # This API removed only the tag: tagtui says so instead of claiming the others went.
     assert result.removed == ("stable",)
-    assert any("latest and v1.0.0 survived" in m for m in result.messages)
+    assert result.messages == (
+        "method: API tag delete with force=true",
+        "latest and v1.0.0 survived the forced delete",
+    )
     assert {"latest", "v1.0.0"} <= scw.state.tag_names(API)
 
 

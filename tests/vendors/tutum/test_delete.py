@@ -47,7 +47,7 @@ async def test_delete_sends_delete_image_and_accepts_204(
     result = await provider.delete(plan)
     assert result.removed == ("latest", "staging")
     assert result.messages == (
-        "deleted image registry.local/user1/image1 from Tutum with all 2 tags",
+        "method: API image delete (the image itself is gone, not only its tags)",
     )
     (request,) = tutum.server.requests_to("DELETE")
     assert request.raw_target == "/api/v1/image/registry.local/user1/image1/"
