@@ -226,7 +226,10 @@ class DeletePlan:
     # One sentence for the confirmation modal, e.g. "Only latest is removed; staging and prod stay."
     summary: str = ""
     whole_digest: bool = False
-    # Everything in the repository when the plan was made, for "shares a digest" displays.
+    # Every tag pointing at ``digest`` when the plan was made (all pages), ``tag`` itself
+    # included (the UI adds it anyway); not the repository's other tags. The UI makes the tag
+    # list's "shares a digest" count exact with it and counts "Delete all N tags" from it.
+    # Tutum, which plans with no digest, gives every tag of the image it deletes whole.
     shared_tags: tuple[str, ...] = ()
 
 
