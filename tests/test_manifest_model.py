@@ -14,13 +14,7 @@ from tagtui.providers.manifest_model import (
     sized_platform,
     tag_or_digest,
 )
-from tagtui.providers.oci.manifests import (
-    OCI_CONFIG,
-    OCI_INDEX,
-    OCI_MANIFEST,
-    Descriptor,
-    Manifest,
-)
+from tagtui.providers.oci.manifests import OCI_CONFIG, OCI_INDEX, OCI_MANIFEST, Descriptor, Manifest
 
 D1 = "sha256:" + "1" * 64
 D2 = "sha256:" + "2" * 64

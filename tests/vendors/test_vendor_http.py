@@ -7,13 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tagtui.errors import (
-    AuthenticationRequired,
-    BadResponse,
-    ConfigError,
-    RateLimited,
-    ServerError,
-)
+from tagtui.errors import AuthenticationRequired, BadResponse, ConfigError, RateLimited, ServerError
 from tagtui.providers.base import ConnectionOptions
 from tagtui.providers.http import (
     PageGuard,

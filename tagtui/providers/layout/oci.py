@@ -28,12 +28,7 @@ from tagtui.providers.layout.store import (
     ref_from_descriptor,
     tag_from_ref_name,
 )
-from tagtui.providers.oci.manifests import (
-    Descriptor,
-    digest_of,
-    is_valid_digest,
-    parse_manifest,
-)
+from tagtui.providers.oci.manifests import Descriptor, digest_of, is_valid_digest, parse_manifest
 
 LAYOUT_MARKER = "oci-layout"
 INDEX_FILE = "index.json"

@@ -52,12 +52,7 @@ from tagtui.providers.manifest_model import (
 )
 from tagtui.providers.oci.auth import CredentialResolver
 from tagtui.providers.oci.errormap import Subject, parse_registry_errors
-from tagtui.providers.oci.http import (
-    CONFIG_LIMIT,
-    LIST_LIMIT,
-    MANIFEST_LIMIT,
-    RegistryHttp,
-)
+from tagtui.providers.oci.http import CONFIG_LIMIT, LIST_LIMIT, MANIFEST_LIMIT, RegistryHttp
 from tagtui.providers.oci.manifests import (
     MANIFEST_ACCEPT,
     Descriptor,

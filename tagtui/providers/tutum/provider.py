@@ -35,14 +35,7 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
-from tagtui.providers.http import (
-    PageGuard,
-    VendorHttp,
-    VendorReply,
-    http_url,
-    mapping,
-    sequence,
-)
+from tagtui.providers.http import PageGuard, VendorHttp, VendorReply, http_url, mapping, sequence
 from tagtui.providers.tutum.records import (
     IMAGES,
     SERVICE,

@@ -21,13 +21,7 @@ from textual.widgets import Static
 from tagtui.model import Image, TagDetail
 from tagtui.session.view import DetailView
 from tagtui.text import human_size
-from tagtui.ui.format import (
-    literal,
-    short_digest,
-    size_with_bytes,
-    timestamp,
-    word_list,
-)
+from tagtui.ui.format import literal, short_digest, size_with_bytes, timestamp, word_list
 
 SECTIONS = (
     "Summary",
