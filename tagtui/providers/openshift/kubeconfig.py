@@ -29,7 +29,8 @@ from tagtui.text import sanitize
 class _Entry:
     """A named cluster/user/context body and the file that defined it (for relative paths)."""
 
-    body: Mapping[str, Any]
+    # Never in a repr: a user's body holds its token (or password).
+    body: Mapping[str, Any] = field(repr=False)
     path: Path
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,8 @@ KEYRING_HOST = "api.scaleway.com"
 class ScwConfig:
     """What the ``scw`` CLI config file says (active profile over the top level)."""
 
-    secret_key: str | None = None
+    # Never in a repr: the config's secret is the API key itself.
+    secret_key: str | None = field(default=None, repr=False)
     access_key: str | None = None
     default_region: str | None = None
     path: Path | None = None

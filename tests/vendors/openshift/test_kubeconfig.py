@@ -178,6 +178,16 @@ def test_broken_files_never_quote_the_token(env: pytest.MonkeyPatch, tmp_path: P
         create_provider(ProviderOptions())
 
 
+def test_the_kubeconfig_read_never_shows_the_token_in_its_repr(
+    env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = simple(tmp_path / "config", "https://api.ocp.example:6443")
+    env.setenv("KUBECONFIG", str(path))
+    config = load_kubeconfig()
+    assert TOKEN not in repr(config) and "alice/ocp" in repr(config)
+    assert TOKEN not in repr(resolve_access(config))
+
+
 def test_undefined_names_in_the_context(env: pytest.MonkeyPatch, tmp_path: Path) -> None:
     path = kubeconfig(tmp_path / "config", current="gone")
     env.setenv("KUBECONFIG", str(path))

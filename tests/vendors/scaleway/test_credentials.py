@@ -9,6 +9,7 @@ import pytest
 from tagtui.errors import ConfigError, CredentialError, UsageError
 from tagtui.providers.base import ConnectionOptions, ProviderOptions
 from tagtui.providers.scaleway import KEYRING_HOST, ScalewayProvider, create_provider
+from tagtui.providers.scaleway.config import load_scw_config
 from tests.vendors.scaleway.fake import SECRET, ScalewayFake
 
 
@@ -89,6 +90,13 @@ def test_default_region_is_fr_par(monkeypatch: pytest.MonkeyPatch) -> None:
     provider = create_provider(options())
     assert provider.region == "fr-par"
     assert provider.http.base_url == "https://api.scaleway.com/registry/v1/regions/fr-par"
+
+
+def test_the_config_read_never_shows_the_secret_in_its_repr() -> None:
+    write_config(f"secret_key: {SECRET}\naccess_key: SCWACCESS\n")
+    config = load_scw_config()
+    assert config.secret_key == SECRET
+    assert SECRET not in repr(config) and "SCWACCESS" in repr(config)
 
 
 def test_broken_config_file_never_quotes_the_secret() -> None:
