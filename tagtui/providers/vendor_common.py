@@ -11,8 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from tagtui.credentials import Credential
 from tagtui.errors import ConfigError, CredentialError
 from tagtui.model import Extras
@@ -75,6 +73,9 @@ def read_yaml_mapping(path: Path, label: str) -> dict[str, Any] | None:
 
     Such files hold secrets: a message names the file and the line, never what it says.
     """
+    # Imported here: NCR and Tutum import this module and never read YAML.
+    import yaml
+
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,3 +43,13 @@ def test_read_yaml_mapping_never_quotes_the_file(tmp_path: Path) -> None:
         read_yaml_mapping(path, "kubeconfig")
     assert str(broken.value).startswith(f"kubeconfig {path} is not valid YAML at line")
     assert "s3cret" not in str(broken.value)
+
+
+@pytest.mark.parametrize("vendor", ["ncr", "tutum"])
+def test_vendors_without_a_yaml_config_do_not_import_yaml(vendor: str) -> None:
+    # A fresh interpreter: read_yaml_mapping imports yaml only when a config is read.
+    code = f"import sys, tagtui.providers.{vendor}\nprint('yaml' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
