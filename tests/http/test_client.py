@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from collections.abc import Callable
 
@@ -113,3 +114,28 @@ def test_tls_verification_failures_are_not_retried() -> None:
     except httpx.ConnectError as exc:
         problem = transport_problem(exc, "api.test", 5)
     assert isinstance(problem.error, TLSError) and problem.untrusted and not problem.retryable
+
+
+async def test_a_header_http_cannot_carry_is_refused_without_quoting_it() -> None:
+    """h11 quotes the illegal value; it may be a token, so the message must not."""
+    server = await asyncio.start_server(lambda reader, writer: writer.close(), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    http = HttpClient(
+        "127.0.0.1", options=ConnectionOptions(timeout=5), retry_methods=("GET",), concurrency=1
+    )
+    try:
+        with pytest.raises(TransportProblem) as caught:
+            await http.send(
+                "GET",
+                f"http://127.0.0.1:{port}/",
+                limit=10,
+                headers={"Authorization": "Bearer s3cret-token\n"},
+            )
+    finally:
+        await http.aclose()
+        server.close()
+        await server.wait_closed()
+    assert "s3cret" not in str(caught.value.error)
+    assert "s3cret" not in repr(caught.value.error)
+    assert not caught.value.retryable
+    assert str(caught.value.error).startswith("cannot send the request to 127.0.0.1: ")

@@ -179,6 +179,17 @@ def transport_problem(exc: Exception, host: str, timeout: float) -> TransportPro
             retryable=True,
             plain_http_may_work=False,
         )
+    if isinstance(exc, httpx.LocalProtocolError):
+        # Our own request was refused before it left: its text quotes the offending header
+        # value, which may be a token or an Authorization header.
+        return TransportProblem(
+            ConnectionFailed(
+                f"cannot send the request to {host}: a header value is not valid HTTP "
+                "(a credential with a line break or control character?)"
+            ),
+            retryable=False,
+            plain_http_may_work=False,
+        )
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return TransportProblem(
             BadResponse(f"{host} sent an unusable URL"),
