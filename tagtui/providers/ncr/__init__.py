@@ -11,22 +11,7 @@ an epoch-millisecond timestamp. ``VendorHttp`` builds the URL once and hands the
 path it sends, so ``%2F`` is signed as ``%2F``.
 """
 
-from tagtui.providers.ncr.provider import (
-    KEYRING_HOST,
-    NcrProvider,
-    create_provider,
-    resolve_credential,
-    resolve_region,
-)
-from tagtui.providers.ncr.signing import signature_v2, signed_headers, string_to_sign
+from tagtui.providers.ncr.provider import KEYRING_HOST, NcrProvider, create_provider
+from tagtui.providers.ncr.signing import signature_v2, string_to_sign
 
-__all__ = [
-    "KEYRING_HOST",
-    "NcrProvider",
-    "create_provider",
-    "resolve_credential",
-    "resolve_region",
-    "signature_v2",
-    "signed_headers",
-    "string_to_sign",
-]
+__all__ = ["KEYRING_HOST", "NcrProvider", "create_provider", "signature_v2", "string_to_sign"]

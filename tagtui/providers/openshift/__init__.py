@@ -17,10 +17,6 @@
 
 from __future__ import annotations
 
-from tagtui.providers.openshift.provider import (
-    OpenShiftProvider,
-    create_provider,
-    resolve_credential,
-)
+from tagtui.providers.openshift.provider import OpenShiftProvider, create_provider
 
-__all__ = ["OpenShiftProvider", "create_provider", "resolve_credential"]
+__all__ = ["OpenShiftProvider", "create_provider"]

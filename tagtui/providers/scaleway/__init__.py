@@ -12,23 +12,7 @@ only the user's explicit whole-digest choice sends ``force=true``, with every ta
 digest counted as possibly lost.
 """
 
-from tagtui.providers.scaleway.config import (
-    KEYRING_HOST,
-    ScwConfig,
-    load_scw_config,
-    resolve_credential,
-    resolve_region,
-    scw_config_path,
-)
+from tagtui.providers.scaleway.config import KEYRING_HOST
 from tagtui.providers.scaleway.provider import ScalewayProvider, create_provider
 
-__all__ = [
-    "KEYRING_HOST",
-    "ScalewayProvider",
-    "ScwConfig",
-    "create_provider",
-    "load_scw_config",
-    "resolve_credential",
-    "resolve_region",
-    "scw_config_path",
-]
+__all__ = ["KEYRING_HOST", "ScalewayProvider", "create_provider"]

@@ -12,14 +12,7 @@
   every tag, and the delete plan says exactly that.
 """
 
-from tagtui.providers.tutum.provider import (
-    TutumAuth,
-    TutumProvider,
-    base_url,
-    create_provider,
-    resolve_auth,
-    tutum_file,
-)
+from tagtui.providers.tutum.provider import TutumAuth, TutumProvider, base_url, create_provider
 from tagtui.providers.tutum.records import image_path, tag_path, when
 
 __all__ = [
@@ -28,8 +21,6 @@ __all__ = [
     "base_url",
     "create_provider",
     "image_path",
-    "resolve_auth",
     "tag_path",
-    "tutum_file",
     "when",
 ]
