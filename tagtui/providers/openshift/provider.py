@@ -35,7 +35,6 @@ from tagtui.model import (
     Tag,
     TagDetail,
 )
-from tagtui.natsort import natural_key
 from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
 from tagtui.providers.http import (
     PageGuard,
@@ -64,14 +63,14 @@ from tagtui.providers.openshift.records import (
     spec_extras,
     status_extras,
 )
-from tagtui.providers.tag_delete import refuse_if_moved, tag_gone
+from tagtui.providers.tag_delete import refuse_if_moved, tag_gone, tags_sharing
 from tagtui.providers.vendor_common import (
     VendorApiProvider,
     display_date,
     keyring_credential,
     known_extras,
 )
-from tagtui.text import join_names, sanitize, short_digest
+from tagtui.text import agree, sanitize, short_digest
 
 API = "/apis/image.openshift.io/v1"
 # Image streams asked for per page.
@@ -447,10 +446,8 @@ class OpenShiftProvider(VendorApiProvider):
         record = self._record(tag, document)
         digest = record.current.digest if record.current else None
         stream = await self._fetch_stream(repository)
-        sharing = sorted(
-            (t.name for t in stream.tags if digest and t.current and t.current.digest == digest),
-            key=natural_key,
-        )
+        listed = ((t.name, t.current.digest if t.current else None) for t in stream.tags)
+        sharing = tags_sharing(tag, digest, listed)
         others = [n for n in sharing if n != tag]
         older = len(record.events) - 1
         warnings = [
@@ -466,15 +463,9 @@ class OpenShiftProvider(VendorApiProvider):
             warnings.append(
                 "the tag's spec (what it tracks or imports) is removed too; it is not re-imported"
             )
-        image_words = f"image {short_digest(digest)}" if digest else "no image (none was imported)"
-        verb = "points" if len(others) == 1 else "point"
-        stays = f"; {join_names(others)} still {verb} at it" if others else ""
-        summary = (
-            f"Only the tag {tag} is removed from image stream {repository}; "
-            f"the image itself stays{stays}."
-            if digest
-            else f"Only the tag {tag} is removed from image stream {repository}; it has "
-            f"{image_words}."
+        stays = f"; {agree(others, 'still points', 'still point')} at it" if others else ""
+        summary = f"Only the tag {tag} is removed from image stream {repository}; " + (
+            f"the image itself stays{stays}." if digest else "it has no image (none was imported)."
         )
         return DeletePlan(
             repository=repository,
@@ -485,7 +476,7 @@ class OpenShiftProvider(VendorApiProvider):
             keeps=tuple(others),
             warnings=tuple(warnings),
             summary=summary,
-            shared_tags=tuple(sharing) or (tag,),
+            shared_tags=tuple(sharing),
         )
 
     async def delete(self, plan: DeletePlan) -> DeleteResult:

@@ -38,6 +38,22 @@ async def test_plan_says_only_the_tag_goes_and_the_image_stays(
     assert not ocp.server.requests_to("DELETE")
 
 
+async def test_plan_for_a_tag_alone_or_without_an_image(provider: OpenShiftProvider) -> None:
+    alone = await provider.plan_delete("app", "v1.10")
+    assert alone.keeps == () and alone.shared_tags == ("v1.10",)
+    assert alone.summary == (
+        "Only the tag v1.10 is removed from image stream app; the image itself stays."
+    )
+    pending = await provider.plan_delete("pending", "nightly")
+    assert pending.digest is None and pending.keeps == ()
+    assert pending.shared_tags == ("nightly",)
+    assert pending.summary == (
+        "Only the tag nightly is removed from image stream pending; it has no image "
+        "(none was imported)."
+    )
+    assert any("spec (what it tracks or imports)" in w for w in pending.warnings)
+
+
 async def test_delete_removes_spec_and_status_and_keeps_the_image(
     ocp: OpenShiftFake, provider: OpenShiftProvider
 ) -> None:
