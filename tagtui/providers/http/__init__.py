@@ -8,30 +8,48 @@
 - ``json_fields``: readers for untrusted JSON fields;
 - ``vendor``: ``VendorHttp``, the client for vendor JSON APIs.
 
-What vendor providers use is importable from here.
+What vendor providers use is importable from here. It is loaded on first use: the OCI provider
+imports the submodules it needs, and ``tagtui ls`` does not load the vendor client with them.
 """
 
-from tagtui.providers.http.errors import RequestRejected, vendor_message
-from tagtui.providers.http.json_fields import (
-    boolean,
-    integer,
-    mapping,
-    required_text,
-    sequence,
-    text,
-    timestamp,
-)
-from tagtui.providers.http.pages import PageGuard, parse_next_link
-from tagtui.providers.http.vendor import (
-    JSON_LIMIT,
-    VendorHttp,
-    VendorReply,
-    encode_segment,
-    http_url,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tagtui.providers.http.errors import RequestRejected, vendor_message
+    from tagtui.providers.http.json_fields import (
+        boolean,
+        integer,
+        mapping,
+        required_text,
+        sequence,
+        text,
+        timestamp,
+    )
+    from tagtui.providers.http.pages import PageGuard
+    from tagtui.providers.http.vendor import VendorHttp, VendorReply, encode_segment, http_url
+
+# Each exported name and the submodule it lives in.
+_HOME = {
+    "RequestRejected": "errors",
+    "vendor_message": "errors",
+    "boolean": "json_fields",
+    "integer": "json_fields",
+    "mapping": "json_fields",
+    "required_text": "json_fields",
+    "sequence": "json_fields",
+    "text": "json_fields",
+    "timestamp": "json_fields",
+    "PageGuard": "pages",
+    "VendorHttp": "vendor",
+    "VendorReply": "vendor",
+    "encode_segment": "vendor",
+    "http_url": "vendor",
+}
 
 __all__ = [
-    "JSON_LIMIT",
     "PageGuard",
     "RequestRejected",
     "VendorHttp",
@@ -41,10 +59,18 @@ __all__ = [
     "http_url",
     "integer",
     "mapping",
-    "parse_next_link",
     "required_text",
     "sequence",
     "text",
     "timestamp",
     "vendor_message",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
