@@ -8,12 +8,12 @@ answer is not the last word on the tags sharing a digest).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tagtui.errors import DeleteAborted, TagtuiError
-from tagtui.model import DeletePlan, DeleteResult
+from tagtui.model import DeleteMethod, DeletePlan, DeleteResult
 from tagtui.natsort import natural_key
-from tagtui.text import join_names, short_digest
+from tagtui.text import agree, join_names, short_digest
 
 
 def tags_sharing(
@@ -36,6 +36,33 @@ def only_tag_summary(tag: str, others: list[str], *, asked: bool = False) -> str
 def alone_summary(tag: str, digest: str | None, consequence: str = "") -> str:
     """``Only latest is removed; no other tag points at 1234abcd5678.``"""
     return f"Only {tag} is removed; no other tag points at {short_digest(digest)}{consequence}."
+
+
+def api_tag_plan(
+    repository: str, tag: str, digest: str | None, sharing: list[str], siblings_note: str
+) -> DeletePlan:
+    """Only ``tag``, through the API's tag delete; the other tags in ``sharing`` (see
+    ``tags_sharing``) are kept and the warning names them: ``prod shares digest 1234abcd5678``
+    followed by ``siblings_note`` (what the API is, or is not, documented to do to them)."""
+    others = [name for name in sharing if name != tag]
+    plan = DeletePlan(
+        repository=repository,
+        tag=tag,
+        digest=digest,
+        method=DeleteMethod.API_TAG_DELETE,
+        removes=(tag,),
+        summary=alone_summary(tag, digest),
+        shared_tags=tuple(sharing),
+    )
+    if not others:
+        return plan
+    shares = f"{agree(others, 'shares', 'share')} digest {short_digest(digest)}"
+    return replace(
+        plan,
+        keeps=tuple(others),
+        warnings=(shares + siblings_note,),
+        summary=only_tag_summary(tag, others, asked=True),
+    )
 
 
 def tag_gone(tag: str) -> DeleteAborted:

@@ -11,6 +11,7 @@ from tagtui.model import DeleteMethod, DeletePlan
 from tagtui.providers.tag_delete import (
     Relisted,
     alone_summary,
+    api_tag_plan,
     only_tag_summary,
     refuse_if_moved,
     relisted_outcome,
@@ -51,6 +52,25 @@ def test_summaries_word_for_word() -> None:
         == "Only latest is removed; no other tag points at 111111111111."
     )
     assert alone_summary("x", D1, ", so blobs go").endswith("points at 111111111111, so blobs go.")
+
+
+def test_api_tag_plan_keeps_the_others_and_says_why() -> None:
+    alone = api_tag_plan("app", "latest", D1, ["latest"], ": never shown")
+    assert alone == DeletePlan(
+        repository="app",
+        tag="latest",
+        digest=D1,
+        method=DeleteMethod.API_TAG_DELETE,
+        removes=("latest",),
+        summary="Only latest is removed; no other tag points at 111111111111.",
+        shared_tags=("latest",),
+    )
+    shared = api_tag_plan("app", "latest", D1, ["latest", "prod", "v1"], ". Unverified.")
+    assert shared.removes == ("latest",) and shared.keeps == ("prod", "v1")
+    assert shared.shared_tags == ("latest", "prod", "v1")
+    assert shared.warnings == ("prod and v1 share digest 111111111111. Unverified.",)
+    assert shared.summary == "Only latest is asked to be removed; prod and v1 stay."
+    assert not shared.whole_digest
 
 
 def test_moved_and_gone_tags_abort_the_delete() -> None:

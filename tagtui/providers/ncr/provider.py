@@ -21,7 +21,7 @@ from tagtui.errors import (
     Unsupported,
     UsageError,
 )
-from tagtui.model import DeleteMethod, DeletePlan, DeleteResult, Image, Repository, Tag, TagDetail
+from tagtui.model import DeletePlan, DeleteResult, Image, Repository, Tag, TagDetail
 from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
 from tagtui.providers.http import (
     PageGuard,
@@ -45,8 +45,7 @@ from tagtui.providers.ncr.records import (
 from tagtui.providers.ncr.signing import signed_headers
 from tagtui.providers.tag_delete import (
     Relisted,
-    alone_summary,
-    only_tag_summary,
+    api_tag_plan,
     refuse_if_moved,
     relisted_outcome,
     tag_gone,
@@ -59,7 +58,7 @@ from tagtui.providers.vendor_common import (
     keyring_credential,
     known_extras,
 )
-from tagtui.text import agree, join_names, sanitize, short_digest
+from tagtui.text import agree, join_names, sanitize
 
 DEFAULT_HOST = "https://ncr.apigw.ntruss.com"
 KEYRING_HOST = "ncr.apigw.ntruss.com"
@@ -346,27 +345,7 @@ class NcrProvider(VendorApiProvider):
         record = await self._tag_detail(repository, tag)
         listed = ((t.name, t.digest) for t in await self._tags(repository))
         sharing = tags_sharing(tag, record.digest, listed)
-        others = [name for name in sharing if name != tag]
-        warnings: list[str] = []
-        if others:
-            summary = only_tag_summary(tag, others, asked=True)
-            warnings.append(
-                f"{agree(others, 'shares', 'share')} digest {short_digest(record.digest)}. "
-                f"{SIBLINGS_UNVERIFIED}"
-            )
-        else:
-            summary = alone_summary(tag, record.digest)
-        return DeletePlan(
-            repository=repository,
-            tag=tag,
-            digest=record.digest,
-            method=DeleteMethod.API_TAG_DELETE,
-            removes=(tag,),
-            keeps=tuple(others),
-            warnings=tuple(warnings),
-            summary=summary,
-            shared_tags=tuple(sharing),
-        )
+        return api_tag_plan(repository, tag, record.digest, sharing, f". {SIBLINGS_UNVERIFIED}")
 
     async def delete(self, plan: DeletePlan) -> DeleteResult:
         if plan.whole_digest:

@@ -11,16 +11,7 @@ import httpx
 
 from tagtui.credentials import Credential
 from tagtui.errors import Conflict, DeleteAborted, NotFound, UsageError
-from tagtui.model import (
-    Capabilities,
-    DeleteMethod,
-    DeletePlan,
-    DeleteResult,
-    Image,
-    Repository,
-    Tag,
-    TagDetail,
-)
+from tagtui.model import Capabilities, DeletePlan, DeleteResult, Image, Repository, Tag, TagDetail
 from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
 from tagtui.providers.http import (
     PageGuard,
@@ -49,8 +40,7 @@ from tagtui.providers.scaleway.records import (
 )
 from tagtui.providers.tag_delete import (
     Relisted,
-    alone_summary,
-    only_tag_summary,
+    api_tag_plan,
     refuse_if_moved,
     relisted_outcome,
     tag_gone,
@@ -70,6 +60,11 @@ PAGE_SIZE = 100
 ORDER_BY = {"name": "name_asc", "newest": "created_at_desc"}
 NO_CONFIG_NOTE = "config and layers: available over the registry API at rg.{region}.scw.cloud"
 FORCE_SOURCE = "scaleway/docs-content#1530"
+# After "prod shares digest 1234abcd5678" in a plain delete's plan.
+FORCELESS_NOTE = (
+    ": Scaleway documents that the deletion then fails unless force=true is sent. tagtui sends "
+    "it without force, so the API may refuse; the whole-digest choice sends force=true."
+)
 
 
 # --- entry point ---------------------------------------------------------------------------------
@@ -335,33 +330,14 @@ class ScalewayProvider(VendorApiProvider):
     ) -> DeletePlan:
         image, record = await self._require_tag(repository, tag)
         sharing = self._sharing(await self._tags(image), record)
-        others = [name for name in sharing if name != tag]
-        short = short_digest(record.digest)
-        plan = DeletePlan(
-            repository=repository,
-            tag=tag,
-            digest=record.digest,
-            method=DeleteMethod.API_TAG_DELETE,
-            removes=(tag,),
-            summary=alone_summary(tag, record.digest),
-            shared_tags=tuple(sharing),
-        )
-        if not others:
+        plan = api_tag_plan(repository, tag, record.digest, sharing, FORCELESS_NOTE)
+        if not plan.keeps or not whole_digest:
             return plan
-        if not whole_digest:
-            return replace(
-                plan,
-                keeps=tuple(others),
-                warnings=(
-                    f"{agree(others, 'shares', 'share')} digest {short}: Scaleway documents "
-                    "that the deletion then fails unless force=true is sent. tagtui sends it "
-                    "without force, so the API may refuse; the whole-digest choice sends "
-                    "force=true.",
-                ),
-                summary=only_tag_summary(tag, others, asked=True),
-            )
+        others = list(plan.keeps)
+        short = short_digest(record.digest)
         return replace(
             plan,
+            keeps=(),
             removes=tuple(sharing),
             warnings=(
                 "force=true is sent. Scaleway documents only that it lets the deletion go ahead "

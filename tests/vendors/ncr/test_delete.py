@@ -33,6 +33,7 @@ async def test_shared_digest_plan_says_the_siblings_fate_is_unverified(
     assert plan.keeps == ("latest", "v1")
     (warning,) = plan.warnings
     assert "unverified" in warning and "latest and v1" in warning
+    assert warning.startswith(f"latest and v1 share digest {digest(7)[7:19]}. NCR's documentation")
     result = await provider.delete(plan)
     assert result.removed == ("stable",)
     assert "latest and v1 still exist" in result.messages

@@ -37,6 +37,8 @@ async def test_shared_digest_plan_names_siblings_and_the_force_rule(
     assert not plan.whole_digest
     (warning,) = plan.warnings
     assert "force=true" in warning and "may refuse" in warning
+    short = digest(7)[7:19]
+    assert warning.startswith(f"latest and v1.0.0 share digest {short}: Scaleway documents that")
 
 
 async def test_api_refusal_without_force_is_shown_as_such(
