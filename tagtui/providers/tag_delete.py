@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from tagtui.errors import DeleteAborted, TagtuiError
 from tagtui.model import DeleteMethod, DeletePlan, DeleteResult
-from tagtui.natsort import natural_key
+from tagtui.natsort import natural_sorted
 from tagtui.text import agree, join_names, short_digest
 
 
@@ -22,7 +22,7 @@ def tags_sharing(
     """``tag`` and every listed ``(name, digest)`` pointing at ``digest``, in natural order."""
     names = {name for name, other in listed if digest and other == digest}
     names.add(tag)
-    return sorted(names, key=natural_key)
+    return natural_sorted(list(names))
 
 
 def only_tag_summary(tag: str, others: list[str], *, asked: bool = False) -> str:

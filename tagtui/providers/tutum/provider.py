@@ -33,7 +33,7 @@ from tagtui.model import (
     Tag,
     TagDetail,
 )
-from tagtui.natsort import natural_key
+from tagtui.natsort import natural_sorted
 from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
 from tagtui.providers.http import PageGuard, VendorHttp, VendorReply, http_url, mapping, sequence
 from tagtui.providers.tutum.records import (
@@ -369,7 +369,7 @@ class TutumProvider(VendorApiProvider):
         self, repository: str, tag: str, *, whole_digest: bool = False
     ) -> DeletePlan:
         image = await self._fetch_image(repository)
-        names = sorted(self._tag_uris(image), key=natural_key)
+        names = natural_sorted(list(self._tag_uris(image)))
         if tag not in names:
             raise NotFound(f"tag {repository}:{tag} not found in Tutum")
         warnings = [
@@ -404,7 +404,7 @@ class TutumProvider(VendorApiProvider):
             raise DeleteAborted(
                 f"{plan.repository} no longer exists; nothing was deleted"
             ) from None
-        names = sorted(self._tag_uris(image), key=natural_key)
+        names = natural_sorted(list(self._tag_uris(image)))
         if set(names) != set(plan.removes):
             added = [n for n in names if n not in plan.removes]
             gone = [n for n in plan.removes if n not in names]
