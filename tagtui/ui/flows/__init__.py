@@ -3,4 +3,6 @@ bottom — ask, wait for the answer (``push_screen_wait``), act, update — with
 across messages."""
 
 # The worker groups flows run in: while a modal is up, their worker waits for the user.
-FLOW_GROUPS = frozenset({"delete", "login"})
+DELETE_GROUP = "delete"
+LOGIN_GROUP = "login"
+FLOW_GROUPS = frozenset({DELETE_GROUP, LOGIN_GROUP})

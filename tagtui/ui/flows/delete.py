@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from textual.worker import Worker
 
-from tagtui.errors import TagtuiError
 from tagtui.model import DeletePlan, DeleteResult
 from tagtui.text import join_names
 from tagtui.ui.errors import as_error
+from tagtui.ui.flows import DELETE_GROUP
 from tagtui.ui.format import literal, short_digest
 from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
 from tagtui.ui.widgets.tag_tree import TagRow
@@ -83,7 +83,7 @@ def start_delete(
     flow = DeleteFlow(
         screen, screen.repository, row.name, whole_digest or not capabilities.tag_delete
     )
-    flow.worker = screen.run_worker(flow.run(), group="delete", exit_on_error=False)
+    flow.worker = screen.run_worker(flow.run(), group=DELETE_GROUP, exit_on_error=False)
     return flow
 
 
@@ -174,8 +174,7 @@ class DeleteFlow:
             screen.notify("Delete cancelled: nothing was changed.", title="Delete", markup=False)
             raise
         except Exception as exc:
-            error: TagtuiError = as_error(exc)
-            screen.report(error)
+            screen.report(as_error(exc))
             return None
         finally:
             self.planning = False

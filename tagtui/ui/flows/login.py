@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from textual.worker import Worker
-
 from tagtui.credentials import Credential
 from tagtui.errors import CredentialError, TagtuiError
 from tagtui.ui.errors import as_error
@@ -27,7 +25,6 @@ class LoginFlow:
         self.screen = screen
         self.error = error
         self.retries: list[Retry] = []
-        self.worker: Worker[None] | None = None
 
     def retry_after(self, retry: Retry) -> None:
         if retry not in self.retries:

@@ -66,8 +66,6 @@ class TagsPane(FilteredPane):
         # The row the cursor was on when dating began, if the sort should then start at the top
         # (a freshly opened repository, or s on the first row) unless the user moved since.
         self._top_unless_moved_from: str | None = None
-        # A delete being planned says so here (and Esc cancels it).
-        self._planning = False
 
     def compose(self) -> ComposeResult:
         yield FilterInput(id="tag-filter", placeholder="filter tags")
@@ -102,7 +100,7 @@ class TagsPane(FilteredPane):
             subtitle += f" — dates {done:,}/{total:,}"
         if tree.filter_text:
             subtitle = f"/{literal(tree.filter_text)} · {subtitle}"
-        if self._planning:
+        if self.query_one("#tag-note").display:  # a delete is being planned
             subtitle = f"checking shared tags… Esc cancels · {subtitle}"
         self.border_subtitle = Content(subtitle)
 
@@ -116,9 +114,7 @@ class TagsPane(FilteredPane):
     def open(self, name: str, *, select: str | None = None) -> None:
         """List the tags of ``name``; the cursor goes to ``select`` when it is listed."""
         if name != self.repository:
-            self.filter_field.value = ""
-            self.filter_field.display = False
-            self.tag_tree.filter_text = ""
+            self.clear_filter()
         self.repository = name
         self.reload(select=select, fresh=True)
 
@@ -406,7 +402,6 @@ class TagsPane(FilteredPane):
         note = self.query_one("#tag-note", Static)
         note.update(Content(text or ""))
         note.display = text is not None
-        self._planning = text is not None
         self.update_title()
 
     def learn_sharing(self, digest: str, names: set[str]) -> None:

@@ -31,6 +31,7 @@ from tagtui.providers.base import Provider
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.view import PlatformSubject, RevisionSubject, Subject, TagSubject
 from tagtui.ui import messages as msg
+from tagtui.ui.flows import LOGIN_GROUP
 from tagtui.ui.flows.delete import DeleteFlow, start_delete
 from tagtui.ui.flows.login import LoginFlow
 from tagtui.ui.format import literal
@@ -389,9 +390,7 @@ class MainScreen(Screen[None]):
         self.header.state = "login"
         if self._login is None:
             self._login = LoginFlow(self, error)
-            self._login.worker = self.run_worker(
-                self._login.run(), group="login", exit_on_error=False
-            )
+            self.run_worker(self._login.run(), group=LOGIN_GROUP, exit_on_error=False)
         self._login.retry_after(retry)
 
     def login_closed(self, *, declined: bool) -> None:
