@@ -139,3 +139,14 @@ async def test_a_header_http_cannot_carry_is_refused_without_quoting_it() -> Non
     assert "s3cret" not in repr(caught.value.error)
     assert not caught.value.retryable
     assert str(caught.value.error).startswith("cannot send the request to 127.0.0.1: ")
+
+
+async def test_the_ca_store_is_loaded_before_the_first_verified_https_request() -> None:
+    loaded: list[bool] = []
+    http = client(lambda request: loaded.append(http.trust.loaded) or httpx.Response(200))
+    assert not http.trust.loaded
+    await http.send("GET", "http://api.test/", limit=10)
+    await http.send("GET", "https://api.test/", limit=10, probe=True)
+    await http.send("GET", "https://api.test/", limit=10)
+    assert loaded == [False, False, True]
+    await http.aclose()

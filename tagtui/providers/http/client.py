@@ -71,17 +71,21 @@ class HttpClient(Retrying):
         auth: httpx.Auth | None = None,
         host: str | None = None,
         gated: bool = True,
+        probe: bool = False,
     ) -> Reply:
         """Send one request and read its body (2xx within ``limit``, others cut to ERROR_LIMIT).
 
         Raises TooLarge, or TransportProblem naming ``host`` (this client's by default) when no
         HTTP answer came. ``gated=False`` skips the concurrency gate (a token fetch made while
-        a gated request waits for it).
+        a gated request waits for it). An HTTPS request loads the CA store first (see
+        TlsTrust), unless it is the ``probe`` of a host that may speak plain HTTP.
         """
         try:
             request = self._client.build_request(
                 method, url, params=params, headers=headers, content=content, data=form
             )
+            if request.url.scheme == "https" and not probe:
+                self.trust.load()
             async with self._semaphore if gated else contextlib.nullcontext():
                 response = await self._client.send(request, auth=auth, stream=True)
                 try:

@@ -108,8 +108,6 @@ class VendorHttp(HttpClient):
             transport=transport,
             headers={"Accept": "application/json", **(headers or {})},
         )
-        # No plain-HTTP probe to spare the store for (see TlsTrust): load it now.
-        self.trust.load()
         self.service = service
         self.base_url = base_url.rstrip("/")
         self.auth = auth

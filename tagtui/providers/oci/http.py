@@ -171,7 +171,6 @@ class RegistryHttp(HttpClient):
         except TransportProblem as problem:
             if problem.untrusted and not self.trust.loaded:
                 # TLS is spoken: now verify for real (with the store), as the only attempt.
-                self.trust.load()
                 reply = await self._follow(ask, https)
                 self._scheme = "https"
                 return reply
@@ -191,8 +190,6 @@ class RegistryHttp(HttpClient):
         registry_origin = _origin(url)
         authorize = True
         for _ in range(MAX_REDIRECTS + 1):
-            if url.scheme == "https" and not probe:
-                self.trust.load()
             reply = await self.send(
                 ask.method,
                 url,
@@ -201,6 +198,7 @@ class RegistryHttp(HttpClient):
                 headers=ask.headers,
                 content=ask.content,
                 auth=self.auth if authorize else None,
+                probe=probe,
             )
             probe = False
             location = reply.header("location")
@@ -234,8 +232,6 @@ class RegistryHttp(HttpClient):
         headers = {"Accept": "application/json"}
         if authorization:
             headers["Authorization"] = authorization
-        if url.startswith("https:"):
-            self.trust.load()
         try:
             # Not gated: the request waiting for this token already holds a place.
             reply = await self.send(
