@@ -134,7 +134,7 @@ class _Pages:
         return False
 
 
-def _gcr_size(value: object) -> int | None:
+def _gcr_number(value: object) -> int | None:
     """GCR sends numbers as strings; a negative or unreadable one is absent."""
     try:
         number = int(str(value))
@@ -144,7 +144,7 @@ def _gcr_size(value: object) -> int | None:
 
 
 def _gcr_time(value: object) -> datetime | None:
-    millis = _gcr_size(value)
+    millis = _gcr_number(value)
     if not millis:
         return None
     try:
@@ -516,7 +516,7 @@ class OciProvider(Provider):
                         digest=digest,
                         created=_gcr_time(info.get("timeCreatedMs"))
                         or _gcr_time(info.get("timeUploadedMs")),
-                        size=_gcr_size(info.get("imageSizeBytes")),
+                        size=_gcr_number(info.get("imageSizeBytes")),
                         media_type=media_type if isinstance(media_type, str) else None,
                     )
 
