@@ -125,10 +125,10 @@ def _signature(item: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class ParsedImage:
+    """The Image (its digest and media type are the object's) and a manifest list's platforms."""
+
     image: Image
     platforms: tuple[Platform, ...]
-    media_type: str | None
-    digest: str | None
 
     @property
     def is_list(self) -> bool:
@@ -165,4 +165,4 @@ def parse_image(document: Any) -> ParsedImage:
         layers=_layers(document.get("dockerImageLayers")),
         extras=tuple(extras),
     )
-    return ParsedImage(image, platforms, media_type, digest)
+    return ParsedImage(image, platforms)
