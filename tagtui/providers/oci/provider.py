@@ -208,13 +208,12 @@ class OciProvider(Provider):
 
     @property
     def capabilities(self) -> Capabilities:
-        disabled = False
         notes = []
         if self._catalog is False:
             notes.append("this registry does not list its repositories: open one by name")
         deletion_note = self._deleter.disabled_note if self._deleter is not None else None
+        disabled = deletion_note is not None
         if deletion_note is not None:
-            disabled = True
             notes.append(deletion_note)
         return Capabilities(
             catalog=self._catalog is not False,
