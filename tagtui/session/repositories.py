@@ -46,6 +46,8 @@ class RepositoryCatalog:
         return fresh, moved
 
     def find(self, name: str) -> Repository | None:
+        if name not in self._names:
+            return None  # most lookups (a name typed, a start repository) miss: no scan
         return next((repo for repo in self._all if repo.name == name), None)
 
     def ensure(self, name: str) -> tuple[Repository, bool]:

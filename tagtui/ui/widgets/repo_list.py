@@ -52,7 +52,7 @@ class RepoList(VirtualList):
             anchor = None if highlighted in moved else self.highlighted_row
             self.set_rows([repo for repo in self.rows if repo.name not in moved], anchor=anchor)
         needle = self.filter_text.lower()
-        self.append_rows([repo for repo in fresh if needle in repo.name.lower()])
+        self.append_rows([r for r in fresh if needle in r.name.lower()] if needle else fresh)
         if highlighted in moved:
             self.move_to(next(repo for repo in fresh if repo.name == highlighted))
 
