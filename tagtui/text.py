@@ -43,6 +43,13 @@ def human_size(size: int | None) -> str:
     raise AssertionError("unreachable")
 
 
+def size_with_bytes(size: int | None) -> str:
+    """``1.2 MiB (1,234,567 bytes)``: the rounded size and the exact one."""
+    if size is None:
+        return "-"
+    return f"{human_size(size)} ({size:,} bytes)"
+
+
 def short_digest(digest: str | None, length: int = 12) -> str:
     if not digest:
         return "-"

@@ -15,7 +15,7 @@ from tagtui.credentials import Credential
 from tagtui.errors import ConfigError, CredentialError
 from tagtui.model import Extras
 from tagtui.providers.base import Provider
-from tagtui.text import human_size
+from tagtui.text import size_with_bytes
 
 if TYPE_CHECKING:
     from tagtui.providers.http import VendorHttp
@@ -55,8 +55,8 @@ def display_date(value: datetime | None) -> str | None:
 
 
 def display_size(value: int | None) -> str | None:
-    """``1.2 MB (1,234,567 bytes)``: the rounded size and the exact one."""
-    return f"{human_size(value)} ({value:,} bytes)" if value is not None else None
+    """``1.2 MiB (1,234,567 bytes)``, or None (absent from the extras) when unknown."""
+    return size_with_bytes(value) if value is not None else None
 
 
 def known_extras(*pairs: tuple[str, str | None]) -> Extras:

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tagtui.text import human_size, sanitize, short_digest
+from tagtui.text import human_size, sanitize, short_digest, size_with_bytes
 
-__all__ = ["date_short", "human_size", "literal", "short_digest", "timestamp", "word_list"]
+__all__ = [
+    "date_short",
+    "human_size",
+    "literal",
+    "short_digest",
+    "size_with_bytes",
+    "timestamp",
+    "word_list",
+]
 
 
 def literal(text: str | None, *, limit: int | None = None) -> str:
@@ -49,9 +57,3 @@ def word_list(words: tuple[str, ...] | None) -> str:
         return "-"
     quoted = (literal(word.translate(_JSON_ESCAPES)) for word in words)
     return "[" + ", ".join(f'"{word}"' for word in quoted) + "]"
-
-
-def size_with_bytes(size: int | None) -> str:
-    if size is None:
-        return "-"
-    return f"{human_size(size)} ({size:,} bytes)"
