@@ -212,8 +212,8 @@ class DeleteMethod(enum.Enum):
 class DeletePlan:
     """What a delete will do, computed before the user confirms and checked again before acting.
 
-    ``removes`` is exactly what disappears; ``keeps`` lists the tags sharing the digest that stay.
-    A provider must never remove anything outside ``removes``.
+    ``removes`` is exactly what disappears; ``keeps`` (derived) the tags sharing the digest that
+    stay. A provider must never remove anything outside ``removes``.
     """
 
     repository: str
@@ -221,7 +221,6 @@ class DeletePlan:
     digest: str | None
     method: DeleteMethod
     removes: tuple[str, ...]
-    keeps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     # One sentence for the confirmation modal, e.g. "Only latest is removed; staging and prod stay."
     summary: str = ""
@@ -231,6 +230,11 @@ class DeletePlan:
     # list's "shares a digest" count exact with it and counts "Delete all N tags" from it.
     # Tutum, which plans with no digest, gives every tag of the image it deletes whole.
     shared_tags: tuple[str, ...] = ()
+
+    @property
+    def keeps(self) -> tuple[str, ...]:
+        """The tags sharing the digest that stay: ``shared_tags`` less ``removes``."""
+        return tuple(name for name in self.shared_tags if name not in self.removes)
 
 
 @dataclass(frozen=True)

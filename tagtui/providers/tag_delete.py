@@ -59,7 +59,6 @@ def api_tag_plan(
     shares = f"{agree(others, 'shares', 'share')} digest {short_digest(digest)}"
     return replace(
         plan,
-        keeps=tuple(others),
         warnings=(shares + siblings_note,),
         summary=only_tag_summary(tag, others, asked=True),
     )

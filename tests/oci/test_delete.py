@@ -208,7 +208,7 @@ async def test_deletion_disabled_found_at_delete_time_changes_nothing(
             digest=image,
             method=DeleteMethod.THROWAWAY_MANIFEST,
             removes=("latest",),
-            keeps=("staging",),
+            shared_tags=("latest", "staging"),
         )
         with pytest.raises(DeletionDisabled, match=r"storage\.delete\.enabled"):
             await provider.delete(plan)

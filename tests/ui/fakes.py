@@ -263,7 +263,6 @@ class FakeProvider(Provider):
             digest,
             DeleteMethod.REGISTRY_TAG_DELETE,
             removes=(tag,),
-            keeps=others,
             summary=f"Only {tag} is removed; {stay}.",
             shared_tags=tuple(sharing),
         )

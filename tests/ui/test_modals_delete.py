@@ -139,7 +139,6 @@ async def test_one_tag_that_stays_is_singular() -> None:
         digest_of("x"),
         DeleteMethod.REGISTRY_TAG_DELETE,
         removes=("latest",),
-        keeps=("prod",),
         shared_tags=("latest", "prod"),
     )
     host = ModalHost(DeleteModal(plan, "r.example/acme/web:latest", offer_whole_digest=True))

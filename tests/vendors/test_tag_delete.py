@@ -30,7 +30,7 @@ def _plan(removes: tuple[str, ...] = ("latest",), keeps: tuple[str, ...] = ()) -
         digest=D1,
         method=DeleteMethod.API_TAG_DELETE,
         removes=removes,
-        keeps=keeps,
+        shared_tags=(*removes, *keeps),
     )
 
 

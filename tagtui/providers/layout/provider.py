@@ -373,7 +373,6 @@ class LayoutProvider(Provider):
                 digest=digest,
                 method=DeleteMethod.LAYOUT_REF_DELETE,
                 removes=tuple(sharing),
-                keeps=(),
                 warnings=tuple(warnings),
                 summary=f"Digest {short} is removed with every tag pointing at it: "
                 f"{join_names(sharing)}.",
@@ -390,7 +389,6 @@ class LayoutProvider(Provider):
             digest=digest,
             method=DeleteMethod.LAYOUT_REF_DELETE,
             removes=(tag,),
-            keeps=tuple(others),
             summary=summary,
             shared_tags=tuple(sharing),
         )

@@ -131,7 +131,6 @@ def plan_for(
         digest=digest,
         method=method,
         removes=tuple(sharing) if whole_digest else (tag,),
-        keeps=() if whole_digest else tuple(others),
         warnings=tuple(warnings),
         summary=summary,
         whole_digest=whole_digest,

@@ -473,7 +473,6 @@ class OpenShiftProvider(VendorApiProvider):
             digest=digest,
             method=DeleteMethod.API_TAG_DELETE,
             removes=(tag,),
-            keeps=tuple(others),
             warnings=tuple(warnings),
             summary=summary,
             shared_tags=tuple(sharing),

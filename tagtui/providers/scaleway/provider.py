@@ -337,7 +337,6 @@ class ScalewayProvider(VendorApiProvider):
         short = short_digest(record.digest)
         return replace(
             plan,
-            keeps=(),
             removes=tuple(sharing),
             warnings=(
                 "force=true is sent. Scaleway documents only that it lets the deletion go ahead "

@@ -385,7 +385,6 @@ class TutumProvider(VendorApiProvider):
             digest=None,
             method=DeleteMethod.API_IMAGE_DELETE,
             removes=tuple(names),
-            keeps=(),
             warnings=tuple(warnings),
             summary=(
                 f"Tutum deletes whole images only: the whole image {repository} is deleted, "

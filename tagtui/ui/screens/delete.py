@@ -118,7 +118,7 @@ class DeleteModal(ModalScreen[str | None]):
         # a tag named 1 would read like a count.
         if removes != {plan.tag}:
             yield self._list("delete-removes", f"Removes ({tag_count(len(removes))}): ", removes)
-        keeps = set(plan.keeps) - removes
+        keeps = set(plan.keeps)
         if keeps:
             yield self._list(
                 "delete-keeps",
