@@ -165,7 +165,8 @@ def run_tui(argv: Sequence[str]) -> int:
     )
     from tagtui.ui.app import TagtuiApp
 
-    app = TagtuiApp(target.provider, repository=target.repository, tag=target.tag)
+    where = target.location
+    app = TagtuiApp(target.provider, repository=where.repository, tag=where.tag)
     app.run()
     return app.return_code or 0
 

@@ -27,20 +27,20 @@ PROVIDER_NAMES = ("oci", "layout", *VENDOR_PROVIDERS)
 
 
 @dataclass(frozen=True)
-class Target:
-    """An opened provider and where in it to start."""
+class Location:
+    """Where in a provider to start: a repository, maybe a tag or digest in it."""
 
-    provider: Provider
     repository: str | None = None
     tag: str | None = None
     digest: str | None = None
 
 
 @dataclass(frozen=True)
-class Location:
-    repository: str | None = None
-    tag: str | None = None
-    digest: str | None = None
+class Target:
+    """An opened provider and where in it to start."""
+
+    provider: Provider
+    location: Location = Location()
 
 
 def split_path(text: str | None) -> Location:
@@ -71,13 +71,13 @@ def open_target(
         from tagtui.providers.layout import LayoutProvider
 
         location = split_path(text)
-        return Target(LayoutProvider(prepare_demo_store()), location.repository, location.tag)
+        return Target(LayoutProvider(prepare_demo_store()), replace(location, digest=None))
 
     if provider_name in VENDOR_PROVIDERS:
         module = importlib.import_module(VENDOR_PROVIDERS[provider_name])
         location = split_path(text)
         provider = module.create_provider(options)
-        return Target(provider, location.repository, location.tag, location.digest)
+        return Target(provider, location)
 
     if provider_name == "layout" or (provider_name is None and text and _is_local_path(text)):
         return _open_layout(text or ".")
@@ -119,7 +119,7 @@ def _open_layout(text: str) -> Target:
     if only is not None and inside and tag is None and location.digest is None:
         # One repository at PATH: "PATH::latest" names its tag, not a repository "latest".
         repository, tag = None, inside
-    return Target(provider, repository or only, tag, location.digest)
+    return Target(provider, Location(repository or only, tag, location.digest))
 
 
 def _named_registry(text: str) -> NamedRegistry | None:
@@ -172,4 +172,4 @@ def _open_oci(text: str, options: ProviderOptions) -> Target:
         credential_resolver=partial(_resolve_credential, reference.registry),
         options=options.connection,
     )
-    return Target(provider, reference.repository, reference.tag, reference.digest)
+    return Target(provider, Location(reference.repository, reference.tag, reference.digest))

@@ -25,12 +25,13 @@ def parse_platform(text: str) -> WantedPlatform:
 async def run_inspect(
     target: Target, out: TextIO, *, as_json: bool = False, platform: str | None = None
 ) -> int:
-    if target.repository is None or not (target.tag or target.digest):
+    where = target.location
+    if where.repository is None or not (where.tag or where.digest):
         raise UsageError("inspect needs a tag or digest: REGISTRY/REPOSITORY:TAG or @sha256:...")
     # Without --platform an index is shown as an index: a script names the platform it wants.
     choice: PlatformChoice = parse_platform(platform) if platform else "none"
-    subject = TagSubject(target.tag or target.digest or "")
-    view = await load_view(target.provider, target.repository, subject, platform=choice)
+    subject = TagSubject(where.tag or where.digest or "")
+    view = await load_view(target.provider, where.repository, subject, platform=choice)
     assert view.detail is not None  # a tag's view always carries its detail
     if as_json:
         json.dump(
