@@ -1,12 +1,14 @@
 """Messages workers post to the main screen. Workers never touch widgets; handlers do.
 
 Each carries the staleness ``Token`` its worker was started with, so a handler can drop a result
-the user has already moved away from (``message.token.current``).
+the user has already moved away from (``message.token.current``). They are dataclasses, which
+Textual's ``Message`` supports (its ``__post_init__`` sets it up).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from textual.message import Message
@@ -19,122 +21,98 @@ from tagtui.session.view import DetailView
 Retry = Callable[[], Any]
 
 
+@dataclass
 class RepositoriesPage(Message):
-    def __init__(self, token: Token, repositories: list[Repository]) -> None:
-        super().__init__()
-        self.token = token
-        self.repositories = repositories
+    token: Token
+    repositories: list[Repository]
 
 
+@dataclass
 class RepositoriesDone(Message):
     """The listing ended: complete, or stopped by ``error``."""
 
-    def __init__(self, token: Token, error: TagtuiError | None = None) -> None:
-        super().__init__()
-        self.token = token
-        self.error = error
+    token: Token
+    error: TagtuiError | None = None
 
 
+@dataclass
 class CatalogRefused(Message):
-    def __init__(self, token: Token, error: TagtuiError) -> None:
-        super().__init__()
-        self.token = token
-        self.error = error
+    token: Token
+    error: TagtuiError
 
 
+@dataclass
 class TagsLoaded(Message):
     """The tag list of the repository ``token`` is about, or the ``error`` that stopped it."""
 
-    def __init__(
-        self,
-        token: Token,
-        tags: list[Tag],
-        select: str | None,
-        error: TagtuiError | None = None,
-        *,
-        sort: str | None = None,
-    ) -> None:
-        super().__init__()
-        self.token = token
-        self.tags = tags
-        # The tag to put the cursor on once listed.
-        self.select = select
-        self.error = error
-        # The order the provider was asked for (None: its natural order).
-        self.sort = sort
+    token: Token
+    tags: list[Tag]
+    # The tag to put the cursor on once listed.
+    select: str | None
+    error: TagtuiError | None = None
+    _: KW_ONLY
+    # The order the provider was asked for (None: its natural order).
+    sort: str | None = None
 
     @property
     def repository(self) -> str:
         return str(self.token.subject)
 
 
+@dataclass
 class TagDescribed(Message):
-    def __init__(self, token: Token, tag: Tag) -> None:
-        super().__init__()
-        self.token = token
-        self.tag = tag
+    token: Token
+    tag: Tag
 
 
+@dataclass
 class DatesFetched(Message):
     """A batch of tags described for newest-first sorting; ``done`` of ``total`` so far."""
 
-    def __init__(self, token: Token, tags: list[Tag], done: int, total: int) -> None:
-        super().__init__()
-        self.token = token
-        self.tags = tags
-        self.done = done
-        self.total = total
+    token: Token
+    tags: list[Tag]
+    done: int
+    total: int
 
 
+@dataclass
 class DescribeFailed(Message):
-    def __init__(self, token: Token, name: str, error: TagtuiError) -> None:
-        super().__init__()
-        self.token = token
-        self.name = name
-        self.error = error
+    token: Token
+    name: str
+    error: TagtuiError
 
 
+@dataclass
 class DetailLoaded(Message):
     """The view (or the error) for the row ``token`` is about."""
 
-    def __init__(self, token: Token, view: DetailView | TagtuiError) -> None:
-        super().__init__()
-        self.token = token
-        self.view = view
+    token: Token
+    view: DetailView | TagtuiError
 
 
+@dataclass
 class ChildrenLoaded(Message):
-    def __init__(self, token: Token, detail: TagDetail) -> None:
-        super().__init__()
-        self.token = token
-        self.detail = detail
+    token: Token
+    detail: TagDetail
 
 
+@dataclass
 class ChildrenFailed(Message):
-    def __init__(self, token: Token, tag: str, error: TagtuiError) -> None:
-        super().__init__()
-        self.token = token
-        self.tag = tag
-        self.error = error
+    token: Token
+    tag: str
+    error: TagtuiError
 
 
+@dataclass
 class ProviderFailed(Message):
     """A provider call failed; ``retry`` repeats it (after a login); dropped once ``token`` is
     stale."""
 
-    def __init__(
-        self,
-        error: TagtuiError,
-        *,
-        retry: Retry | None = None,
-        token: Token | None = None,
-        login: bool = True,
-    ) -> None:
-        super().__init__()
-        self.error = error
-        self.retry = retry
-        self.token = token
-        self.login = login
+    error: TagtuiError
+    _: KW_ONLY
+    retry: Retry | None = None
+    token: Token | None = None
+    login: bool = True
 
     @property
     def stale(self) -> bool:

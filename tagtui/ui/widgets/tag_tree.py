@@ -55,13 +55,12 @@ class TagTree(VirtualList):
         Binding("z", "screen.zoom", "Zoom", show=False),
     ]
 
+    @dataclass
     class ExpandRequested(Message):
         """A tag was opened whose children (platforms) are not known yet."""
 
-        def __init__(self, tree: TagTree, tag: str) -> None:
-            super().__init__()
-            self.tree = tree
-            self.tag = tag
+        tree: TagTree
+        tag: str
 
     class Back(Message):
         """← on a top-level row: the user wants the repository list."""
