@@ -47,9 +47,9 @@ class AuthenticationRequired(TagtuiError):
 
     title = "Authentication failed"
 
-    def __init__(self, message: str, *, registry: str | None = None, username: str | None = None):
+    def __init__(self, message: str, *, username: str | None = None):
         super().__init__(message)
-        self.registry = registry
+        # Whose credentials were rejected (None: none were sent).
         self.username = username
 
 
@@ -57,10 +57,6 @@ class PermissionDenied(TagtuiError):
     """403 or DENIED: authenticated, but not allowed."""
 
     title = "Permission denied"
-
-    def __init__(self, message: str, *, registry: str | None = None):
-        super().__init__(message)
-        self.registry = registry
 
 
 class NotFound(TagtuiError):

@@ -116,12 +116,12 @@ async def test_with_a_usable_keyring_remember_is_offered(memory_keyring: MemoryK
     ("error", "expected", "absent"),
     [
         (
-            AuthenticationRequired(f"authentication required at {HOST}", registry=HOST),
+            AuthenticationRequired(f"authentication required at {HOST}"),
             f"{HOST} needs credentials.",
             "Authentication failed",
         ),
         (
-            AuthenticationRequired("bad credentials", registry=HOST, username="alice"),
+            AuthenticationRequired("bad credentials", username="alice"),
             f"Authentication failed for alice at {HOST}.",
             "needs credentials",
         ),

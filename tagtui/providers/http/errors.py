@@ -60,10 +60,10 @@ def vendor_error(
     if status == 401:
         who = f" for {username}" if username else ""
         return AuthenticationRequired(
-            f"{where} rejected the credentials{who}{quoted}", registry=host, username=username
+            f"{where} rejected the credentials{who}{quoted}", username=username
         )
     if status == 403:
-        return PermissionDenied(f"{where} denied access{for_subject}{quoted}", registry=host)
+        return PermissionDenied(f"{where} denied access{for_subject}{quoted}")
     if status == 404:
         what = subject or "the resource"
         return NotFound(f"{what} not found at {where}{quoted}")

@@ -317,7 +317,7 @@ class RegistryAuth(httpx.Auth):
                 message = f"authentication failed at {self.registry} (token refused)"
             else:
                 message = f"authentication required at {self.registry}"
-            raise AuthenticationRequired(message, registry=self.registry, username=self.username)
+            raise AuthenticationRequired(message, username=self.username)
         if reply.status != 200:
             raise error_for_status(
                 reply.status,

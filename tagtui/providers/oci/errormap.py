@@ -89,12 +89,10 @@ def error_for_status(
         # Docker Hub and others answer this for private *and* missing repositories alike.
         if username:
             return PermissionDenied(
-                f"{username} may not access {what} at {host} (or it does not exist)",
-                registry=host,
+                f"{username} may not access {what} at {host} (or it does not exist)"
             )
         return AuthenticationRequired(
             f"authentication required at {host} for {what} (or it does not exist)",
-            registry=host,
             username=None,
         )
     if status == 401 or (errors.has("UNAUTHORIZED") and status != 403):
@@ -102,10 +100,10 @@ def error_for_status(
             message = f"authentication failed for {username} at {host}"
         else:
             message = f"authentication required at {host}"
-        return AuthenticationRequired(message, registry=host, username=username)
+        return AuthenticationRequired(message, username=username)
     if status == 403 or errors.has("DENIED"):
         who = f" to {username}" if username else ""
-        return PermissionDenied(f"{host} denied access{for_what}{who}{suffix}", registry=host)
+        return PermissionDenied(f"{host} denied access{for_what}{who}{suffix}")
     if status == 429 or errors.has("TOOMANYREQUESTS"):
         return rate_limited(f"rate limited by {host}", retry_after)
     if status == 404:
