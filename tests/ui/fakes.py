@@ -142,9 +142,7 @@ class FakeProvider(Provider):
         if self.password is not None and (
             self.credential is None or self.credential.secret != self.password
         ):
-            raise AuthenticationRequired(
-                f"{self.name}: authentication required", registry=self.name
-            )
+            raise AuthenticationRequired(f"{self.name}: authentication required")
         error = self.errors.get(call)
         if error is not None:
             raise error

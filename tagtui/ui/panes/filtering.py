@@ -7,6 +7,7 @@ from typing import Protocol
 
 from textual import on
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Input
 
 from tagtui.ui.panes.host import PaneHost
@@ -30,6 +31,11 @@ class FilteredPane(Vertical):
 
     def update_title(self) -> None:
         raise NotImplementedError
+
+    def show_titles(self, title: str, subtitle: str = "") -> None:
+        """The border's texts, taken as plain text (names in them are never markup)."""
+        self.border_title = Content(title)
+        self.border_subtitle = Content(subtitle) if subtitle else None
 
     @property
     def filter_field(self) -> Input:

@@ -57,8 +57,7 @@ class RepositoriesPane(FilteredPane):
     def update_title(self) -> None:
         repos = self.repo_list
         if self.catalog_available is False:
-            self.border_title = Content("Repositories")
-            self.border_subtitle = None
+            self.show_titles("Repositories")
             return
         count = f"{repos.total:,}"
         if repos.filter_text:
@@ -66,13 +65,12 @@ class RepositoriesPane(FilteredPane):
         title = f"Repositories {count}"
         if self.size.width > 0 and len(title) > self.size.width - 6:
             title = f"Repos {count}"  # the narrow pane: the count matters more than the word
-        self.border_title = Content(title)
         subtitle = []
         if repos.filter_text:
             subtitle.append("/" + literal(repos.filter_text))
         if self.listing:
             subtitle.append("loading…")
-        self.border_subtitle = Content(" · ".join(subtitle)) if subtitle else None
+        self.show_titles(title, " · ".join(subtitle))
 
     # --- listing ------------------------------------------------------------------------------
 

@@ -80,8 +80,7 @@ class TagsPane(FilteredPane):
     def update_title(self) -> None:
         tree = self.tag_tree
         if self.repository is None:
-            self.border_title = Content("Tags")
-            self.border_subtitle = None
+            self.show_titles("Tags")
             return
         parts = [f"Tags · {literal(self.repository)}"]
         if self.listing:
@@ -92,7 +91,6 @@ class TagsPane(FilteredPane):
                 shown = sum(1 for row in tree.rows if isinstance(row, TagRow))
                 count = f"{shown:,}/{count}"
             parts.append(count)
-        self.border_title = Content(" ".join(parts))
         subtitle = f"sort: {self.catalog.sort}"
         progress = self.catalog.dates_progress
         if progress is not None:
@@ -102,7 +100,7 @@ class TagsPane(FilteredPane):
             subtitle = f"/{literal(tree.filter_text)} · {subtitle}"
         if self.query_one("#tag-note").display:  # a delete is being planned
             subtitle = f"checking shared tags… Esc cancels · {subtitle}"
-        self.border_subtitle = Content(subtitle)
+        self.show_titles(" ".join(parts), subtitle)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         error = worker_failed(event)
