@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from tagtui.providers.base import Provider
-from tagtui.ui.palette import TagtuiCommands
+from tagtui.ui.palette import TagtuiCommands, TagtuiPalette
 from tagtui.ui.resources import stylesheet_paths
 from tagtui.ui.screens.main import MainScreen
 
@@ -125,6 +125,10 @@ class TagtuiApp(App[None]):
 
     def get_default_screen(self) -> Screen:
         return self.main_screen()
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not TagtuiPalette.is_open(self):
+            self.push_screen(TagtuiPalette(id="--command-palette"))
 
     async def on_event(self, event: events.Event) -> None:
         # Keys of one terminal read (SSH batches them, so does tmux send-keys) would all be

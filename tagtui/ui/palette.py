@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.binding import Binding, BindingType
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from tagtui.ui.format import literal
@@ -20,6 +21,29 @@ if TYPE_CHECKING:
 
 # Stop offering names after this many hits: the palette shows a screenful anyway.
 MAX_NAME_HITS = 200
+
+
+class TagtuiPalette(CommandPalette):
+    """Textual's palette, with PageUp/PageDown ignored until its list is laid out.
+
+    Pressed in the same burst as Ctrl+P (a fast typist, a paste), they reach an ``OptionList``
+    that has options but no height yet, and Textual 8.2.8 dies with ``KeyError`` in
+    ``_move_page`` (also seen in kagan-sh/kagan-legacy#31).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown", "page('down')", "Next page", show=False),
+        Binding("pageup", "page('up')", "Previous page", show=False),
+    ]
+
+    def action_page(self, direction: str) -> None:
+        commands = self.query_one(CommandList)
+        if commands.option_count == 0 or commands.scrollable_content_region.height == 0:
+            return
+        if direction == "down":
+            commands.action_page_down()
+        else:
+            commands.action_page_up()
 
 
 def actions(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.app import App, ComposeResult
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -161,3 +162,28 @@ async def test_an_error_in_a_key_handler_is_reported_like_any_handler_error(
             burst(app, "boom")
             await settle(pilot)
     assert app.return_code == 1
+
+
+@pytest.mark.parametrize("page", ["pagedown", "pageup"])
+async def test_palette_and_a_page_key_in_one_burst(tmp_path: Path, page: str) -> None:
+    """Ctrl+P and PageDown in one press: Textual's list has options but no height yet."""
+    app = TagtuiApp(LayoutProvider(prepare_demo_store(tmp_path / "store")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "ctrl+p", page, page)
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(page)  # laid out now: the key pages as it should
+        await settle(pilot)
+        assert app.is_running
+
+
+async def test_help_then_bottom_in_one_burst(tmp_path: Path) -> None:
+    app = TagtuiApp(LayoutProvider(prepare_demo_store(tmp_path / "store")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "question_mark", "G")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body")
+        assert body.scroll_y == body.max_scroll_y > 0

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
@@ -82,7 +83,11 @@ class HelpScreen(ModalScreen[None]):
         self.query_one("#help-body", VerticalScroll).focus()
 
     def action_scroll(self, where: str) -> None:
-        body = self.query_one("#help-body", VerticalScroll)
+        try:
+            body = self.query_one("#help-body", VerticalScroll)
+        except NoMatches:  # a key of the burst that opened the help: scroll once it is there
+            self.call_after_refresh(self.action_scroll, where)
+            return
         if where == "down":
             body.scroll_down(animate=False)
         elif where == "up":
