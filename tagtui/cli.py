@@ -168,6 +168,8 @@ def run_tui(argv: Sequence[str]) -> int:
     where = target.location
     app = TagtuiApp(target.provider, repository=where.repository, tag=where.tag)
     app.run()
+    for trace in app.debug_tracebacks:
+        print(trace, file=sys.stderr)
     return app.return_code or 0
 
 

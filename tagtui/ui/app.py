@@ -120,6 +120,8 @@ class TagtuiApp(App[None]):
         self.provider = provider
         # The screen is built when Textual asks for it, inside the running app.
         self.main_screen = partial(MainScreen, provider, repository=repository, tag=tag)
+        # Tracebacks of unexpected errors, kept under TAGTUI_DEBUG=1 to print after exit.
+        self.debug_tracebacks: list[str] = []
         self._keys: deque[events.Key] = deque()
         self._key_pump: Worker[None] | None = None
 

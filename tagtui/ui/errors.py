@@ -14,4 +14,6 @@ class UnexpectedError(TagtuiError):
 def as_error(err: Exception) -> TagtuiError:
     if isinstance(err, TagtuiError):
         return err
-    return UnexpectedError(f"{type(err).__name__}: {err}")
+    error = UnexpectedError(f"{type(err).__name__}: {err}")
+    error.__cause__ = err  # its traceback, for TAGTUI_DEBUG=1
+    return error

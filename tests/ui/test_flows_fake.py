@@ -370,16 +370,29 @@ async def test_provider_error_becomes_a_notification_and_the_app_lives() -> None
         assert len(main_screen(app).tag_tree.rows) == 6
 
 
-async def test_unexpected_exception_is_shown_not_fatal() -> None:
+@pytest.mark.parametrize("debug", [False, True])
+async def test_unexpected_exception_is_shown_not_fatal(
+    monkeypatch: pytest.MonkeyPatch, debug: bool
+) -> None:
+    if debug:
+        monkeypatch.setenv("TAGTUI_DEBUG", "1")
+    else:
+        monkeypatch.delenv("TAGTUI_DEBUG", raising=False)
     provider = sample_provider()
     provider.errors["get_tag"] = RuntimeError("a bug")  # type: ignore[assignment]
     app = TagtuiApp(provider)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_web(pilot, app)
-        assert any(
-            t.startswith("Unexpected error: RuntimeError: a bug") for t in notification_texts(app)
-        )
+        texts = notification_texts(app)
+        assert any(t.startswith("Unexpected error: RuntimeError: a bug") for t in texts)
+        assert not any("Traceback" in t for t in texts)
         assert app.is_running
+    # The traceback only when asked for, for the terminal once the app is gone.
+    if debug:
+        assert app.debug_tracebacks and "Traceback" in app.debug_tracebacks[0]
+        assert "RuntimeError: a bug" in app.debug_tracebacks[0]
+    else:
+        assert app.debug_tracebacks == []
 
 
 async def test_no_catalog_offers_open_repository_input() -> None:

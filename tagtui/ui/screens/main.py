@@ -7,6 +7,8 @@ key is for, what the highlighted tag row shows in the detail pane, errors and th
 
 from __future__ import annotations
 
+import os
+import traceback
 from typing import ClassVar
 
 from textual import on
@@ -31,6 +33,7 @@ from tagtui.providers.base import Provider
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.view import PlatformSubject, RevisionSubject, Subject, TagSubject
 from tagtui.ui import messages as msg
+from tagtui.ui.errors import UnexpectedError
 from tagtui.ui.flows import LOGIN_GROUP
 from tagtui.ui.flows.delete import DeleteFlow, start_delete
 from tagtui.ui.flows.login import LoginFlow
@@ -337,6 +340,9 @@ class MainScreen(Screen[None]):
         self.report(message.error)
 
     def report(self, error: TagtuiError) -> None:
+        if isinstance(error, UnexpectedError) and error.__cause__ is not None:
+            self.unexpected(error.__cause__)
+            return
         if isinstance(error, ConnectionFailed | RegistryTimeout | TLSError):
             self.header.state = "offline"
         elif isinstance(error, AuthenticationRequired):
@@ -345,8 +351,14 @@ class MainScreen(Screen[None]):
 
     def unexpected(self, error: BaseException) -> None:
         # Provider errors are caught in the workers; anything else is a bug, shown not fatal.
+        # Its traceback is kept for the terminal after exit, and only when asked for.
+        if os.environ.get("TAGTUI_DEBUG"):
+            self.app.debug_tracebacks.append("".join(traceback.format_exception(error)))
+            hint = " (traceback printed when tagtui exits)"
+        else:
+            hint = " (TAGTUI_DEBUG=1 prints a traceback)"
         self.notify(
-            literal(f"{type(error).__name__}: {error}", limit=300),
+            literal(f"{type(error).__name__}: {error}", limit=300) + hint,
             title="Unexpected error",
             severity="error",
             markup=False,
