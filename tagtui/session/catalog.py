@@ -65,7 +65,7 @@ class TagCatalog:
         self.order_version = 0
         self._children: dict[str, Children] = {}
         # What one tag's detail said about its digest holds for every tag on that digest (a
-        # digest names immutable content): their rows get the same ⧉N / att badges.
+        # digest names immutable content): their rows get the same platform count / att badges.
         self._digest_children: dict[str, Children] = {}
         self._digest_tags: dict[str, set[str]] = {}
         # Tags whose digest is not known yet: while any are, a sharing count is a lower bound.
@@ -135,7 +135,7 @@ class TagCatalog:
         tag = self._tags.get(name)
         if tag is None:
             return False
-        # The media type too: it says whether the row can open to platforms (▸).
+        # The media type too: it says whether the row can open to platforms (►).
         if tag.digest and tag.created and tag.size is not None and tag.media_type:
             self.described.add(name)
             return False

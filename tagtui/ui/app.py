@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.keys import format_key
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
@@ -127,6 +128,10 @@ class TagtuiApp(App[None]):
 
     def get_default_screen(self) -> Screen:
         return self.main_screen()
+
+    def get_key_display(self, binding: Binding) -> str:
+        # Textual shows Enter as U+23CE, a glyph Consolas and others lack.
+        return super().get_key_display(binding).replace(format_key("enter"), "Enter")
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not TagtuiPalette.is_open(self):

@@ -119,7 +119,7 @@ async def test_expand_index_to_platforms_with_attestation_badge() -> None:
         rows = screen.tag_tree.rows
         assert row_names(rows) == ["3.19", "3.19/linux/amd64", "3.19/linux/arm64/v8"]
         text = screen_text(app)
-        assert "att" in text and "⧉2" in text
+        assert "att" in text and "▪2" in text
         assert "unknown/unknown" not in text
         await pilot.press("down")
         await settle(pilot)

@@ -122,7 +122,7 @@ async def test_an_image_delete_says_the_whole_image_goes() -> None:
         assert "Tags deleted with it (3): 1.0, stable, v2" in text
         assert "Delete image (y)" in text
         assert "Tutum deletes whole images only" in text
-        assert "⚠ The Tutum API has no tag delete" in text
+        assert "▲ The Tutum API has no tag delete" in text
         assert "Delete a tag" not in text and "Delete tag (y)" not in text
         assert "Other tags on this digest" not in text
         # The image goes whole: no separate "whole digest" offer.

@@ -175,7 +175,7 @@ async def test_index_rows_show_the_open_marker_before_being_highlighted() -> Non
         await settle(pilot)
         tree = main_screen(app).tag_tree
         assert tree.highlighted_row == TagRow("a-single")
-        assert "▸ b-multi" in screen_text(app)
+        assert "► b-multi" in screen_text(app)
 
 
 async def test_d_on_the_repository_list_says_where_deleting_happens() -> None:

@@ -155,8 +155,8 @@ async def test_platform_badges_reach_every_tag_on_the_same_digest() -> None:
         lines = dict(zip(row_names(tree.rows), content_lines(app, tree), strict=False))
         # Only 3.19 was opened (its detail is shown), yet all three rows on its digest know.
         for name in ("3", "3.19", "latest"):
-            assert f"{name} ⧉2 att " in lines[name], lines[name]
-        assert "⧉" not in lines["single"] and "att" not in lines["single"]
+            assert f"{name} ▪2 att " in lines[name], lines[name]
+        assert "▪" not in lines["single"] and "att" not in lines["single"]
         assert "  att" not in lines["3.19"]  # one space before the badge, not two
 
 

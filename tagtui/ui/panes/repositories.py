@@ -43,7 +43,7 @@ class RepositoriesPane(FilteredPane):
     def compose(self) -> ComposeResult:
         yield FilterInput(id="repo-filter", placeholder="filter repositories")
         yield Static("", id="repo-note", markup=False)
-        yield OpenInput(id="open-repo", placeholder="open repository… ⏎")
+        yield OpenInput(id="open-repo", placeholder="open repository…")
         yield self.repo_list
 
     def on_mount(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Static
 
 from tagtui.model import DeleteMethod, DeletePlan
 from tagtui.natsort import natural_key
+from tagtui.ui import glyphs
 from tagtui.ui.format import literal
 
 # What the modal answers: confirm this plan, ask for the whole-digest plan, or None (cancel).
@@ -92,7 +93,9 @@ class DeleteModal(ModalScreen[str | None]):
                     yield Static(Content(literal(plan.summary)), id="delete-summary", markup=False)
                 for warning in plan.warnings:
                     yield Static(
-                        Content("⚠ " + literal(warning)), classes="delete-warning", markup=False
+                        Content(f"{glyphs.WARNING} " + literal(warning)),
+                        classes="delete-warning",
+                        markup=False,
                     )
                 yield from self._lists()
             with Horizontal(classes="dialog-buttons"):

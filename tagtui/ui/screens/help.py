@@ -14,6 +14,8 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from tagtui.ui import glyphs
+
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Everywhere",
@@ -43,8 +45,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("s", "sort: name ↔ newest first"),
             ("d", "delete the tag (asks first, shows tags sharing its digest)"),
-            ("≡abc123×3", "three tags share this digest"),
-            ("⧉2  att", "two platforms; has attestations"),
+            (f"{glyphs.SHARED}abc123×3", "three tags share this digest"),
+            (f"{glyphs.PLATFORMS}2  att", "two platforms; has attestations"),
         ),
     ),
     (

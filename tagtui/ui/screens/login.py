@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Collapsible, Footer, Input, Static
 
 from tagtui.errors import AuthenticationRequired, TagtuiError
+from tagtui.ui import glyphs
 from tagtui.ui.format import literal
 
 NO_KEYRING = "No keyring here: credentials last for this session only."
@@ -71,7 +72,12 @@ class LoginModal(ModalScreen[LoginRequest | None]):
                     Content("Remember in the OS keyring"), id="login-remember", compact=True
                 )
                 yield Static(Content(NO_KEYRING), id="login-no-keyring", markup=False)
-                with Collapsible(title="How to get a keyring", id="login-howto"):
+                with Collapsible(
+                    title="How to get a keyring",
+                    id="login-howto",
+                    collapsed_symbol=glyphs.COLLAPSED,
+                    expanded_symbol=glyphs.EXPANDED,
+                ):
                     yield Static("", id="login-howto-text", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Cancel"), id="login-cancel")

@@ -8,13 +8,14 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tagtui.ui import glyphs
 from tagtui.ui.format import literal
 
 # state -> (symbol, text); the CSS colours the symbol by the state class.
 STATES = {
-    "connecting": ("○", "connecting…"),
-    "connected": ("●", "connected"),
-    "offline": ("✗", "unreachable"),
+    "connecting": (glyphs.CONNECTING, "connecting…"),
+    "connected": (glyphs.CONNECTED, "connected"),
+    "offline": (glyphs.OFFLINE, "unreachable"),
     "login": ("!", "login required"),
     "error": ("!", "error"),
 }

@@ -19,6 +19,7 @@ from textual.message import Message
 from tagtui.model import Tag
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.view import PlatformSubject, RevisionSubject, TagSubject
+from tagtui.ui import glyphs
 from tagtui.ui.format import date_short, human_size, literal, short_digest
 from tagtui.ui.widgets.virtual_list import VirtualList
 
@@ -263,7 +264,7 @@ class TagTree(VirtualList):
         if isinstance(row, RevisionRow):
             revision = row.revision
             label = literal(revision.reference) or "revision"
-            left = Content.assemble(("  " + branch, muted), ("↺ ", muted), label)
+            left = Content.assemble(("  " + branch, muted), (f"{glyphs.REVISIONS} ", muted), label)
             right = self._columns(
                 width,
                 date_short(revision.created),
@@ -281,17 +282,20 @@ class TagTree(VirtualList):
         muted = self.component_style("virtual-list--muted")
         badge = self.component_style("virtual-list--badge")
         expandable = catalog.expandable(name)
-        marker = "▾ " if name in self._expanded else "▸ " if expandable else "  "
+        if name in self._expanded:
+            marker = f"{glyphs.EXPANDED} "
+        else:
+            marker = f"{glyphs.COLLAPSED} " if expandable else "  "
         parts: list[Content | tuple[str, Any] | str] = [(marker, muted), literal(name)]
         children = catalog.children(name)
         if children is not None and children.platforms:
-            parts.append((f" ⧉{len(children.platforms)}", muted))
+            parts.append((f" {glyphs.PLATFORMS}{len(children.platforms)}", muted))
         if children is not None and children.attestations:
             # One space before the badge: its own background marks where it starts.
             parts.append(" ")
             parts.append(("att", badge))
         if tag.revisions:
-            parts.append((f" ↺{len(tag.revisions)}", muted))
+            parts.append((f" {glyphs.REVISIONS}{len(tag.revisions)}", muted))
         if tag.status:
             parts.append((" " + literal(tag.status), self.component_style("virtual-list--warning")))
         left = Content.assemble(*parts)
@@ -338,7 +342,8 @@ class TagTree(VirtualList):
             # "+" while tags with unknown digests may share it too.
             count = f"{sharing}" if exact else f"{sharing}+"
             return Content.styled(
-                f"≡{short}×{count}".ljust(12), self.component_style("virtual-list--accent")
+                f"{glyphs.SHARED}{short}×{count}".ljust(12),
+                self.component_style("virtual-list--accent"),
             )
         return self._plain_digest(tag.digest)
 

@@ -45,7 +45,7 @@ async def test_streams_tags_history_detail_then_delete(ocp: OpenShiftFake) -> No
         assert reference.endswith("apps.example.test/team/app:latest")  # the public pull reference
         assert "/entrypoint.sh" in text and "8080/tcp, 53/udp" in text
         assert "Tag from          DockerImage quay.io/team/latest" in text
-        assert "latest ↺2" in text  # two older images in its history
+        assert "latest «2" in text  # two older images in its history
         assert "\x1b" not in text  # the hostile label is shown, not obeyed
 
         # The status history as the tag's children; a revision's detail is its image.
