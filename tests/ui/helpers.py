@@ -37,5 +37,5 @@ def row_names(rows: Any) -> list[str]:
 
 def shown_reference(app: App[Any]) -> str | None:
     """The reference the detail panel shows (wrapping makes the screen text unreliable)."""
-    view = main_screen(app).detail._view
+    view = main_screen(app).detail.view
     return view.reference if view is not None else None

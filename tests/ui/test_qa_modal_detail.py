@@ -16,6 +16,7 @@ from tagtui.ui.app import TagtuiApp
 from tagtui.ui.format import word_list
 from tagtui.ui.screens.delete import DeleteModal
 from tagtui.ui.widgets.detail import DetailPanel
+from tagtui.ui.widgets.detail_sections import build_sections
 from tests.ui.conftest import settle
 from tests.ui.demo import demo_provider
 from tests.ui.fakes import FakeProvider, digest_of, make_image
@@ -38,17 +39,15 @@ def fact_lines(text: str) -> list[str]:
 
 def body_text(panel: DetailPanel, section: str) -> str:
     """One detail section as plain text, laid out wide so nothing folds."""
+    assert panel.view is not None
+    sections = {s.name.lower(): s for s in build_sections(panel.view, 200, {})}
     console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
-    console.print(panel.query_one(f"#body-{section}", Static).content)
+    console.print(sections[section].body)
     return console.export_text()
 
 
 def shown_sections(panel: DetailPanel) -> set[str]:
-    return {
-        str(title.id).removeprefix("title-")
-        for title in panel.query(".section-title")
-        if title.display
-    }
+    return {name.lower() for name in panel.shown_sections()}
 
 
 # --- 1. the delete modal --------------------------------------------------------------------

@@ -4,6 +4,7 @@ shows it; the last views are kept, so moving back over rows costs no request."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from textual import work
 from textual.message import Message
@@ -33,13 +34,12 @@ DETAIL_CACHE = 256
 class DetailPane(DetailPanel):
     """The detail panel that owns its loading: one worker, one cache, one staleness token."""
 
+    @dataclass
     class TagLoaded(Message):
         """A tag's detail arrived: what it says about the tag's row (platforms, size) holds."""
 
-        def __init__(self, repository: str, detail: TagDetail) -> None:
-            super().__init__()
-            self.repository = repository
-            self.detail = detail
+        repository: str
+        detail: TagDetail
 
     def __init__(self, host: PaneHost, *, id: str, classes: str) -> None:
         super().__init__(id=id, classes=classes)

@@ -50,6 +50,13 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
+        "Detail",
+        (
+            ("j k  g G", "scroll, top, bottom"),
+            ("+", "show more of a long section or value"),
+        ),
+    ),
+    (
         "Delete dialog",
         (
             ("y", "delete as shown"),
