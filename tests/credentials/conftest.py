@@ -31,6 +31,18 @@ def _isolated_keyring() -> Iterator[KeyringBackend]:
         keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nor the developer's docker/podman files: a login or logout that reads os.environ finds
+    an empty home and runtime dir of its own."""
+    base = tmp_path / "ambient"
+    for name, sub in (("HOME", "home"), ("XDG_CONFIG_HOME", "config"), ("XDG_RUNTIME_DIR", "run")):
+        (base / sub).mkdir(parents=True)
+        monkeypatch.setenv(name, str(base / sub))
+    for name in ("DOCKER_CONFIG", "REGISTRY_AUTH_FILE", "TAGTUI_USERNAME", "TAGTUI_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @dataclass
 class IsolatedEnv:
     """An environment with HOME and XDG dirs in tmp, a helper on PATH, no ambient credentials."""

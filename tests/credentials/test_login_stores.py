@@ -1,0 +1,559 @@
+"""Where ``tagtui login`` keeps a credential without a keyring, and ``tagtui logout`` removes it.
+
+Real components only: the registry behind htpasswd, real ``skopeo`` reading and writing podman's
+auth file, a real ``docker-credential-test`` program on PATH, the real Secret Service when the
+keyring must win, and keyring's "fail" backend for a server reached over SSH.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tagtui import cli
+from tagtui.commands.login import login, logout
+from tagtui.credentials import keyring_store
+from tagtui.credentials.sources import resolve
+from tagtui.errors import CredentialError, UsageError
+from tagtui.providers.base import ConnectionOptions
+from tests.credentials.conftest import IsolatedEnv
+from tests.credentials.helper_program import CredentialHelper, install_helper
+from tests.support.cli import tagtui
+from tests.support.keyring_daemon import SecretServiceSession
+from tests.support.push import PushClient, build_image, image_config, tar_gz_layer
+from tests.support.real import need_binary
+from tests.support.registry import BasicAuthCredentials, RunningRegistry
+
+pytestmark = pytest.mark.real
+
+REPO = "team/app"
+FAIL_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+
+
+@pytest.fixture
+def pushed(
+    registry_basic_auth: RunningRegistry, basic_auth_credentials: BasicAuthCredentials
+) -> RunningRegistry:
+    """The auth registry with one tag in ``team/app``, so listing its tags can succeed."""
+    layer = tar_gz_layer({"hello.txt": b"hello\n"})
+    image = build_image(image_config(layers=[layer]), [layer])
+    with PushClient(registry_basic_auth.url, auth=basic_auth_credentials.pair) as client:
+        client.push(REPO, image, ["v1"])
+    return registry_basic_auth
+
+
+@pytest.fixture
+def test_helper(isolated: IsolatedEnv) -> CredentialHelper:
+    """``docker-credential-test`` on the isolated PATH."""
+    return install_helper(isolated.helper.directory.parent / "bin-test", name="test")
+
+
+def env_with_helper(isolated: IsolatedEnv, helper: CredentialHelper) -> dict[str, str]:
+    return {**isolated.env, "PATH": f"{helper.directory}:{isolated.env['PATH']}"}
+
+
+def runtime_auth_file(isolated: IsolatedEnv) -> Path:
+    return Path(isolated.env["XDG_RUNTIME_DIR"]) / "containers" / "auth.json"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def files_containing(root: Path, secret: str) -> list[Path]:
+    forms = [secret.encode(), base64.b64encode(f"alice:{secret}".encode())]
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file() and any(form in path.read_bytes() for form in forms)
+    )
+
+
+async def run_login(
+    host: str,
+    password: str,
+    env: dict[str, str],
+    *,
+    store: str | None = None,
+    auth_file: Path | None = None,
+) -> tuple[int, str]:
+    stderr = io.StringIO()
+    code = await login(
+        host,
+        "alice",
+        True,
+        ConnectionOptions(),
+        store=store,
+        auth_file=auth_file,
+        env=env,
+        stdin=io.StringIO(password + "\n"),
+        stderr=stderr,
+    )
+    return code, stderr.getvalue()
+
+
+def skopeo(
+    *args: str, env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    binary = need_binary("skopeo")
+    return subprocess.run(
+        [binary, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+# --- podman's runtime auth file ---------------------------------------------------------------
+
+
+async def test_headless_login_goes_to_the_runtime_auth_file_and_skopeo_reads_it(
+    pushed: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    isolated: IsolatedEnv,
+    no_keyring: object,
+    tmp_path: Path,
+) -> None:
+    host, password = pushed.host, basic_auth_credentials.password
+    list_tags = ("list-tags", "--tls-verify=false", f"docker://{host}/{REPO}")
+    refused = skopeo(*list_tags, env=isolated.env)
+    assert refused.returncode != 0 and "unauthorized" in refused.stderr.lower()
+
+    code, said = await run_login(host, password, isolated.env)
+
+    assert code == 0
+    path = runtime_auth_file(isolated)
+    assert said.splitlines() == [
+        f"Login succeeded: alice at {host}, stored in {path} (podman's runtime auth file), "
+        f"until your last session on this machine ends (or `tagtui logout {host}`)."
+    ]
+    assert json.loads(path.read_text()) == {
+        "auths": {host: {"auth": base64.b64encode(f"alice:{password}".encode()).decode()}}
+    }
+    assert mode(path) == 0o600 and mode(path.parent) == 0o700
+    # Real skopeo, no other flags: it finds the same file through XDG_RUNTIME_DIR.
+    listed = skopeo(*list_tags, env=isolated.env)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout)["Tags"] == ["v1"]
+    # And tagtui reads it back, saying where from; no other file holds the password.
+    found = resolve(host, env=isolated.env)
+    assert found is not None and (found.username, found.secret, found.source) == (
+        "alice",
+        password,
+        "podman",
+    )
+    assert files_containing(tmp_path, password) == [path]
+    assert password not in said
+
+
+def test_after_skopeo_login_tagtui_ls_works(
+    pushed: RunningRegistry, basic_auth_credentials: BasicAuthCredentials, tmp_path: Path
+) -> None:
+    home = tmp_path / "user"
+    (home / "run").mkdir(parents=True)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "XDG_RUNTIME_DIR": str(home / "run")}
+    before = tagtui("ls", f"{pushed.host}/{REPO}", home=home, extra_env=FAIL_KEYRING)
+    assert before.returncode == 1 and "authentication required" in before.stderr
+
+    logged = skopeo(
+        "login",
+        "--tls-verify=false",
+        "--username",
+        "alice",
+        "--password-stdin",
+        pushed.host,
+        env=env,
+        stdin=basic_auth_credentials.password,
+    )
+    assert logged.returncode == 0, logged.stderr
+
+    after = tagtui("ls", f"{pushed.host}/{REPO}", home=home, extra_env=FAIL_KEYRING)
+    assert after.returncode == 0, after.stderr
+    assert after.stdout.startswith("v1\t")
+
+
+async def test_other_entries_and_unknown_keys_are_kept(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    isolated: IsolatedEnv,
+    no_keyring: object,
+) -> None:
+    host = registry_basic_auth.host
+    other = {"auth": base64.b64encode(b"bob:bob-pw").decode()}
+    path = isolated.write_podman(
+        {"auths": {"other.example:5000": other}, "x-unknown": {"kept": [1, 2]}}
+    )
+    path.chmod(0o644)
+
+    code, _ = await run_login(host, basic_auth_credentials.password, isolated.env)
+
+    assert code == 0
+    document = json.loads(path.read_text())
+    assert document["x-unknown"] == {"kept": [1, 2]}
+    assert document["auths"]["other.example:5000"] == other
+    assert set(document["auths"]) == {"other.example:5000", host}
+    assert mode(path) == 0o600  # rewritten with the mode a file holding a password needs
+
+    stderr = io.StringIO()
+    assert logout(host, env=isolated.env, stderr=stderr) == 0
+    assert stderr.getvalue() == f"Removed the credentials for {host} from {path}.\n"
+    assert json.loads(path.read_text()) == {
+        "auths": {"other.example:5000": other},
+        "x-unknown": {"kept": [1, 2]},
+    }
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from tagtui.credentials.authfile_store import save_entry
+path, first, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+for n in range(first, first + count):
+    save_entry(path, f"registry-{n}.example:5000", "user", "pw")
+"""
+
+
+def test_concurrent_logins_never_lose_an_entry(tmp_path: Path) -> None:
+    import sys
+
+    path = tmp_path / "run" / "containers" / "auth.json"
+    writers, each = 4, 25
+    processes = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, str(path), str(w * each), str(each)])
+        for w in range(writers)
+    ]
+    assert [p.wait(timeout=120) for p in processes] == [0] * writers
+
+    entries = json.loads(path.read_text())["auths"]
+    assert len(entries) == writers * each
+    # Only the file and its lock are left: no temporary file lingers.
+    assert sorted(p.name for p in path.parent.iterdir()) == ["auth.json", "auth.json.lock"]
+
+
+def test_a_broken_auth_file_is_never_overwritten(isolated: IsolatedEnv) -> None:
+    from tagtui.credentials.authfile_store import save_entry
+
+    path = isolated.write_podman('{"auths": {"other.example": {"auth": "c2VjcmV0"')
+    before = path.read_bytes()
+
+    with pytest.raises(CredentialError, match=r"not valid JSON \(line 1 column \d+\)") as caught:
+        save_entry(path, "127.0.0.1:5000", "alice", "pw")
+
+    assert path.read_bytes() == before
+    assert "c2VjcmV0" not in str(caught.value)
+
+
+async def test_auth_file_flag_writes_a_persistent_file_and_warns(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    isolated: IsolatedEnv,
+    secret_service: SecretServiceSession,
+    tmp_path: Path,
+) -> None:
+    host, password = registry_basic_auth.host, basic_auth_credentials.password
+    path = tmp_path / "keep" / "mine" / "auth.json"
+
+    code, said = await run_login(host, password, isolated.env, auth_file=path)
+
+    assert code == 0
+    assert said.splitlines() == [
+        f"Login succeeded: alice at {host}, stored in {path}, until `tagtui logout {host}`.",
+        f"tagtui: warning: {path} holds the password in base64, which is not encryption "
+        "(as docker's config.json does).",
+        f"tagtui: note: tagtui will not find it by itself: set REGISTRY_AUTH_FILE to that file "
+        f"for {host}.",
+    ]
+    assert mode(path) == 0o600
+    assert mode(path.parent) == 0o700 and mode(path.parent.parent) == 0o700
+    # The keyring was usable, but the file was asked for: nothing went there.
+    assert keyring_store.load(host) is None
+    found = resolve(host, env={**isolated.env, "REGISTRY_AUTH_FILE": str(path)})
+    assert found is not None and found.secret == password
+
+    stderr = io.StringIO()
+    assert logout(host, auth_file=path, env=isolated.env, stderr=stderr) == 0
+    assert stderr.getvalue() == f"Removed the credentials for {host} from {path}.\n"
+    assert json.loads(path.read_text()) == {"auths": {}}
+
+
+async def test_refuses_with_the_three_ways_out_when_there_is_nowhere(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    isolated: IsolatedEnv,
+    no_keyring: object,
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in isolated.env.items() if k != "XDG_RUNTIME_DIR"}
+    stdin = io.StringIO(basic_auth_credentials.password)
+    stderr = io.StringIO()
+
+    code = await login(
+        registry_basic_auth.host,
+        "alice",
+        True,
+        ConnectionOptions(),
+        env=env,
+        stdin=stdin,
+        stderr=stderr,
+    )
+
+    assert code == 1
+    said = stderr.getvalue()
+    assert len(said.splitlines()) == 1
+    assert said.startswith(f"tagtui: cannot log in to {registry_basic_auth.host}: nowhere")
+    for way in (
+        "1) No usable OS keyring",
+        "dbus-run-session",
+        "2) Or name a docker credential helper",
+        "3) Or keep it in a file: --auth-file PATH",
+        "no $XDG_RUNTIME_DIR",
+    ):
+        assert way in said
+    # It stopped before reading the password, and no file anywhere holds it.
+    assert stdin.read() == basic_auth_credentials.password
+    assert files_containing(tmp_path, basic_auth_credentials.password) == []
+
+
+@pytest.mark.parametrize(
+    ("store", "why"),
+    [
+        ("keyring", "No usable OS keyring"),
+        ("helper", "no credential helper is named in"),
+    ],
+)
+async def test_an_explicit_store_that_is_not_usable_is_refused(
+    isolated: IsolatedEnv, no_keyring: object, store: str, why: str
+) -> None:
+    stdin = io.StringIO("pw")
+    stderr = io.StringIO()
+
+    code = await login(
+        "127.0.0.1:5000",
+        "alice",
+        True,
+        ConnectionOptions(),
+        store=store,
+        env=isolated.env,
+        stdin=stdin,
+        stderr=stderr,
+    )
+
+    assert code == 1
+    assert stderr.getvalue().startswith(f"tagtui: cannot log in to 127.0.0.1:5000: {why}")
+    assert stdin.read() == "pw"
+    assert not runtime_auth_file(isolated).exists()
+
+
+async def test_auth_file_with_another_store_is_a_usage_error(
+    isolated: IsolatedEnv, tmp_path: Path
+) -> None:
+    with pytest.raises(UsageError, match="--auth-file goes with --store auth-file"):
+        await run_login(
+            "127.0.0.1:5000", "pw", isolated.env, store="keyring", auth_file=tmp_path / "a.json"
+        )
+
+
+# --- the keyring still wins where there is one -------------------------------------------------
+
+
+async def test_with_a_secret_service_the_keyring_wins(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    isolated: IsolatedEnv,
+    secret_service: SecretServiceSession,
+    test_helper: CredentialHelper,
+) -> None:
+    host = registry_basic_auth.host
+    isolated.write_docker_config({"credsStore": "test"})
+    env = env_with_helper(isolated, test_helper)
+
+    code, said = await run_login(host, basic_auth_credentials.password, env)
+
+    assert code == 0
+    backend = "keyring.backends.SecretService.Keyring"
+    assert f"stored in the OS keyring ({backend}), until `tagtui logout {host}`." in said
+    stored = keyring_store.load(host)
+    assert stored is not None and stored.secret == basic_auth_credentials.password
+    assert test_helper.calls() == [] and not runtime_auth_file(isolated).exists()
+
+    # --store chooses the auth file even so.
+    code, said = await run_login(host, basic_auth_credentials.password, env, store="auth-file")
+    assert code == 0 and runtime_auth_file(isolated).exists()
+
+
+# --- a docker credential helper --------------------------------------------------------------
+
+
+async def test_helper_receives_store_then_ls_uses_get_then_logout_erases(
+    pushed: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    isolated: IsolatedEnv,
+    no_keyring: object,
+    test_helper: CredentialHelper,
+    tmp_path: Path,
+) -> None:
+    host, password = pushed.host, basic_auth_credentials.password
+    config = isolated.write_docker_config({"credsStore": "test"})
+    env = env_with_helper(isolated, test_helper)
+
+    code, said = await run_login(host, password, env)
+
+    assert code == 0
+    assert said.splitlines() == [
+        f"Login succeeded: alice at {host}, stored in docker-credential-test "
+        f"(credsStore in {config}), until `tagtui logout {host}`."
+    ]
+    assert test_helper.stored() == {host: {"Username": "alice", "Secret": password}}
+    calls = test_helper.calls()
+    assert calls[0]["argv"][1:] == ["store"]  # type: ignore[index]
+    assert calls[0]["stdin"] == ["Secret", "ServerURL", "Username"]
+    assert all(password not in " ".join(c["argv"]) for c in calls)  # type: ignore[arg-type]
+    assert not runtime_auth_file(isolated).exists()
+    # Only the helper's own store holds the password.
+    assert files_containing(tmp_path, password) == [test_helper.directory / "store.json"]
+
+    listed = tagtui(
+        "ls",
+        f"{host}/{REPO}",
+        home=isolated.home,
+        extra_env={**FAIL_KEYRING, "PATH": env["PATH"], "DOCKER_CONFIG": str(config.parent)},
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("v1\t")
+    assert [c["argv"][1:] for c in test_helper.calls()][-1] == ["get"]  # type: ignore[index]
+
+    stderr = io.StringIO()
+    assert logout(host, env=env, stderr=stderr) == 0
+    assert stderr.getvalue() == f"Removed the credentials for {host} from docker-credential-test.\n"
+    assert [c["argv"][1:] for c in test_helper.calls()][-1] == ["erase"]  # type: ignore[index]
+    assert test_helper.stored() == {}
+    assert resolve(host, env=env) is None
+
+
+async def test_cred_helpers_for_the_host_win_over_creds_store(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    isolated: IsolatedEnv,
+    no_keyring: object,
+    test_helper: CredentialHelper,
+) -> None:
+    host = registry_basic_auth.host
+    isolated.write_docker_config({"credsStore": "tagtuitest", "credHelpers": {host: "test"}})
+    env = env_with_helper(isolated, test_helper)
+
+    code, said = await run_login(host, basic_auth_credentials.password, env)
+
+    assert code == 0 and "docker-credential-test (credHelpers in" in said
+    assert set(test_helper.stored()) == {host}
+    assert isolated.helper.calls() == []
+
+
+async def test_a_failing_helper_is_an_error_that_never_shows_the_secret(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    isolated: IsolatedEnv,
+    no_keyring: object,
+    test_helper: CredentialHelper,
+) -> None:
+    isolated.write_docker_config({"credsStore": "test"})
+    test_helper.set_mode("broken")
+
+    with pytest.raises(CredentialError) as caught:
+        await run_login(
+            registry_basic_auth.host,
+            basic_auth_credentials.password,
+            env_with_helper(isolated, test_helper),
+        )
+
+    assert str(caught.value) == (
+        "credential helper docker-credential-test failed to store (exit 2): "
+        "helper exploded: backend unavailable"
+    )
+    assert not runtime_auth_file(isolated).exists()
+
+
+# --- logout -------------------------------------------------------------------------------------
+
+
+def test_logout_removes_it_from_every_place_and_says_which(
+    isolated: IsolatedEnv,
+    secret_service: SecretServiceSession,
+    test_helper: CredentialHelper,
+) -> None:
+    host = "127.0.0.1:5000"
+    keyring_store.save(host, "alice", "kr-pw")
+    config = isolated.write_docker_config({"credsStore": "test"})
+    test_helper.store(host, "alice", "helper-pw")
+    runtime = isolated.write_podman(
+        {"auths": {host: {"auth": "YTpi"}, "keep.example": {"auth": "YzpkI"}}}
+    )
+    env = env_with_helper(isolated, test_helper)
+    stderr = io.StringIO()
+
+    assert logout(host, env=env, stderr=stderr) == 0
+    assert logout(host, env=env, stderr=stderr) == 0
+
+    helper = "docker-credential-test"
+    assert stderr.getvalue().splitlines() == [
+        f"Removed the credentials for {host} from the OS keyring, {helper} and {runtime}.",
+        f"No credentials for {host} in the OS keyring, {helper}, {runtime} and {config}.",
+    ]
+    assert json.loads(runtime.read_text()) == {"auths": {"keep.example": {"auth": "YzpkI"}}}
+    assert resolve(host, env=env) is None
+
+
+def test_headless_logout_with_nothing_anywhere(isolated: IsolatedEnv, no_keyring: object) -> None:
+    stderr = io.StringIO()
+    assert logout("127.0.0.1:5000", env=isolated.env, stderr=stderr) == 0
+    assert stderr.getvalue() == (
+        "No credentials for 127.0.0.1:5000: no usable OS keyring, no credential helper "
+        "and no auth file here.\n"
+    )
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def headless_environ(
+    isolated: IsolatedEnv, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[IsolatedEnv]:
+    for name, value in isolated.env.items():
+        monkeypatch.setenv(name, value)
+    yield isolated
+
+
+def test_cli_store_and_auth_file_flags(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    headless_environ: IsolatedEnv,
+    no_keyring: object,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    host, password = registry_basic_auth.host, basic_auth_credentials.password
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    assert cli.main(["login", host, "-u", "alice", "--password-stdin", "--store", "auth-file"]) == 0
+    assert runtime_auth_file(headless_environ).exists()
+
+    path = tmp_path / "given.json"
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    assert (
+        cli.main(["login", host, "-u", "alice", "--password-stdin", "--auth-file", str(path)]) == 0
+    )
+    assert mode(path) == 0o600
+
+    assert cli.main(["logout", host, "--auth-file", str(path)]) == 0
+    assert cli.main(["logout", host]) == 0
+    err = capsys.readouterr().err
+    assert f"Removed the credentials for {host} from {path}." in err
+    assert f"Removed the credentials for {host} from {runtime_auth_file(headless_environ)}." in err
+    assert password not in err
+
+    assert cli.main(["login", host, "--store", "nowhere"]) == 2
+    assert "invalid choice: 'nowhere'" in capsys.readouterr().err
