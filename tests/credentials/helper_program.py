@@ -31,6 +31,9 @@ if mode == "hang":
 if mode == "broken":
     print("helper exploded: backend unavailable")
     sys.exit(2)
+if mode == "echo":  # a careless helper: its error quotes what it was given
+    print("cannot store " + data)
+    sys.exit(3)
 if mode == "garbage":
     print("this is not json")
     sys.exit(0)
