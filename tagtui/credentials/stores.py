@@ -50,7 +50,7 @@ class Place:
     """One place a credential can be kept, described for people."""
 
     kind: str
-    #: Short, for a choice in a list: "OS keyring", "docker-credential-pass", "podman auth file".
+    #: Short, for a choice in a list: "OS keyring", "docker-credential-pass", "Podman auth file".
     label: str
     #: Where exactly: "the OS keyring (keyring.backends.SecretService.Keyring)", a file's path...
     where: str
@@ -169,7 +169,7 @@ def _auth_file_option(env: Mapping[str, str]) -> Option:
     if runtime:
         place = Place(
             AUTH_FILE,
-            "podman auth file",
+            "Podman auth file",
             f"{sanitize(str(path))} (podman's runtime auth file)",
             lasts="your last session on this machine ends",
             source=podman.SOURCE,
@@ -191,7 +191,7 @@ def auth_file_place(path: Path, env: Mapping[str, str]) -> Place:
         source = "auth file"  # read only once REGISTRY_AUTH_FILE names it (login says so)
     return Place(
         AUTH_FILE,
-        "auth file",
+        "Auth file",
         shown,
         source=source,
         path=path,
