@@ -557,3 +557,90 @@ def test_cli_store_and_auth_file_flags(
 
     assert cli.main(["login", host, "--store", "nowhere"]) == 2
     assert "invalid choice: 'nowhere'" in capsys.readouterr().err
+
+
+# --- what login says besides where ---------------------------------------------------------------
+
+
+async def test_registry_auth_file_is_used_as_podman_does_and_warned_about(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    isolated: IsolatedEnv,
+    no_keyring: object,
+    tmp_path: Path,
+) -> None:
+    host, password = registry_basic_auth.host, basic_auth_credentials.password
+    path = tmp_path / "chosen" / "auth.json"
+    env = {**isolated.env, "REGISTRY_AUTH_FILE": str(path)}
+
+    code, said = await run_login(host, password, env)
+
+    assert code == 0
+    # tagtui reads REGISTRY_AUTH_FILE: no note; the runtime file stays untouched.
+    assert said.splitlines() == [
+        f"Login succeeded: alice at {host}, stored in {path}, until `tagtui logout {host}`.",
+        f"tagtui: warning: {path} holds the password in base64, which is not encryption "
+        "(as docker's config.json does).",
+    ]
+    assert not runtime_auth_file(isolated).exists()
+    found = resolve(host, env=env)
+    assert found is not None and (found.secret, found.source) == (password, "podman")
+
+
+async def test_a_credential_read_first_is_pointed_out(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    isolated: IsolatedEnv,
+    no_keyring: object,
+) -> None:
+    host = registry_basic_auth.host
+    old = base64.b64encode(b"alice:an-old-password").decode()
+    isolated.write_docker_config({"auths": {host: {"auth": old}}})
+
+    code, said = await run_login(host, basic_auth_credentials.password, isolated.env)
+
+    assert code == 0
+    assert said.splitlines()[-1] == (
+        f"tagtui: note: another credential for {host} comes first (docker config): "
+        "tagtui will use that."
+    )
+
+
+async def test_the_username_comes_from_the_auth_file(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    isolated: IsolatedEnv,
+    no_keyring: object,
+) -> None:
+    host = registry_basic_auth.host
+    isolated.write_podman({"auths": {host: {"auth": base64.b64encode(b"alice:old").decode()}}})
+    stderr = io.StringIO()
+
+    code = await login(
+        host,
+        None,
+        True,
+        ConnectionOptions(),
+        env=isolated.env,
+        stdin=io.StringIO(basic_auth_credentials.password),
+        stderr=stderr,
+    )
+
+    assert code == 0, stderr.getvalue()
+    found = resolve(host, env=isolated.env)
+    assert found is not None and (found.username, found.secret) == basic_auth_credentials.pair
+
+
+def test_logout_says_when_the_environment_still_holds_one(
+    isolated: IsolatedEnv, no_keyring: object
+) -> None:
+    path = isolated.write_podman({"auths": {"127.0.0.1:5000": {"auth": "YTpi"}}})
+    stderr = io.StringIO()
+
+    env = {**isolated.env, "TAGTUI_PASSWORD": "from-env"}
+    assert logout("127.0.0.1:5000", env=env, stderr=stderr) == 0
+
+    assert stderr.getvalue().splitlines() == [
+        f"Removed the credentials for 127.0.0.1:5000 from {path}.",
+        "tagtui: note: TAGTUI_PASSWORD is still set in this environment.",
+    ]
