@@ -1,8 +1,9 @@
-"""Where ``tagtui login`` keeps a credential without a keyring, and ``tagtui logout`` removes it.
+"""Where ``tagtui login`` keeps a credential: podman's auth file without a keyring (read and
+written by real skopeo), a given ``--auth-file``, the keyring still first where there is one, a
+refusal naming the three ways out where there is nowhere, and what login says besides where.
 
-Real components only: the registry behind htpasswd, real ``skopeo`` reading and writing podman's
-auth file, a real ``docker-credential-test`` program on PATH, the real Secret Service when the
-keyring must win, and keyring's "fail" backend for a server reached over SSH.
+Helpers and logout: test_logout_and_helper.py. Keyring's "fail" backend stands for a server
+reached over SSH.
 """
 
 from __future__ import annotations
@@ -10,102 +11,34 @@ from __future__ import annotations
 import base64
 import io
 import json
-import stat
 import subprocess
-from collections.abc import Iterator
+import sys
 from pathlib import Path
 
 import pytest
 
-from tagtui import cli
 from tagtui.commands.login import login, logout
 from tagtui.credentials import keyring_store
 from tagtui.credentials.sources import resolve
 from tagtui.errors import CredentialError, UsageError
 from tagtui.providers.base import ConnectionOptions
+from tests.credentials.conftest import PUSHED_REPO as REPO
 from tests.credentials.conftest import IsolatedEnv
-from tests.credentials.helper_program import CredentialHelper, install_helper
+from tests.credentials.helper_program import CredentialHelper
+from tests.credentials.stores_support import (
+    FAIL_KEYRING,
+    env_with_helper,
+    files_containing,
+    mode,
+    run_login,
+    runtime_auth_file,
+    skopeo,
+)
 from tests.support.cli import tagtui
 from tests.support.keyring_daemon import SecretServiceSession
-from tests.support.push import PushClient, build_image, image_config, tar_gz_layer
-from tests.support.real import need_binary
 from tests.support.registry import BasicAuthCredentials, RunningRegistry
 
 pytestmark = pytest.mark.real
-
-REPO = "team/app"
-FAIL_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-
-
-@pytest.fixture
-def pushed(
-    registry_basic_auth: RunningRegistry, basic_auth_credentials: BasicAuthCredentials
-) -> RunningRegistry:
-    """The auth registry with one tag in ``team/app``, so listing its tags can succeed."""
-    layer = tar_gz_layer({"hello.txt": b"hello\n"})
-    image = build_image(image_config(layers=[layer]), [layer])
-    with PushClient(registry_basic_auth.url, auth=basic_auth_credentials.pair) as client:
-        client.push(REPO, image, ["v1"])
-    return registry_basic_auth
-
-
-@pytest.fixture
-def test_helper(isolated: IsolatedEnv) -> CredentialHelper:
-    """``docker-credential-test`` on the isolated PATH."""
-    return install_helper(isolated.helper.directory.parent / "bin-test", name="test")
-
-
-def env_with_helper(isolated: IsolatedEnv, helper: CredentialHelper) -> dict[str, str]:
-    return {**isolated.env, "PATH": f"{helper.directory}:{isolated.env['PATH']}"}
-
-
-def runtime_auth_file(isolated: IsolatedEnv) -> Path:
-    return Path(isolated.env["XDG_RUNTIME_DIR"]) / "containers" / "auth.json"
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-def files_containing(root: Path, secret: str) -> list[Path]:
-    forms = [secret.encode(), base64.b64encode(f"alice:{secret}".encode())]
-    return sorted(
-        path
-        for path in root.rglob("*")
-        if path.is_file() and any(form in path.read_bytes() for form in forms)
-    )
-
-
-async def run_login(
-    host: str,
-    password: str,
-    env: dict[str, str],
-    *,
-    store: str | None = None,
-    auth_file: Path | None = None,
-) -> tuple[int, str]:
-    stderr = io.StringIO()
-    code = await login(
-        host,
-        "alice",
-        True,
-        ConnectionOptions(),
-        store=store,
-        auth_file=auth_file,
-        env=env,
-        stdin=io.StringIO(password + "\n"),
-        stderr=stderr,
-    )
-    return code, stderr.getvalue()
-
-
-def skopeo(
-    *args: str, env: dict[str, str], stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    binary = need_binary("skopeo")
-    return subprocess.run(
-        [binary, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60
-    )
 
 
 # --- podman's runtime auth file ---------------------------------------------------------------
@@ -218,7 +151,6 @@ for n in range(first, first + count):
 
 
 def test_concurrent_logins_never_lose_an_entry(tmp_path: Path) -> None:
-    import sys
 
     path = tmp_path / "run" / "containers" / "auth.json"
     writers, each = 4, 25
@@ -383,180 +315,6 @@ async def test_with_a_secret_service_the_keyring_wins(
     # --store chooses the auth file even so.
     code, said = await run_login(host, basic_auth_credentials.password, env, store="auth-file")
     assert code == 0 and runtime_auth_file(isolated).exists()
-
-
-# --- a docker credential helper --------------------------------------------------------------
-
-
-async def test_helper_receives_store_then_ls_uses_get_then_logout_erases(
-    pushed: RunningRegistry,
-    basic_auth_credentials: BasicAuthCredentials,
-    isolated: IsolatedEnv,
-    no_keyring: object,
-    test_helper: CredentialHelper,
-    tmp_path: Path,
-) -> None:
-    host, password = pushed.host, basic_auth_credentials.password
-    config = isolated.write_docker_config({"credsStore": "test"})
-    env = env_with_helper(isolated, test_helper)
-
-    code, said = await run_login(host, password, env)
-
-    assert code == 0
-    assert said.splitlines() == [
-        f"Login succeeded: alice at {host}, stored in docker-credential-test "
-        f"(credsStore in {config}), until `tagtui logout {host}`."
-    ]
-    assert test_helper.stored() == {host: {"Username": "alice", "Secret": password}}
-    calls = test_helper.calls()
-    assert calls[0]["argv"][1:] == ["store"]  # type: ignore[index]
-    assert calls[0]["stdin"] == ["Secret", "ServerURL", "Username"]
-    assert all(password not in " ".join(c["argv"]) for c in calls)  # type: ignore[arg-type]
-    assert not runtime_auth_file(isolated).exists()
-    # Only the helper's own store holds the password.
-    assert files_containing(tmp_path, password) == [test_helper.directory / "store.json"]
-
-    listed = tagtui(
-        "ls",
-        f"{host}/{REPO}",
-        home=isolated.home,
-        extra_env={**FAIL_KEYRING, "PATH": env["PATH"], "DOCKER_CONFIG": str(config.parent)},
-    )
-    assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.startswith("v1\t")
-    assert [c["argv"][1:] for c in test_helper.calls()][-1] == ["get"]  # type: ignore[index]
-
-    stderr = io.StringIO()
-    assert logout(host, env=env, stderr=stderr) == 0
-    assert stderr.getvalue() == f"Removed the credentials for {host} from docker-credential-test.\n"
-    assert [c["argv"][1:] for c in test_helper.calls()][-1] == ["erase"]  # type: ignore[index]
-    assert test_helper.stored() == {}
-    assert resolve(host, env=env) is None
-
-
-async def test_cred_helpers_for_the_host_win_over_creds_store(
-    registry_basic_auth: RunningRegistry,
-    basic_auth_credentials: BasicAuthCredentials,
-    isolated: IsolatedEnv,
-    no_keyring: object,
-    test_helper: CredentialHelper,
-) -> None:
-    host = registry_basic_auth.host
-    isolated.write_docker_config({"credsStore": "tagtuitest", "credHelpers": {host: "test"}})
-    env = env_with_helper(isolated, test_helper)
-
-    code, said = await run_login(host, basic_auth_credentials.password, env)
-
-    assert code == 0 and "docker-credential-test (credHelpers in" in said
-    assert set(test_helper.stored()) == {host}
-    assert isolated.helper.calls() == []
-
-
-async def test_a_failing_helper_is_an_error_that_never_shows_the_secret(
-    registry_basic_auth: RunningRegistry,
-    basic_auth_credentials: BasicAuthCredentials,
-    isolated: IsolatedEnv,
-    no_keyring: object,
-    test_helper: CredentialHelper,
-) -> None:
-    isolated.write_docker_config({"credsStore": "test"})
-    test_helper.set_mode("broken")
-
-    with pytest.raises(CredentialError) as caught:
-        await run_login(
-            registry_basic_auth.host,
-            basic_auth_credentials.password,
-            env_with_helper(isolated, test_helper),
-        )
-
-    assert str(caught.value) == (
-        "credential helper docker-credential-test failed to store (exit 2): "
-        "helper exploded: backend unavailable"
-    )
-    assert not runtime_auth_file(isolated).exists()
-
-
-# --- logout -------------------------------------------------------------------------------------
-
-
-def test_logout_removes_it_from_every_place_and_says_which(
-    isolated: IsolatedEnv,
-    secret_service: SecretServiceSession,
-    test_helper: CredentialHelper,
-) -> None:
-    host = "127.0.0.1:5000"
-    keyring_store.save(host, "alice", "kr-pw")
-    config = isolated.write_docker_config({"credsStore": "test"})
-    test_helper.store(host, "alice", "helper-pw")
-    runtime = isolated.write_podman(
-        {"auths": {host: {"auth": "YTpi"}, "keep.example": {"auth": "YzpkI"}}}
-    )
-    env = env_with_helper(isolated, test_helper)
-    stderr = io.StringIO()
-
-    assert logout(host, env=env, stderr=stderr) == 0
-    assert logout(host, env=env, stderr=stderr) == 0
-
-    helper = "docker-credential-test"
-    assert stderr.getvalue().splitlines() == [
-        f"Removed the credentials for {host} from the OS keyring, {helper} and {runtime}.",
-        f"No credentials for {host} in the OS keyring, {helper}, {runtime} and {config}.",
-    ]
-    assert json.loads(runtime.read_text()) == {"auths": {"keep.example": {"auth": "YzpkI"}}}
-    assert resolve(host, env=env) is None
-
-
-def test_headless_logout_with_nothing_anywhere(isolated: IsolatedEnv, no_keyring: object) -> None:
-    stderr = io.StringIO()
-    assert logout("127.0.0.1:5000", env=isolated.env, stderr=stderr) == 0
-    assert stderr.getvalue() == (
-        "No credentials for 127.0.0.1:5000: no usable OS keyring, no credential helper "
-        "and no auth file here.\n"
-    )
-
-
-# --- the command line ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def headless_environ(
-    isolated: IsolatedEnv, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[IsolatedEnv]:
-    for name, value in isolated.env.items():
-        monkeypatch.setenv(name, value)
-    yield isolated
-
-
-def test_cli_store_and_auth_file_flags(
-    registry_basic_auth: RunningRegistry,
-    basic_auth_credentials: BasicAuthCredentials,
-    headless_environ: IsolatedEnv,
-    no_keyring: object,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> None:
-    host, password = registry_basic_auth.host, basic_auth_credentials.password
-    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
-    assert cli.main(["login", host, "-u", "alice", "--password-stdin", "--store", "auth-file"]) == 0
-    assert runtime_auth_file(headless_environ).exists()
-
-    path = tmp_path / "given.json"
-    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
-    assert (
-        cli.main(["login", host, "-u", "alice", "--password-stdin", "--auth-file", str(path)]) == 0
-    )
-    assert mode(path) == 0o600
-
-    assert cli.main(["logout", host, "--auth-file", str(path)]) == 0
-    assert cli.main(["logout", host]) == 0
-    err = capsys.readouterr().err
-    assert f"Removed the credentials for {host} from {path}." in err
-    assert f"Removed the credentials for {host} from {runtime_auth_file(headless_environ)}." in err
-    assert password not in err
-
-    assert cli.main(["login", host, "--store", "nowhere"]) == 2
-    assert "invalid choice: 'nowhere'" in capsys.readouterr().err
 
 
 # --- what login says besides where ---------------------------------------------------------------
