@@ -9,7 +9,7 @@ import os
 from typing import TYPE_CHECKING
 
 from tagtui.credentials import Credential
-from tagtui.errors import CredentialError, TagtuiError
+from tagtui.errors import TagtuiError
 from tagtui.ui.errors import as_error
 from tagtui.ui.format import literal
 from tagtui.ui.messages import Retry
@@ -76,8 +76,8 @@ class LoginFlow:
             await asyncio.to_thread(
                 stores.save, place, host, request.username, request.password, os.environ
             )
-        except CredentialError as err:
-            self.screen.report(err)
+        except Exception as exc:  # CredentialError, or anything a broken keyring install raises
+            self.screen.report(as_error(exc))
             return SESSION
         self.screen.notify(
             literal(f"Credentials for {host} {place.stored(host)}."),
