@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,45 @@ async def test_headless_login_goes_to_the_runtime_auth_file_and_skopeo_reads_it(
     )
     assert files_containing(tmp_path, password) == [path]
     assert password not in said
+
+
+def test_the_ssh_session_of_the_issue(
+    pushed: RunningRegistry, basic_auth_credentials: BasicAuthCredentials, tmp_path: Path
+) -> None:
+    """The real commands, as reported: keyring installed, no Secret Service, a runtime dir."""
+    home = tmp_path / "user"
+    (home / "run").mkdir(parents=True)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(home),
+        "XDG_RUNTIME_DIR": str(home / "run"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        **FAIL_KEYRING,
+    }
+    target = f"{pushed.host}/{REPO}"
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "tagtui", *args]
+        return subprocess.run(command, input=stdin, capture_output=True, text=True, env=env)
+
+    logged = run(
+        "login",
+        pushed.host,
+        "-u",
+        "alice",
+        "--password-stdin",
+        stdin=basic_auth_credentials.password,
+    )
+    assert logged.returncode == 0, logged.stderr
+    assert f"stored in {home / 'run' / 'containers' / 'auth.json'}" in logged.stderr
+    assert run("ls", target).stdout == "v1\t-\n"
+    listed = skopeo("list-tags", "--tls-verify=false", f"docker://{target}", env=env)
+    assert listed.returncode == 0, listed.stderr
+
+    logged_out = run("logout", pushed.host)
+    assert logged_out.returncode == 0 and "Removed the credentials" in logged_out.stderr
+    refused = run("ls", target)
+    assert refused.returncode == 1 and "authentication required" in refused.stderr
 
 
 def test_after_skopeo_login_tagtui_ls_works(
