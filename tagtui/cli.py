@@ -32,8 +32,9 @@ targets:
 commands:
   tagtui ls TARGET               repositories, or TAG<TAB>DIGEST lines for a repository
   tagtui inspect REF [--json]    what the detail panel shows for a tag
-  tagtui login REGISTRY          check credentials and store them in the OS keyring
-  tagtui logout REGISTRY         forget them
+  tagtui login REGISTRY          check credentials and store them: OS keyring, else docker's
+                                 credential helper, else podman's runtime auth file
+  tagtui logout REGISTRY         remove them from wherever tagtui finds them
 """
 
 
@@ -94,16 +95,36 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", help="pick one platform")
         _add_connection_options(parser)
     elif command == "login":
-        parser.description = "Check credentials against a registry and store them in the keyring."
+        from tagtui.credentials.stores import KINDS  # here: `ls` does not pay for it
+
+        parser.description = (
+            "Check credentials against a registry and store them: in the OS keyring, else with "
+            "the credential helper docker's config names, else in podman's runtime auth file."
+        )
         parser.add_argument("registry")
         parser.add_argument("-u", "--username")
         parser.add_argument(
             "--password-stdin", action="store_true", help="read the password from stdin"
         )
+        parser.add_argument(
+            "--store", choices=KINDS, help="where to store them (default: the first usable)"
+        )
+        parser.add_argument(
+            "--auth-file",
+            type=Path,
+            metavar="PATH",
+            help="store them in this auth.json (0600; the password in base64)",
+        )
         _add_connection_options(parser)
     else:
-        parser.description = "Remove a registry's credentials from the keyring."
+        parser.description = (
+            "Remove a registry's credentials from the OS keyring, docker's credential helper "
+            "and the auth files tagtui reads."
+        )
         parser.add_argument("registry")
+        parser.add_argument(
+            "--auth-file", type=Path, metavar="PATH", help="only remove the entry in this file"
+        )
     return parser
 
 
@@ -150,10 +171,15 @@ def run_command(command: str, argv: Sequence[str]) -> int:
     if command == "login":
         return asyncio.run(
             login_command.login(
-                args.registry, args.username, args.password_stdin, provider_options(args).connection
+                args.registry,
+                args.username,
+                args.password_stdin,
+                provider_options(args).connection,
+                store=args.store,
+                auth_file=args.auth_file,
             )
         )
-    return login_command.logout(args.registry)
+    return login_command.logout(args.registry, auth_file=args.auth_file)
 
 
 def run_tui(argv: Sequence[str]) -> int:

@@ -14,8 +14,9 @@ class TagtuiError(Exception):
 
     title = "Error"
 
-    def __init__(self, message: str) -> None:
-        self.message = sanitize(message, limit=500)
+    def __init__(self, message: str, *, limit: int = 500) -> None:
+        # The limit cuts bodies a server sent; a message tagtui wrote itself may pass a larger one.
+        self.message = sanitize(message, limit=limit)
         super().__init__(self.message)
 
     def __str__(self) -> str:

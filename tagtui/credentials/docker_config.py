@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from tagtui.credentials import Credential
 from tagtui.credentials.authfile import (
@@ -36,6 +37,34 @@ def server_url(host: str) -> str:
     return docker_config_keys(host)[0]
 
 
+def helper_names(document: Mapping[str, Any], host: str, path: Path) -> list[tuple[str, str]]:
+    """The helpers a file names for ``host`` and the setting naming each, in docker's order:
+    ``credHelpers``, then ``credsStore``."""
+    names: list[tuple[str, str]] = []
+    helpers = section(document, "credHelpers", path)
+    key = matching_key(helpers, host)
+    if key is not None and isinstance(helpers[key], str) and helpers[key]:
+        names.append((helpers[key], "credHelpers"))
+    store = document.get("credsStore")
+    if isinstance(store, str) and store:
+        names.append((store, "credsStore"))
+    return names
+
+
+def configured_helper(host: str, env: Mapping[str, str]) -> tuple[str, str] | None:
+    """The helper ``docker login`` would store ``host``'s credential with, and why:
+    ``("pass", "credsStore in ~/.docker/config.json")``; None when docker's config names none."""
+    path = config_path(env)
+    document = read_json_object(path)
+    if document is None:
+        return None
+    names = helper_names(document, host, path)
+    if not names:
+        return None
+    name, setting = names[0]
+    return name, f"{setting} in {path}"
+
+
 def from_auth_file(
     path: Path, host: str, env: Mapping[str, str], *, source: str
 ) -> Credential | None:
@@ -43,15 +72,8 @@ def from_auth_file(
     document = read_json_object(path)
     if document is None:
         return None
-    helpers = section(document, "credHelpers", path)
-    key = matching_key(helpers, host)
-    if key is not None and isinstance(helpers[key], str) and helpers[key]:
-        found = get_from_helper(helpers[key], server_url(host), env)
-        if found is not None:
-            return found
-    store = document.get("credsStore")
-    if isinstance(store, str) and store:
-        found = get_from_helper(store, server_url(host), env)
+    for name, _ in helper_names(document, host, path):
+        found = get_from_helper(name, server_url(host), env)
         if found is not None:
             return found
     auths = section(document, "auths", path)

@@ -1,7 +1,7 @@
-"""Docker credential helpers: ``docker-credential-<name> get``, the protocol docker itself uses.
+"""Docker credential helpers: ``docker-credential-<name> get|store|erase``, docker's own protocol.
 
-The server URL goes on stdin and the answer comes back as JSON on stdout, so no secret is ever
-in a process argument list.
+The server URL (or, to store, a JSON object) goes on stdin and answers come back as JSON on
+stdout, so no secret is ever in a process argument list.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Mapping
 
 from tagtui.credentials import Credential
+from tagtui.errors import CredentialError
 from tagtui.text import sanitize
 
 log = logging.getLogger(__name__)
@@ -33,44 +34,103 @@ def helper_source(name: str) -> str:
     return f"docker-credential-{name}"
 
 
-def get_from_helper(name: str, server_url: str, env: Mapping[str, str]) -> Credential | None:
-    """Ask helper ``name`` for ``server_url``; None (after a one-line warning if it broke)."""
-    program = helper_source(name)
+def find_helper(name: str, env: Mapping[str, str]) -> str | None:
+    """Where ``docker-credential-<name>`` is on ``PATH``; None for a bad name or none there."""
     if not _VALID_NAME.match(name):
+        return None
+    return shutil.which(helper_source(name), path=env.get("PATH", os.defpath))
+
+
+def helper_path(name: str, env: Mapping[str, str]) -> str | None:
+    """``find_helper``, with a one-line warning saying why there is none."""
+    path = find_helper(name, env)
+    if path is None and not _VALID_NAME.match(name):
         log.warning("ignoring credential helper %r: not a valid helper name", sanitize(name))
-        return None
-    path = shutil.which(program, path=env.get("PATH", os.defpath))
-    if path is None:
-        log.warning("credential helper %s is configured but not on PATH", program)
-        return None
+    elif path is None:
+        log.warning("credential helper %s is configured but not on PATH", helper_source(name))
+    return path
+
+
+def _run(
+    path: str, action: str, payload: bytes, env: Mapping[str, str]
+) -> subprocess.CompletedProcess[bytes] | str:
+    """Run ``<helper> action`` with ``payload`` on stdin; a string says why it could not run."""
     try:
-        completed = subprocess.run(
-            [path, "get"],
-            input=server_url.encode(),
+        return subprocess.run(
+            [path, action],
+            input=payload,
             capture_output=True,
             env=dict(env),
             timeout=TIMEOUT,
             check=False,
         )
     except subprocess.TimeoutExpired:
-        log.warning("credential helper %s did not answer within %g s", program, TIMEOUT)
-        return None
+        return f"did not answer within {TIMEOUT:g} s"
     except OSError as err:
-        log.warning("credential helper %s could not run: %s", program, err.strerror or err)
+        return f"could not run: {err.strerror or err}"
+
+
+def _said(completed: subprocess.CompletedProcess[bytes], *, hide: str | None = None) -> str:
+    """What a failing helper printed, short; dropped if it echoes ``hide`` (the secret)."""
+    said = completed.stdout.decode(errors="replace").strip()
+    said = said or completed.stderr.decode(errors="replace").strip()
+    if hide and hide in said:
+        return "(its message quoted the secret: not shown)"
+    return sanitize(said, limit=120)
+
+
+def get_from_helper(name: str, server_url: str, env: Mapping[str, str]) -> Credential | None:
+    """Ask helper ``name`` for ``server_url``; None (after a one-line warning if it broke)."""
+    program = helper_source(name)
+    path = helper_path(name, env)
+    if path is None:
+        return None
+    completed = _run(path, "get", server_url.encode(), env)
+    if isinstance(completed, str):
+        log.warning("credential helper %s %s", program, completed)
         return None
     if completed.returncode != 0:
         said = completed.stdout.decode(errors="replace").strip()
         if _NOT_FOUND not in said.lower():
             # A failing helper prints its error, never a secret it did not return; keep it short.
-            said = said or completed.stderr.decode(errors="replace").strip()
             log.warning(
                 "credential helper %s failed (exit %d): %s",
                 program,
                 completed.returncode,
-                sanitize(said, limit=120),
+                _said(completed),
             )
         return None
     return _parse_answer(program, completed.stdout)
+
+
+def store_in_helper(
+    name: str, server_url: str, username: str, secret: str, env: Mapping[str, str]
+) -> None:
+    """``<helper> store``: the JSON goes on stdin, as docker sends it. Raises CredentialError."""
+    payload = json.dumps({"ServerURL": server_url, "Username": username, "Secret": secret})
+    _must_succeed(name, "store", payload.encode(), env, hide=secret)
+
+
+def erase_from_helper(name: str, server_url: str, env: Mapping[str, str]) -> None:
+    """``<helper> erase`` with the server URL on stdin. Raises CredentialError."""
+    _must_succeed(name, "erase", server_url.encode(), env, hide=None)
+
+
+def _must_succeed(
+    name: str, action: str, payload: bytes, env: Mapping[str, str], *, hide: str | None
+) -> None:
+    program = helper_source(name)
+    path = helper_path(name, env)
+    if path is None:
+        raise CredentialError(f"credential helper {program} is not on PATH")
+    completed = _run(path, action, payload, env)
+    if isinstance(completed, str):
+        raise CredentialError(f"credential helper {program} {completed}")
+    if completed.returncode != 0:
+        raise CredentialError(
+            f"credential helper {program} failed to {action} (exit {completed.returncode}): "
+            f"{_said(completed, hide=hide)}"
+        )
 
 
 def _parse_answer(program: str, stdout: bytes) -> Credential | None:

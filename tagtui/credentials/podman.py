@@ -23,6 +23,20 @@ def auth_paths(env: Mapping[str, str]) -> list[Path]:
     return paths
 
 
+def write_path(env: Mapping[str, str]) -> tuple[Path, bool] | None:
+    """Where ``podman login`` writes: ``$REGISTRY_AUTH_FILE``, else the runtime auth file.
+
+    The flag says the file is in ``$XDG_RUNTIME_DIR`` (removed when the user's last session
+    ends). None without either, or when ``$XDG_RUNTIME_DIR`` does not exist (podman refuses it).
+    """
+    if env.get("REGISTRY_AUTH_FILE"):
+        return Path(env["REGISTRY_AUTH_FILE"]), False
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_dir():
+        return Path(runtime) / "containers" / "auth.json", True
+    return None
+
+
 def from_podman(host: str, env: Mapping[str, str]) -> Credential | None:
     for path in auth_paths(env):
         found = from_auth_file(path, host, env, source=SOURCE)

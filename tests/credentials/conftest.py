@@ -13,6 +13,11 @@ from keyring.backend import KeyringBackend
 
 from tests.credentials.helper_program import CredentialHelper, install_helper, path_with
 from tests.support.keyring_daemon import no_keyring, secret_service
+from tests.support.push import PushClient, build_image, image_config, tar_gz_layer
+from tests.support.registry import BasicAuthCredentials, RunningRegistry
+
+#: The repository ``pushed`` holds, with one tag, ``v1``.
+PUSHED_REPO = "team/app"
 
 __all__ = ["no_keyring", "secret_service"]
 
@@ -29,6 +34,18 @@ def _isolated_keyring() -> Iterator[KeyringBackend]:
         yield backend
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nor the developer's docker/podman files: a login or logout that reads os.environ finds
+    an empty home and runtime dir of its own."""
+    base = tmp_path / "ambient"
+    for name, sub in (("HOME", "home"), ("XDG_CONFIG_HOME", "config"), ("XDG_RUNTIME_DIR", "run")):
+        (base / sub).mkdir(parents=True)
+        monkeypatch.setenv(name, str(base / sub))
+    for name in ("DOCKER_CONFIG", "REGISTRY_AUTH_FILE", "TAGTUI_USERNAME", "TAGTUI_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @dataclass
@@ -73,3 +90,21 @@ def isolated(tmp_path: Path) -> IsolatedEnv:
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
     return IsolatedEnv(env, home, helper)
+
+
+@pytest.fixture
+def pushed(
+    registry_basic_auth: RunningRegistry, basic_auth_credentials: BasicAuthCredentials
+) -> RunningRegistry:
+    """The auth registry with one tag in ``team/app``, so listing its tags can succeed."""
+    layer = tar_gz_layer({"hello.txt": b"hello\n"})
+    image = build_image(image_config(layers=[layer]), [layer])
+    with PushClient(registry_basic_auth.url, auth=basic_auth_credentials.pair) as client:
+        client.push(PUSHED_REPO, image, ["v1"])
+    return registry_basic_auth
+
+
+@pytest.fixture
+def test_helper(isolated: IsolatedEnv) -> CredentialHelper:
+    """``docker-credential-test`` on a directory of its own (see ``env_with_helper``)."""
+    return install_helper(isolated.helper.directory.parent / "bin-test", name="test")

@@ -15,11 +15,12 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tagtui.commands.login import login
+from tagtui.commands.login import login, logout
 from tagtui.credentials import Credential, keyring_store
 from tagtui.credentials.sources import resolve
 from tagtui.errors import CredentialError, TagtuiError
@@ -284,6 +285,65 @@ async def test_session_credential_and_login_never_leak(
             stderr=stderr,
         )
     evidence.add_error(caught.value)
+    evidence.add(stderr.getvalue())
+    assert_no_secret(evidence, caplog, spawned)
+
+
+@pytest.mark.parametrize("store", ["helper", "auth-file"])
+async def test_login_and_logout_without_a_keyring_never_leak(
+    store: str,
+    servers: Servers,
+    isolated: IsolatedEnv,
+    no_keyring: object,
+    caplog: pytest.LogCaptureFixture,
+    spawned: list[list[str]],
+    tmp_path: Path,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    evidence = Evidence()
+    if store == "helper":
+        isolated.write_docker_config({"credsStore": isolated.helper.name})
+        chosen = isolated.helper.directory / "store.json"
+    else:
+        chosen = Path(isolated.env["XDG_RUNTIME_DIR"]) / "containers" / "auth.json"
+
+    async def log_in(host: str) -> int:
+        stderr = io.StringIO()
+        try:
+            return await login(
+                host,
+                USER,
+                True,
+                ConnectionOptions(),
+                env=isolated.env,
+                stdin=io.StringIO(SECRET),
+                stderr=stderr,
+            )
+        finally:
+            evidence.add(stderr.getvalue())
+
+    for registry in (servers.basic, servers.token):
+        assert await log_in(registry.host) == 0
+    with pytest.raises(TagtuiError) as caught:
+        await log_in(servers.refusing.host)
+    evidence.add_error(caught.value)
+    if store == "helper":
+        # A helper whose failure message quotes the secret it was sent.
+        isolated.helper.set_mode("echo")
+        with pytest.raises(CredentialError) as caught:
+            await log_in(servers.basic.host)
+        evidence.add_error(caught.value)
+        isolated.helper.set_mode("normal")
+
+    # Only the place chosen holds the secret, in any form.
+    holders = [
+        path
+        for path in tmp_path.rglob("*")
+        if path.is_file() and any(form.encode() in path.read_bytes() for form in forms_of(SECRET))
+    ]
+    assert holders == [chosen]
+    stderr = io.StringIO()
+    assert logout(servers.basic.host, env=isolated.env, stderr=stderr) == 0
     evidence.add(stderr.getvalue())
     assert_no_secret(evidence, caplog, spawned)
 

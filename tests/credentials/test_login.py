@@ -1,4 +1,6 @@
-"""``tagtui login`` / ``logout`` against the real registry (htpasswd) and a real Secret Service."""
+"""``tagtui login`` / ``logout`` against the real registry (htpasswd) and a real Secret Service.
+
+Without a keyring (helper, podman's auth file, nowhere): test_login_stores.py."""
 
 from __future__ import annotations
 
@@ -23,12 +25,6 @@ from tests.support.keyring_daemon import SecretServiceSession
 from tests.support.registry import BasicAuthCredentials, RunningRegistry
 
 pytestmark = pytest.mark.real
-
-
-def files_containing(root: Path, secret: str) -> list[Path]:
-    return [
-        path for path in root.rglob("*") if path.is_file() and secret.encode() in path.read_bytes()
-    ]
 
 
 async def test_login_checks_then_stores(
@@ -98,32 +94,6 @@ async def test_username_comes_from_the_keyring(
     assert (stored.username, stored.secret) == basic_auth_credentials.pair
 
 
-async def test_headless_login_explains_and_writes_nothing(
-    registry_basic_auth: RunningRegistry,
-    basic_auth_credentials: BasicAuthCredentials,
-    no_keyring: object,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Anything tagtui wrote under HOME or the XDG directories would land in tmp_path.
-    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / "home"))
-    stdin = io.StringIO(basic_auth_credentials.password)
-    stderr = io.StringIO()
-
-    code = await login(
-        registry_basic_auth.host, "alice", True, ConnectionOptions(), stdin=stdin, stderr=stderr
-    )
-
-    assert code == 1
-    said = stderr.getvalue()
-    assert said.count("No usable OS keyring") == 1
-    assert "dbus-run-session" in said and "gnome-keyring-daemon --unlock" in said
-    # It stopped before reading the password, and no file anywhere holds it.
-    assert stdin.read() == basic_auth_credentials.password
-    assert files_containing(tmp_path, basic_auth_credentials.password) == []
-
-
 @pytest.mark.parametrize(
     ("registry_text", "username", "match"),
     [
@@ -170,11 +140,6 @@ def test_logout(secret_service: SecretServiceSession) -> None:
         "No credentials for 127.0.0.1:5000 in the OS keyring.",
     ]
     assert keyring_store.load("127.0.0.1:5000") is None
-
-
-def test_headless_logout(no_keyring: object, capsys: pytest.CaptureFixture[str]) -> None:
-    assert logout("127.0.0.1:5000") == 1
-    assert "No usable OS keyring" in capsys.readouterr().err
 
 
 def test_cli_login_and_logout(

@@ -45,6 +45,19 @@ def _isolated_keyring() -> Iterator[KeyringBackend]:
         keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_files(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nor the developer's docker/podman files: the login modal offers (and writes) only what a
+    test sets up. No runtime dir: with the "fail" keyring, "this session only" is preselected."""
+    home = tmp_path_factory.mktemp("ui-home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in ("XDG_RUNTIME_DIR", "DOCKER_CONFIG", "REGISTRY_AUTH_FILE"):
+        monkeypatch.delenv(name, raising=False)
+
+
 async def settle(pilot: Pilot[object], rounds: int = 100) -> None:
     """Run until no worker is left and the message queues are idle (no sleeps).
 

@@ -1,18 +1,20 @@
-"""The login modal at 80x24: compact, honest about a missing keyring, says why it opened."""
+"""The login modal at 80x24: compact, honest about where credentials can go, says why it opened."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends.fail import Keyring as FailKeyring
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, RadioButton, Static
 
+from tagtui.credentials import stores
 from tagtui.errors import AuthenticationRequired
 from tagtui.ui.app import TagtuiApp
-from tagtui.ui.screens.login import NO_KEYRING, LoginModal, LoginRequest
+from tagtui.ui.screens.login import NOWHERE, LoginModal, LoginRequest
 from tests.ui.conftest import settle
 from tests.ui.fakes import FakeProvider
 from tests.ui.screen import screen_text
@@ -71,7 +73,7 @@ async def test_the_login_modal_fits_80x24_with_the_buttons_on_screen(fail_keyrin
         assert isinstance(app.screen, LoginModal)
         for button in app.screen.query(Button):
             assert on_screen(app, button), (button.id, button.region)
-        for widget_id in ("#login-username", "#login-password", "#login-remember"):
+        for widget_id in ("#login-username", "#login-password", "#login-store"):
             assert on_screen(app, app.screen.query_one(widget_id)), widget_id
         await pilot.press(*"alice", "enter", *PASSWORD)
         await pilot.click("#login-submit")
@@ -79,37 +81,61 @@ async def test_the_login_modal_fits_80x24_with_the_buttons_on_screen(fail_keyrin
         assert not isinstance(app.screen, LoginModal)  # logged in: back on the main screen
 
 
-async def test_without_a_keyring_remember_is_unticked_disabled_and_explained(
-    fail_keyring: None,
+def nowhere_env(tmp_path: Path) -> dict[str, str]:
+    """No docker config, no runtime dir: no helper and no auth file."""
+    return {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+
+
+async def test_without_anywhere_to_store_the_places_are_greyed_and_explained(
+    fail_keyring: None, tmp_path: Path
 ) -> None:
-    host = ModalHost(LoginModal(HOST, AuthenticationRequired("401"), username="alice"))
+    choices = stores.choices(HOST, nowhere_env(tmp_path))
+    modal = LoginModal(HOST, AuthenticationRequired("401"), username="alice", choices=choices)
+    host = ModalHost(modal)
     async with host.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        modal = host.screen
-        remember = modal.query_one("#login-remember", Checkbox)
-        assert remember.disabled and not remember.value
-        assert NO_KEYRING in screen_text(host)
+        keyring_button = modal.query_one("#login-store-keyring", RadioButton)
+        assert keyring_button.disabled and not keyring_button.value
+        assert modal.query_one("#login-store-session", RadioButton).value
+        assert str(modal.query_one("#login-nowhere", Static).render()) == NOWHERE
         howto = str(modal.query_one("#login-howto-text", Static).render())
         assert "dbus-run-session" in howto and "gnome-keyring-daemon" in howto
-        await pilot.click("#login-remember")  # disabled: a click changes nothing
-        assert not remember.value
+        await pilot.click("#login-store-keyring")  # disabled: a click changes nothing
+        assert not keyring_button.value
+        await pilot.click("#login-password")
         await pilot.press(*PASSWORD, "enter")
         await settle(pilot)
-    assert host.answers == [LoginRequest("alice", PASSWORD, remember=False)]
+    assert host.answers == [LoginRequest("alice", PASSWORD, None)]
 
 
-async def test_with_a_usable_keyring_remember_is_offered(memory_keyring: MemoryKeyring) -> None:
+async def test_with_a_usable_keyring_it_is_preselected_and_named(
+    memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    choices = stores.choices(HOST, nowhere_env(tmp_path))
+    modal = LoginModal(HOST, AuthenticationRequired("401"), username="alice", choices=choices)
+    host = ModalHost(modal)
+    async with host.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert modal.query_one("#login-store-keyring", RadioButton).value
+        assert not modal.query("#login-nowhere") and not modal.query("#login-howto")
+        note = str(modal.query_one("#login-store-note", Static).render())
+        assert note.startswith("Will be stored in the OS keyring")
+        await pilot.press(*PASSWORD)
+        await pilot.click("#login-submit")
+        await settle(pilot)
+    assert host.answers == [LoginRequest("alice", PASSWORD, choices.default)]
+    assert choices.default is not None and choices.default.kind == stores.KEYRING
+
+
+async def test_without_choices_only_this_session_is_offered() -> None:
     host = ModalHost(LoginModal(HOST, AuthenticationRequired("401"), username="alice"))
     async with host.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        remember = host.screen.query_one("#login-remember", Checkbox)
-        assert not remember.disabled
-        assert NO_KEYRING not in screen_text(host)
-        await pilot.press(*PASSWORD)
-        await pilot.click("#login-remember")
-        await pilot.click("#login-submit")
+        buttons = list(host.screen.query(RadioButton))
+        assert [b.id for b in buttons] == ["login-store-session"] and buttons[0].value
+        await pilot.press(*PASSWORD, "enter")
         await settle(pilot)
-    assert host.answers == [LoginRequest("alice", PASSWORD, remember=True)]
+    assert host.answers == [LoginRequest("alice", PASSWORD, None)]
 
 
 @pytest.mark.parametrize(

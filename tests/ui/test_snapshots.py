@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
 
@@ -99,8 +100,12 @@ def test_help_screen(snap_compare: SnapCompare, tmp_path: Path) -> None:
     assert snap_compare(app, terminal_size=(100, 40), run_before=keys("question_mark"))
 
 
-def test_login_modal_masks_the_password(snap_compare: SnapCompare, no_keyring: object) -> None:
-    # No keyring, as on a server over SSH: the picture must not depend on the machine's keyring.
+def test_login_modal_masks_the_password(
+    snap_compare: SnapCompare, no_keyring: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No keyring but a runtime dir, as on a server over SSH: podman's auth file is preselected
+    # and named. /tmp exists everywhere, so the picture does not depend on the machine.
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "/tmp")
     provider = FakeProvider(name="registry.example:5000", password="pw")
 
     async def run(pilot: Pilot[Any]) -> None:

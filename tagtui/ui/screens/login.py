@@ -1,31 +1,45 @@
-"""The login modal: username, a masked password, and whether to remember it in the keyring."""
+"""The login modal: username, a masked password, and where to keep them.
+
+The places are ``tagtui login``'s (``credentials.stores``): the first usable one is preselected
+and named with how long it lasts; "this session only" is always there."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Collapsible, Footer, Input, Static
+from textual.widgets import Button, Collapsible, Footer, Input, RadioButton, RadioSet, Static
 
+from tagtui.credentials import stores
+from tagtui.credentials.stores import Choices, Place
 from tagtui.errors import AuthenticationRequired, TagtuiError
 from tagtui.ui import glyphs
 from tagtui.ui.format import literal
 
-NO_KEYRING = "No keyring here: credentials last for this session only."
+SESSION_ONLY = "This session only"
+NOWHERE = "Nowhere to store credentials here: they last for this session only."
+KEPT_IN_MEMORY = "Kept in memory until tagtui exits."
+
+# The radio buttons' ids, by kind of place (stores.KINDS) and for "this session only".
+_SESSION_ID = "login-store-session"
+_UNAVAILABLE_LABELS = {
+    stores.KEYRING: "OS keyring",
+    stores.HELPER: "Credential helper",
+    stores.AUTH_FILE: "Auth file",
+}
 
 
 @dataclass(frozen=True)
 class LoginRequest:
     username: str
     password: str = field(repr=False)
-    remember: bool = False
+    #: Where to keep the credential; None: this session only.
+    place: Place | None = None
 
 
 def login_reason(error: TagtuiError, host: str) -> str:
@@ -47,12 +61,23 @@ class LoginModal(ModalScreen[LoginRequest | None]):
     ]
 
     def __init__(
-        self, host: str, reason: str | TagtuiError, *, username: str | None = None
+        self,
+        host: str,
+        reason: str | TagtuiError,
+        *,
+        username: str | None = None,
+        choices: Choices | None = None,
     ) -> None:
         super().__init__()
         self.host = host
         self.reason = reason if isinstance(reason, str) else login_reason(reason, host)
         self.username = username or ""
+        # None (the places could not be asked): this session only.
+        self.choices = choices
+        self.places: dict[str, Place] = {}
+        if choices is not None:
+            self.places = {o.kind: o.place for o in choices.options if o.place is not None}
+        self.preselected = choices.default if choices is not None else None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-dialog", classes="dialog"):
@@ -68,52 +93,75 @@ class LoginModal(ModalScreen[LoginRequest | None]):
                 with Horizontal(classes="login-field"):
                     yield Static(Content("Password"), classes="field-label", markup=False)
                     yield Input(id="login-password", password=True, placeholder="password or token")
-                yield Checkbox(
-                    Content("Remember in the OS keyring"), id="login-remember", compact=True
-                )
-                yield Static(Content(NO_KEYRING), id="login-no-keyring", markup=False)
-                with Collapsible(
-                    title="How to get a keyring",
-                    id="login-howto",
-                    collapsed_symbol=glyphs.COLLAPSED,
-                    expanded_symbol=glyphs.EXPANDED,
-                ):
-                    yield Static("", id="login-howto-text", markup=False)
+                with RadioSet(id="login-store", compact=True):
+                    yield from self._place_buttons()
+                    yield RadioButton(
+                        Content(SESSION_ONLY), value=self.preselected is None, id=_SESSION_ID
+                    )
+                yield Static(Content(self._note(self.preselected)), id="login-store-note")
+                if self.choices is not None and self.preselected is None:
+                    yield Static(Content(NOWHERE), id="login-nowhere", markup=False)
+                howto = self._keyring_howto()
+                if howto:
+                    with Collapsible(
+                        title="How to get a keyring",
+                        id="login-howto",
+                        collapsed_symbol=glyphs.COLLAPSED,
+                        expanded_symbol=glyphs.EXPANDED,
+                    ):
+                        yield Static(Content(literal(howto)), id="login-howto-text", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Cancel"), id="login-cancel")
                 yield Button(Content("Log in"), id="login-submit", variant="primary")
         yield Footer()
 
+    def _place_buttons(self) -> list[RadioButton]:
+        if self.choices is None:
+            return []
+        buttons = []
+        for option in self.choices.options:
+            place = option.place
+            if place is None:
+                # Offered all the same, greyed, so the user sees what is missing and why.
+                label = f"{_UNAVAILABLE_LABELS[option.kind]} (unavailable)"
+                tooltip = literal(option.why_not)
+            else:
+                label, tooltip = place.label, literal(place.where)
+            buttons.append(
+                RadioButton(
+                    Content(label),
+                    value=place is not None and place == self.preselected,
+                    id=f"login-store-{option.kind}",
+                    disabled=place is None,
+                    tooltip=tooltip,
+                )
+            )
+        return buttons
+
+    def _keyring_howto(self) -> str:
+        if self.choices is None:
+            return ""
+        option = self.choices.option(stores.KEYRING)
+        return option.why_not if option.place is None else ""
+
+    def _note(self, place: Place | None) -> str:
+        if place is None:
+            return KEPT_IN_MEMORY
+        return literal(f"Will be {place.stored(self.host)}.")
+
+    def _chosen(self) -> Place | None:
+        pressed = self.query_one("#login-store", RadioSet).pressed_button
+        if pressed is None or pressed.id is None:
+            return None
+        return self.places.get(pressed.id.removeprefix("login-store-"))
+
     def on_mount(self) -> None:
-        self.query_one("#login-no-keyring").display = False
-        self.query_one("#login-howto").display = False
         target = "#login-password" if self.username else "#login-username"
         self.query_one(target, Input).focus()
-        self._check_keyring()
 
-    @work(group="login-keyring", exit_on_error=False)
-    async def _check_keyring(self) -> None:
-        # Asking the keyring may mean D-Bus round trips: never on the event loop.
-        try:
-            from tagtui.credentials import keyring_store
-
-            usable, howto = await asyncio.to_thread(keyring_store.keyring_usable)
-        except Exception as err:  # a broken keyring install must not break logging in
-            usable, howto = False, f"The keyring module failed: {type(err).__name__}."
-        if not usable:
-            self._no_keyring(howto or "")
-
-    def _no_keyring(self, howto: str) -> None:
-        remember = self.query_one("#login-remember", Checkbox)
-        remember.value = False
-        remember.disabled = True
-        # A dimmed box alone reads as "ticked but greyed": say it in the label too.
-        remember.label = Content("Remember in the OS keyring (unavailable)")
-        remember.tooltip = literal(howto)
-        self.query_one("#login-no-keyring").display = True
-        if howto:
-            self.query_one("#login-howto-text", Static).update(Content(literal(howto)))
-            self.query_one("#login-howto").display = True
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        self.query_one("#login-store-note", Static).update(Content(self._note(self._chosen())))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -135,8 +183,7 @@ class LoginModal(ModalScreen[LoginRequest | None]):
         if not username or not password:
             self.notify("Enter a username and a password.", severity="warning", markup=False)
             return
-        remember = self.query_one("#login-remember", Checkbox)
-        self.dismiss(LoginRequest(username, password, remember.value and not remember.disabled))
+        self.dismiss(LoginRequest(username, password, self._chosen()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
