@@ -142,13 +142,13 @@ class DetailPanel(ScrollView, can_focus=True):
                     title = Content.assemble(title, " ", Content.styled("none", muted))
                 lines.append(_content_strip(title, Style(), width))
                 if section.body is not None:
-                    lines.extend(self._render(section.body, width))
+                    lines.extend(self._strips_of(section.body, width))
                 self._spans[section.name] = (start, len(lines))
         self._lines = lines
         self.virtual_size = Size(width, len(lines))
         self.refresh()
 
-    def _render(self, body: RenderableType, width: int) -> list[Strip]:
+    def _strips_of(self, body: RenderableType, width: int) -> list[Strip]:
         console = self.app.console
         options = console.options.update(width=width, highlight=False)
         rendered = console.render_lines(body, options, pad=True)
