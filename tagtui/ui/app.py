@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Iterable
 from functools import partial
 from typing import ClassVar
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.keys import format_key
 from textual.message import Message
@@ -109,7 +110,8 @@ class TagtuiApp(App[None]):
 
     TITLE = "tagtui"
     CSS_PATH: ClassVar = stylesheet_paths()
-    COMMANDS: ClassVar = App.COMMANDS | {TagtuiCommands}
+    # Only tagtui's provider: it lists Textual's entries too, after its own.
+    COMMANDS: ClassVar = {TagtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True),
     ]
@@ -128,6 +130,12 @@ class TagtuiApp(App[None]):
 
     def get_default_screen(self) -> Screen:
         return self.main_screen()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Quit, Keys and Maximize are tagtui's own Quit, Help and zoom (z) already.
+        for command in super().get_system_commands(screen):
+            if command.title in ("Theme", "Screenshot"):
+                yield command
 
     def get_key_display(self, binding: Binding) -> str:
         # Textual shows Enter as U+23CE, a glyph Consolas and others lack.

@@ -15,6 +15,7 @@ __all__ = [
     "human_size",
     "literal",
     "short_digest",
+    "shorten_middle",
     "size_with_bytes",
     "timestamp",
     "word_list",
@@ -26,6 +27,21 @@ def literal(text: str | None, *, limit: int | None = None) -> str:
     if text is None:
         return ""
     return sanitize(text, limit=limit)
+
+
+def shorten_middle(text: str, width: int) -> str:
+    """``text`` in ``width`` characters, the middle giving way: the last path part is what tells
+    repositories apart (``demo-r…/batch-job-worker-7``), so it is kept whole when it fits."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    slash = text.rfind("/")
+    tail = text[slash:] if slash > 0 else ""
+    if tail and len(tail) + 2 <= width:  # at least one character of what comes before
+        return text[: width - len(tail) - 1] + "…" + tail
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
 def _utc(moment: datetime) -> datetime:

@@ -110,6 +110,9 @@ class TagtuiCommands(Provider):
             return
         for title, help_text, callback in actions(screen):
             yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+        # Textual's own entries (theme, screenshot) after tagtui's.
+        for command in self.app.get_system_commands(screen):
+            yield DiscoveryHit(Content(command.title), command.callback, help=command.help)
 
     async def search(self, query: str) -> Hits:
         screen = self._main()
@@ -123,6 +126,11 @@ class TagtuiCommands(Provider):
                 yield Hit(
                     score, _highlighted("", title, offsets, style), callback, title, help_text
                 )
+        for command in self.app.get_system_commands(screen):
+            score, offsets = matcher.fuzzy_search.match(query, command.title)
+            if score > 0:
+                content = _highlighted("", command.title, offsets, style)
+                yield Hit(score * 0.8, content, command.callback, command.title, command.help)
         groups: list[tuple[str, list[str], Callable[[str], Callable[[], None]]]] = [
             (
                 "Go to repository ",
@@ -135,21 +143,31 @@ class TagtuiCommands(Provider):
                 lambda name: lambda: screen.go_to_tag(name),
             ),
         ]
+        prefixes = [prefix.lower() for prefix, _, _ in groups]
         for prefix, names, make in groups:
+            # "go to repository service-3" names the group; "postg" alone is held against names.
+            named = next((p for p in prefixes if query.lower().startswith(p)), None)
+            if named is not None and named != prefix.lower():
+                continue
+            name_query = query[len(prefix) :].strip() if named else query
+            if not name_query:
+                continue
+            name_matcher = self.matcher(name_query)
             hits = 0
             for index, name in enumerate(names):
                 if index % 500 == 499:
                     await asyncio.sleep(0)  # keep the palette responsive on 10,000 names
                 shown = literal(name)
-                candidate = f"{prefix}{shown}"
-                score, offsets = matcher.fuzzy_search.match(query, candidate)
+                # The query is held against the name alone: "postg" is not "Go to re…" + "p".
+                score, offsets = name_matcher.fuzzy_search.match(name_query, shown)
                 if score <= 0:
                     continue
+                offsets = tuple(len(prefix) + offset for offset in offsets)
                 yield Hit(
                     score * 0.9,
                     _highlighted(prefix, shown, offsets, style),
                     make(name),
-                    candidate,
+                    f"{prefix}{shown}",
                 )
                 hits += 1
                 if hits >= MAX_NAME_HITS:

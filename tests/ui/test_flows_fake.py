@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from textual.command import CommandList
 from textual.widgets import Static
 
 from tagtui.errors import DeleteAborted, PermissionDenied, ServerError
@@ -546,6 +547,34 @@ async def test_command_palette_goes_to_repository_or_tag(query: str, expected: s
         assert screen.repository == expected
         if "tag" in query:
             assert screen.tag_tree.highlighted_row == TagRow("stable")
+
+
+async def test_command_palette_matches_names_not_the_go_to_words() -> None:
+    provider = FakeProvider()
+    for name in ("big/tags", "library/postgres", "acme/web"):
+        provider.add_repo(name)
+    app = TagtuiApp(provider)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        # Nothing typed: tagtui's own commands first, Textual's theme and screenshot after.
+        prompts = palette_prompts(app)
+        assert prompts[0] == "Open repository by name…", prompts
+        assert prompts.index("Theme") > prompts.index("Quit")
+        assert not {"Keys", "Maximize"} & set(prompts)
+        await pilot.press(*"postg")
+        await settle(pilot)
+        prompts = palette_prompts(app)
+        assert "Go to repository library/postgres" in prompts
+        # "re-pos-i-t-ory bi-g" used to match: the words of the command are not the name.
+        assert "Go to repository big/tags" not in prompts, prompts
+
+
+def palette_prompts(app: TagtuiApp) -> list[str]:
+    commands = app.screen.query_one(CommandList)
+    prompts = (commands.get_option_at_index(i).prompt for i in range(commands.option_count))
+    return [str(getattr(p, "plain", p)).split("\n")[0] for p in prompts]
 
 
 async def test_command_palette_copies_digest_reference() -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
+import pytest
 from textual.pilot import Pilot
 
 from tagtui.model import Platform, Repository, Tag
 from tagtui.ui.app import TagtuiApp
-from tagtui.ui.format import short_digest
+from tagtui.ui.format import short_digest, shorten_middle
 from tagtui.ui.widgets.tag_tree import PlatformRow, TagRow, TagTree
 from tagtui.ui.widgets.virtual_list import VirtualList
 from tests.ui.conftest import settle
@@ -115,9 +116,34 @@ async def test_repository_counts_have_thousands_separators_at_80x24() -> None:
         lines = content_lines(app, repos)
         assert lines[0] == "big/tags".ljust(width - 5) + "2,044"
         assert lines[1] == "small/one".ljust(width - 1) + "7"
-        # A cut name keeps as many characters as it did with "5000": the ellipsis is the gap.
-        assert lines[2] == long_name[: width - 6] + "…5,000"
+        # A cut name gives way in the middle and keeps a space before its count.
+        assert lines[2] == shorten_middle(long_name, width - 6) + " 5,000"
+        assert lines[2].startswith("team/") and lines[2].endswith("name 5,000")
         assert "2044" not in screen_text(app)
+
+
+async def test_names_with_a_long_common_prefix_stay_apart_at_80x24() -> None:
+    # NCR's and Tutum's names as QA saw them: eight rows that all read "demo-registry/batch-job…".
+    names = [f"demo-registry/batch-job-worker-{n}" for n in range(1, 9)]
+    provider = FakeProvider()
+    for name in names:
+        provider.add_repo(name)
+    app = TagtuiApp(provider)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = [line.strip() for line in content_lines(app, main_screen(app).repo_list)[:8]]
+        assert len(set(lines)) == 8, lines
+        assert all(line.endswith(f"worker-{n}") for n, line in enumerate(lines, 1)), lines
+
+
+def test_shorten_middle_keeps_the_last_path_part() -> None:
+    assert shorten_middle("short", 10) == "short"
+    assert shorten_middle("demo-registry/batch-job-7", 20) == "demo-re…/batch-job-7"
+    assert shorten_middle("demo-registry/batch-job-7", 14) == "d…/batch-job-7"
+    # The last part alone does not fit: the middle of the whole name goes.
+    assert shorten_middle("demo-registry/batch-job-7", 12) == "demo-…-job-7"
+    assert len(shorten_middle("a-very-long-name-without-slashes", 11)) == 11
+    assert shorten_middle("a-very-long-name-without-slashes", 11) == "a-ver…ashes"
 
 
 # --- 3: a digest's platform badges on every row of that digest ----------------------------
@@ -249,3 +275,22 @@ async def test_repository_counts_stay_whole_when_a_later_page_brings_the_scrollb
         assert all(line.endswith("1,234") for line in content_lines(app, repos))
         gate.open()
         await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_zoom_gives_the_repository_pane_the_whole_width(size: tuple[int, int]) -> None:
+    provider = FakeProvider()
+    provider.add_repo("demo-registry/batch-job-worker-with-a-long-name")
+    app = TagtuiApp(provider)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one("#repo-pane")
+        assert pane.size.width < size[0] // 2
+        await pilot.press("z")
+        await settle(pilot)
+        assert app.screen.maximized is pane
+        assert pane.size.width >= size[0] - 2  # the screen keeps a margin round it
+        assert "demo-registry/batch-job-worker-with-a-long-name" in screen_text(app)
+        await pilot.press("z")
+        await settle(pilot)
+        assert pane.size.width < size[0] // 2

@@ -46,7 +46,14 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("s", "sort: name ↔ newest first"),
             ("d", "delete the tag (asks first, shows tags sharing its digest)"),
             (f"{glyphs.SHARED}abc123×3", "three tags share this digest"),
+            (f"{glyphs.SHARED}abc123×3+", "three or more: some tags' digests are not known yet"),
+            (
+                f"{glyphs.COLLAPSED} {glyphs.EXPANDED}",
+                "a multi-platform tag: opens to its platforms",
+            ),
             (f"{glyphs.PLATFORMS}2  att", "two platforms; has attestations"),
+            (f"{glyphs.REVISIONS}2", "two older images in the tag's history (OpenShift)"),
+            ("…", "still being looked up"),
         ),
     ),
     (

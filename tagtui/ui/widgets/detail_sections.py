@@ -47,7 +47,7 @@ T = TypeVar("T")
 
 # A section's rows, and a value's characters, at first and per "show more".
 ROWS_SHOWN, ROWS_STEP = 100, 1_000
-CHARS_SHOWN, CHARS_STEP = 2_000, 50_000
+CHARS_SHOWN, CHARS_STEP = 500, 50_000
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from textual.content import Content
 
 from tagtui.model import Repository
 from tagtui.session.repositories import RepositoryCatalog
-from tagtui.ui.format import literal
+from tagtui.ui.format import literal, shorten_middle
 from tagtui.ui.widgets.virtual_list import VirtualList
 
 
@@ -88,16 +88,14 @@ class RepoList(VirtualList):
 
     def render_row(self, row: Any, width: int) -> Content:
         repo: Repository = row
-        name = Content(literal(repo.name))
+        name = literal(repo.name)
         if repo.tag_count is None:
-            return name
+            return Content(shorten_middle(name, width))
         # Grouped as the Tags pane title counts them: "2,044" in both places.
         count = Content.styled(f"{repo.tag_count:,}", self.component_style("virtual-list--muted"))
         room = width - count.cell_length
         if room < 5:
-            return name
-        if name.cell_length < room:
-            return name.truncate(room, pad=True) + count  # at least one space before the count
-        # A cut name's "…" separates it from the count (name and digits never run together), so
-        # no cell goes to a gap and the comma costs a long name nothing: "team/long-na…5,000".
-        return name.truncate(room - 1, pad=True) + "…" + count
+            return Content(shorten_middle(name, width))
+        # At least one space before the count: name and digits never run together. A long
+        # name gives way in the middle, so names that share a long prefix stay apart.
+        return Content(shorten_middle(name, room - 1)).truncate(room, pad=True) + count
