@@ -1,20 +1,46 @@
 """JSON documents from untrusted bytes (registry replies, layout and archive files).
 
 A body that is not JSON, or nests too deep, is a ``BadResponse`` with the caller's wording.
+
+This is where registry data enters the model, so it is made printable by construction here:
+JSON may escape a lone surrogate (``"\\ud800"``), which Python accepts but no UTF-8 output
+can carry (``print`` raises, strict JSON parsers reject it). Each one becomes U+FFFD.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from tagtui.errors import BadResponse
 
+# A \uD800-\uDFFF escape, in either case; a body without one cannot hold a lone surrogate
+# (UTF-8 bytes of a surrogate are refused by the decoder), so most bodies skip the walk.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def whole_text(text: str) -> str:
+    """``text`` with every unpaired surrogate replaced by U+FFFD (paired ones were joined)."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _repaired(value: Any) -> Any:
+    if isinstance(value, str):
+        return whole_text(value)
+    if isinstance(value, list):
+        return [_repaired(item) for item in value]
+    if isinstance(value, dict):
+        return {whole_text(key): _repaired(item) for key, item in value.items()}
+    return value
+
 
 def load_json(body: bytes, invalid: str) -> Any:
-    """``body`` decoded; BadResponse(``invalid``) when it is not JSON."""
+    """``body`` decoded, lone surrogates replaced; BadResponse(``invalid``) when it is not JSON."""
     try:
-        return json.loads(body)
+        document = json.loads(body)
+        return _repaired(document) if _SURROGATE_ESCAPE.search(body) else document
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadResponse(invalid) from None
 
