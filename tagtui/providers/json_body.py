@@ -15,9 +15,10 @@ from typing import Any
 
 from tagtui.errors import BadResponse
 
-# A \uD800-\uDFFF escape, in either case; a body without one cannot hold a lone surrogate
-# (UTF-8 bytes of a surrogate are refused by the decoder), so most bodies skip the walk.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# Where a surrogate can come from: a \uD800-\uDFFF escape (either case), or the UTF-8 form of
+# one (json.loads decodes with "surrogatepass"). A UTF-8 body with neither, most of them, skips
+# the walk; UTF-16 and UTF-32 bodies (a NUL in the first bytes) are always walked.
+_MAY_HOLD_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]|^[^\x00]{0,3}\x00")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -40,7 +41,7 @@ def load_json(body: bytes, invalid: str) -> Any:
     """``body`` decoded, lone surrogates replaced; BadResponse(``invalid``) when it is not JSON."""
     try:
         document = json.loads(body)
-        return _repaired(document) if _SURROGATE_ESCAPE.search(body) else document
+        return _repaired(document) if _MAY_HOLD_SURROGATE.search(body) else document
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadResponse(invalid) from None
 
