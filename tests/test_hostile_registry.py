@@ -110,3 +110,13 @@ def test_inspect_json_is_strict_and_keeps_the_exact_strings(
     assert labels["isolate"] == "a\u2067b\u2069c"
     assert labels["key\ufffd"] == "value\ufffd\ufffd"
     assert {"name": "SEP", "value": "a\u2028b"} in image["env"]
+
+
+@pytest.mark.parametrize("command", [(), ("ls",), ("inspect",)])
+def test_credentials_typed_into_a_reference_are_refused_without_echo(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    result = tagtui(*command, "alice:s3cr3t-pw@registry.example/app:1", home=tmp_path)
+    assert result.returncode == 2
+    assert "tagtui login registry.example" in result.stderr
+    assert "s3cr3t" not in result.stderr + result.stdout
