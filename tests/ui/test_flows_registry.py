@@ -11,6 +11,7 @@ import pytest
 
 from tagtui.model import Tag
 from tagtui.providers.oci.provider import OciProvider
+from tagtui.targets import open_target
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
 from tagtui.ui.screens.login import LoginModal
@@ -191,3 +192,24 @@ async def test_login_modal_on_a_basic_auth_registry(
         text = screen_text(app)
         assert "credentials: session" in text and "● connected" in text
         assert "No repositories." in text
+
+
+async def test_rejected_environment_credentials_are_named_in_the_header(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TAGTUI_USERNAME", basic_auth_credentials.username)
+    monkeypatch.setenv("TAGTUI_PASSWORD", "not-" + basic_auth_credentials.password)
+    target = open_target(registry_basic_auth.host)
+    app = TagtuiApp(target.provider)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginModal)
+        header = main_screen(app).header
+        assert header.credentials == "alice from environment (rejected)"
+        await pilot.press("escape")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "login required │ credentials: alice from environment (rejected)" in text
+        assert basic_auth_credentials.password not in text
