@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from tagtui.credentials import describe_rejected
 from tagtui.errors import (
     AuthenticationRequired,
     ConnectionFailed,
@@ -347,7 +348,16 @@ class MainScreen(Screen[None]):
             self.header.state = "offline"
         elif isinstance(error, AuthenticationRequired):
             self.header.state = "login"
+            self._credentials_refused(error)
         self.notify(str(error), title=error.title, severity="error", markup=False, timeout=8)
+
+    def _credentials_refused(self, error: AuthenticationRequired) -> None:
+        # The resolver ran on the registry's challenge: the header says whose credentials the
+        # registry refused and where they came from, not the "anonymous" it showed before.
+        # (An error without a registry is the palette's "Log in…", not a refusal.)
+        if error.registry is not None:
+            source = self.provider.credential_source
+            self.header.credentials = describe_rejected(source, error.username)
 
     def unexpected(self, error: BaseException) -> None:
         # Provider errors are caught in the workers; anything else is a bug, shown not fatal.
@@ -400,6 +410,8 @@ class MainScreen(Screen[None]):
     def ask_login(self, error: TagtuiError, retry: msg.Retry) -> None:
         """Open the login modal (once: later failures wait for the same answer)."""
         self.header.state = "login"
+        if isinstance(error, AuthenticationRequired):
+            self._credentials_refused(error)
         if self._login is None:
             self._login = LoginFlow(self, error)
             self.run_worker(self._login.run(), group=LOGIN_GROUP, exit_on_error=False)
