@@ -336,6 +336,7 @@ class MainScreen(Screen[None]):
         if message.stale:
             return
         if message.login and self.wants_login(message.error) and message.retry is not None:
+            self._credentials_refused(message.error)
             self.ask_login(message.error, message.retry)
             return
         self.report(message.error)
@@ -351,11 +352,11 @@ class MainScreen(Screen[None]):
             self._credentials_refused(error)
         self.notify(str(error), title=error.title, severity="error", markup=False, timeout=8)
 
-    def _credentials_refused(self, error: AuthenticationRequired) -> None:
+    def _credentials_refused(self, error: TagtuiError) -> None:
         # The resolver ran on the registry's challenge: the header says whose credentials the
         # registry refused and where they came from, not the "anonymous" it showed before.
-        # (An error without a registry is the palette's "Log in…", not a refusal.)
-        if error.registry is not None:
+        # Only for a provider's answer: the palette's "Log in…" refuses nothing.
+        if isinstance(error, AuthenticationRequired):
             source = self.provider.credential_source
             self.header.credentials = describe_rejected(source, error.username)
 
@@ -410,8 +411,6 @@ class MainScreen(Screen[None]):
     def ask_login(self, error: TagtuiError, retry: msg.Retry) -> None:
         """Open the login modal (once: later failures wait for the same answer)."""
         self.header.state = "login"
-        if isinstance(error, AuthenticationRequired):
-            self._credentials_refused(error)
         if self._login is None:
             self._login = LoginFlow(self, error)
             self.run_worker(self._login.run(), group=LOGIN_GROUP, exit_on_error=False)
