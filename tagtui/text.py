@@ -18,8 +18,6 @@ _INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
 
 def _replace(match: re.Match[str]) -> str:
     char = match.group(0)
-    if char == "\x1b":
-        return "␛"
     if char in "\r\n\t":
         return " "
     if "\ud800" <= char <= "\udfff":
@@ -32,8 +30,8 @@ def _replace(match: re.Match[str]) -> str:
 def sanitize(text: str, *, limit: int | None = None, one_line: bool = True) -> str:
     """Return ``text`` with every control character made visible and harmless.
 
-    ESC becomes ␛ (so ``\\x1b[31m`` shows as ``␛[31m`` rather than colouring anything), other
-    controls become ``\\xNN``; with ``one_line`` newlines and tabs become spaces. Bidi controls,
+    Controls become ``\\xNN``, ESC too (``\\x1b[31m`` shows as text rather than colouring
+    anything); with ``one_line`` newlines and tabs become spaces. Bidi controls,
     zero-width characters and line separators show as ``<U+202E>`` (never obeyed, never
     hidden); an unpaired surrogate as U+FFFD.
     """

@@ -115,7 +115,7 @@ async def test_hostile_labels_from_a_real_registry(seeded_registry: SeededRegist
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         text = screen_text(app)
-        assert "[bold red]Mallory[/] ␛[5m" in text
+        assert "[bold red]Mallory[/] \\x1b[5m" in text
         assert_terminal_safe(terminal_output(app))
 
 
@@ -243,7 +243,7 @@ async def test_tags_that_cannot_be_read_are_marked_and_the_rest_still_list(
         assert "latest                                     84601ed7" in rows
         marked = {row.rsplit("! error", 1)[0].strip() for row in rows if row.endswith("! error")}
         assert marked == {
-            "esc␛[2Jx",
+            "esc\\x1b[2Jx",
             "invoice<U+202E>gnp.…",
             "two lines",
             "v\ufffd1",
