@@ -22,6 +22,18 @@ from tagtui.text import sanitize
 
 SUBCOMMANDS = ("ls", "inspect", "login", "logout")
 
+# The connection options (see _add_connection_options): the ones that take a value, and flags.
+# They may come before the command as well (`tagtui --timeout 2 ls HOST`), as in git or skopeo.
+CONNECTION_VALUE_OPTIONS = (
+    "--provider",
+    "--region",
+    "--namespace",
+    "--endpoint",
+    "--ca-cert",
+    "--timeout",
+)
+CONNECTION_FLAGS = ("--insecure",)
+
 EPILOG = """\
 targets:
   localhost:5000                 a registry (plain HTTP is allowed for loopback hosts)
@@ -35,6 +47,8 @@ commands:
   tagtui login REGISTRY          check credentials and store them: OS keyring, else docker's
                                  credential helper, else podman's runtime auth file
   tagtui logout REGISTRY         remove them from wherever tagtui finds them
+
+Connection options (--timeout, --insecure, --ca-cert…) go before or after the command.
 """
 
 
@@ -64,7 +78,11 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
         "--ca-cert", type=Path, metavar="FILE", help="trust this CA bundle (PEM) as well"
     )
     group.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS", help="per-request timeout"
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time limit of one request, its whole answer included (default 30)",
     )
 
 
@@ -199,12 +217,42 @@ def run_tui(argv: Sequence[str]) -> int:
     return app.return_code or 0
 
 
+def _connection_option(arg: str) -> str | None:
+    """The connection option ``arg`` names (argparse's unique prefixes too), or None."""
+    name = arg.partition("=")[0]
+    known = (*CONNECTION_VALUE_OPTIONS, *CONNECTION_FLAGS)
+    if name in known:
+        return name
+    matches = [option for option in known if option.startswith(name)] if name[2:] else []
+    return matches[0] if len(matches) == 1 and name.startswith("--") else None
+
+
+def split_command(argv: Sequence[str]) -> tuple[str | None, list[str]]:
+    """The subcommand and its arguments, connection options given before it moved after it.
+
+    ``--timeout 2 ls HOST`` -> ``("ls", ["--timeout", "2", "HOST"])``; anything else before a
+    command word (another option, a target) means the TUI: ``(None, argv)``.
+    """
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in SUBCOMMANDS:
+            return arg, [*argv[:index], *argv[index + 1 :]]
+        option = _connection_option(arg)
+        if option is None:
+            break
+        takes_value = option in CONNECTION_VALUE_OPTIONS and "=" not in arg
+        index += 2 if takes_value else 1
+    return None, list(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="tagtui: warning: %(message)s")
     try:
-        if argv and argv[0] in SUBCOMMANDS:
-            return run_command(argv[0], argv[1:])
+        command, rest = split_command(argv)
+        if command is not None:
+            return run_command(command, rest)
         return run_tui(argv)
     except UsageError as err:
         print(f"tagtui: {sanitize(str(err))}", file=sys.stderr)

@@ -80,6 +80,7 @@ def parse_reference(text: str, *, allow_registry_only: bool = True) -> Reference
     if not text:
         raise UsageError("empty image reference")
 
+    _refuse_credentials(text)
     digest = None
     if "@" in text:
         text, digest = text.split("@", 1)
@@ -112,6 +113,36 @@ def parse_reference(text: str, *, allow_registry_only: bool = True) -> Reference
     if not _NAME.match(remainder):
         raise UsageError(f"invalid repository name {remainder!r} in reference {original!r}")
     return Reference(registry=registry, repository=remainder, tag=tag, digest=digest)
+
+
+def _refuse_credentials(text: str) -> None:
+    """``alice:pw@registry.example/app`` is a URL's user part, not an image: say how to log in.
+
+    The message names the user and the host, never the password. ``name@sha256:…`` and
+    ``name:tag@sha256:…`` are digests; after the ``@`` of credentials comes a host.
+    """
+    # The last "@": a password may hold "/" or "@"; a digest never holds "/".
+    userinfo, at, rest = text.rpartition("@")
+    if not at:
+        return
+    host = rest.split("/", 1)[0]
+    name, _, port = host.partition(":")
+    if "/" not in rest and not ("." in name or name == "localhost" or port.isdigit()):
+        return  # a digest (valid or not: parse_reference says which)
+    user = userinfo.split(":", 1)[0]
+    who = f" as {user}" if user and _NAME_COMPONENT_RE.match(user.lower()) else ""
+    raise UsageError(
+        "credentials do not go in a reference: run `tagtui login "
+        f"{_printable(host)}`{who} (or set TAGTUI_USERNAME and TAGTUI_PASSWORD), then open "
+        f"{_printable(rest)}"
+    )
+
+
+_NAME_COMPONENT_RE = re.compile(r"^[a-z0-9._-]{1,64}$")
+
+
+def _printable(text: str) -> str:
+    return "".join(char if char.isprintable() else "?" for char in text)[:200]
 
 
 def _canonical_host(host: str) -> str:

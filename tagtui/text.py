@@ -4,25 +4,36 @@ from __future__ import annotations
 
 import re
 
+# Characters that change how the text around them reads without showing themselves: bidi
+# embeddings, overrides and isolates (``invoice<U+202E>gnp.exe`` reads as ``invoiceexe.png``),
+# zero-width characters and the byte-order mark, and the line and paragraph separators.
+_INVISIBLE = "\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+# Unpaired surrogates cannot be written as UTF-8 (registry data has none: see json_body).
+_SURROGATES = "\ud800-\udfff"
 # C0 controls except tab/newline, DEL, and C1 controls (which include the 8-bit CSI and OSC).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}{_SURROGATES}]")
+_CONTROL_ONE_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_INVISIBLE}{_SURROGATES}]")
+_INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
 
 
 def _replace(match: re.Match[str]) -> str:
     char = match.group(0)
-    if char == "\x1b":
-        return "␛"
     if char in "\r\n\t":
         return " "
+    if "\ud800" <= char <= "\udfff":
+        return "\ufffd"
+    if _INVISIBLE_CHAR.match(char):
+        return f"<U+{ord(char):04X}>"
     return f"\\x{ord(char):02x}"
 
 
 def sanitize(text: str, *, limit: int | None = None, one_line: bool = True) -> str:
     """Return ``text`` with every control character made visible and harmless.
 
-    ESC becomes ␛ (so ``\\x1b[31m`` shows as ``␛[31m`` rather than colouring anything), other
-    controls become ``\\xNN``; with ``one_line`` newlines and tabs become spaces.
+    Controls become ``\\xNN``, ESC too (``\\x1b[31m`` shows as text rather than colouring
+    anything); with ``one_line`` newlines and tabs become spaces. Bidi controls,
+    zero-width characters and line separators show as ``<U+202E>`` (never obeyed, never
+    hidden); an unpaired surrogate as U+FFFD.
     """
     pattern = _CONTROL_ONE_LINE if one_line else _CONTROL
     cleaned = pattern.sub(_replace, text)

@@ -7,4 +7,4 @@ import os
 # Stable rendering for snapshots and pilot tests.
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-pytest_plugins = ["tests.support.registry"]
+pytest_plugins = ["tests.support.registry", "tests.support.hostile"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tagtui.cli import split_command
 from tests.support.cli import tagtui
 from tests.support.real import free_port
 from tests.support.registry import SeededRegistry
@@ -142,3 +143,24 @@ def test_refused_connection_is_one_line(home: Path) -> None:
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--timeout", "2", "ls", "H"], ("ls", ["--timeout", "2", "H"])),
+        (["ls", "--timeout", "2", "H"], ("ls", ["--timeout", "2", "H"])),
+        (
+            ["--timeout=2", "--insecure", "inspect", "R"],
+            ("inspect", ["--timeout=2", "--insecure", "R"]),
+        ),
+        (["--ca-cert", "ls", "login", "H"], ("login", ["--ca-cert", "ls", "H"])),
+        (["--time", "2", "ls", "H"], ("ls", ["--time", "2", "H"])),  # argparse's prefixes
+        (["--demo"], (None, ["--demo"])),
+        (["H", "ls"], (None, ["H", "ls"])),  # a target first: the TUI, as before
+    ],
+)
+def test_connection_options_may_come_before_the_command(
+    argv: list[str], expected: tuple[str | None, list[str]]
+) -> None:
+    assert split_command(argv) == expected

@@ -9,12 +9,18 @@ from tagtui.text import human_size, sanitize, short_digest
 @pytest.mark.parametrize(
     ("raw", "shown"),
     [
-        ("\x1b[31mred\x1b[0m", "␛[31mred␛[0m"),
-        ("\x1b]52;c;ZXZpbA==\x07", "␛]52;c;ZXZpbA==\\x07"),
+        ("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"),
+        ("\x1b]52;c;ZXZpbA==\x07", "\\x1b]52;c;ZXZpbA==\\x07"),
         ("a\nb\tc\rd", "a b c d"),
         ("\x9b31m", "\\x9b31m"),  # 8-bit CSI
         ("[bold]x[/]", "[bold]x[/]"),  # markup is not our business here: it stays literal text
         ("日本語 🐳", "日本語 🐳"),
+        # Characters that reorder or hide text show as their code point, never obeyed.
+        ("invoice\u202egnp.exe", "invoice<U+202E>gnp.exe"),
+        ("a\u2066b\u2069\u061c", "a<U+2066>b<U+2069><U+061C>"),
+        ("zero\u200bwidth\ufeff\u200d", "zero<U+200B>width<U+FEFF><U+200D>"),
+        ("line\u2028para\u2029", "line<U+2028>para<U+2029>"),
+        ("lone\ud800 \udfff", "lone\ufffd \ufffd"),
     ],
 )
 def test_sanitize_makes_controls_visible(raw: str, shown: str) -> None:
@@ -22,7 +28,7 @@ def test_sanitize_makes_controls_visible(raw: str, shown: str) -> None:
 
 
 def test_sanitize_keeps_newlines_when_asked() -> None:
-    assert sanitize("a\nb\x1b", one_line=False) == "a\nb␛"
+    assert sanitize("a\nb\x1b", one_line=False) == "a\nb\\x1b"
 
 
 def test_sanitize_cuts_long_text() -> None:

@@ -22,3 +22,14 @@ class Credential:
     def __str__(self) -> str:
         who = self.username or "?"
         return f"{who} (from {self.source})"
+
+
+def describe_rejected(source: str, username: str | None) -> str:
+    """The header after a registry refused credentials: whose, where they came from, refused.
+
+    ``alice from environment (rejected)``; with no credential sent, ``anonymous`` as before.
+    """
+    if source == "anonymous":
+        return source
+    who = f"{username} from " if username else ""
+    return f"{who}{source} (rejected)"

@@ -75,6 +75,9 @@ class TagCatalog:
         # Tags whose describe_tag is in flight ("…" in their columns), and those done.
         self.pending: set[str] = set()
         self.described: set[str] = set()
+        # Tags whose describe_tag failed (a name that cannot go into a URL, a broken manifest):
+        # their rows carry an error mark; a refresh tries them again.
+        self.failed: set[str] = set()
         # Dating every tag for newest-first is under way.
         self.dating = False
 
@@ -168,6 +171,7 @@ class TagCatalog:
         self._complete_sharing.clear()
         self.pending.clear()
         self.described.clear()
+        self.failed.clear()
         self.dating = False
 
     def load(self, repository: str, tags: list[Tag], *, server_order: str | None = None) -> bool:
@@ -182,12 +186,13 @@ class TagCatalog:
         previous = self._tags if same else {}
         self._tags = {tag.name: merge_tag(previous.get(tag.name), tag) for tag in tags}
         if same:
-            self.described &= set(self._tags)
+            self.described &= set(self._tags) - self.failed
         else:
             self._children.clear()
             self._digest_children.clear()
             self.described.clear()
         self.pending.clear()
+        self.failed.clear()
         self._digest_tags = {}
         for tag in self._tags.values():
             self._index_digest(tag)
@@ -226,15 +231,18 @@ class TagCatalog:
             self._tags[tag.name] = tag
             self._index_digest(tag)
             self.pending.discard(tag.name)
+            self.failed.discard(tag.name)
             self.described.add(tag.name)
             if tag.revisions and not old.revisions:
                 gained.add(tag.name)
         return gained
 
     def describe_failed(self, name: str) -> None:
-        """No facts will come for ``name``: its row stops waiting."""
+        """No facts will come for ``name``: its row stops waiting and is marked."""
         self.pending.discard(name)
         self.described.add(name)
+        if name in self._tags:
+            self.failed.add(name)
 
     def learn_detail(self, detail: TagDetail) -> None:
         """A tag's full detail arrived: remember its platforms and fill its row's facts."""

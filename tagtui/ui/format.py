@@ -23,7 +23,7 @@ __all__ = [
 
 
 def literal(text: str | None, *, limit: int | None = None) -> str:
-    """Untrusted text made printable on one line (ESC shows as ␛, controls as \\xNN)."""
+    """Untrusted text made printable on one line (controls, ESC included, as \\xNN)."""
     if text is None:
         return ""
     return sanitize(text, limit=limit)
@@ -66,8 +66,8 @@ _JSON_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t
 def word_list(words: tuple[str, ...] | None) -> str:
     """An entrypoint or cmd as the config has it, a JSON-like array as docker shows it.
 
-    Not ``json.dumps``: it would write ESC as ``\\u001b`` where every other value shows ␛, so
-    each word is quoted here and passed through ``literal`` like any other value.
+    Not ``json.dumps``: it would write ESC as ``\\u001b`` where every other value shows
+    ``\\x1b``, so each word is quoted here and passed through ``literal`` like any other value.
     """
     if words is None:
         return "-"

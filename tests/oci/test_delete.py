@@ -1,13 +1,14 @@
 """Safe delete on the real distribution 2.8.2: only the chosen tag goes.
 
 2.8 has no tag deletion (``DELETE manifests/<tag>`` answers 400 DIGEST_INVALID), so these tests
-exercise the throw-away manifest method for real; the OCI 1.1 tag-delete path is covered on a
-fake registry at the end.
+exercise the throw-away manifest method for real; the OCI 1.1 tag-delete path is covered on the
+real registry given a tag delete (``oci11_tag_delete``) and on a fake registry at the end.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -71,6 +72,12 @@ class Shared:
 
     def pusher(self) -> Pusher:
         return Pusher(self.registry.url)
+
+    def tags(self, **changed: str | None) -> dict[str, str]:
+        """Each tag's digest as pushed, with ``changed`` ones moved (a digest) or gone (None)."""
+        pushed = {"latest": self.image, "prod": self.image, "staging": self.image}
+        merged: dict[str, str | None] = {**pushed, "v1": self.other, "v2": self.other, **changed}
+        return {name: digest for name, digest in merged.items() if digest is not None}
 
 
 @pytest.fixture
@@ -160,13 +167,7 @@ async def test_a_tag_repushed_after_the_plan_aborts_the_delete(shared: Shared) -
         with pytest.raises(DeleteAborted) as caught:
             await provider.delete(plan)
         assert "nothing was deleted" in str(caught.value)
-        assert await digests(provider) == {
-            "latest": moved,
-            "prod": shared.image,
-            "staging": shared.image,
-            "v1": shared.other,
-            "v2": shared.other,
-        }
+        assert await digests(provider) == shared.tags(latest=moved)
 
 
 async def test_a_tag_removed_after_the_plan_aborts_too(shared: Shared) -> None:
@@ -332,6 +333,57 @@ async def test_failed_last_step_reports_the_leftover(shared: Shared) -> None:
         # The siblings were never touched.
         assert await provider.head_digest(REPO, "staging") == shared.image
         assert await provider.head_digest(REPO, "prod") == shared.image
+
+
+# --- the OCI 1.1 tag-delete path, on the real registry ----------------------------------------
+
+
+def oci11_tag_delete(registry: RunningRegistry) -> Callable[[httpx.Request], httpx.Response | None]:
+    """``DELETE /v2/<name>/manifests/<tag>`` as OCI 1.1 registries answer it (distribution 3, zot).
+
+    2.8 has no tag delete, so this removes the tag from the real registry's own storage, which
+    2.8 reads on every request: the tag goes, its manifest and every other tag stay. Everything
+    else reaches the real registry unchanged.
+    """
+    tags_root = registry.storage / "docker/registry/v2/repositories"
+
+    def delete_tag(request: httpx.Request) -> httpx.Response | None:
+        name, _, reference = request.url.path.removeprefix("/v2/").rpartition("/manifests/")
+        if request.method != "DELETE" or not name or reference.startswith("sha256:"):
+            return None
+        tag_dir = tags_root / name / "_manifests" / "tags" / reference
+        if not tag_dir.is_dir():
+            return httpx.Response(404, json={"errors": [{"code": "MANIFEST_UNKNOWN"}]})
+        shutil.rmtree(tag_dir)
+        return httpx.Response(202)
+
+    return delete_tag
+
+
+async def test_the_real_registry_with_tag_delete_removes_only_the_tag(shared: Shared) -> None:
+    tap = Tap(oci11_tag_delete(shared.registry))
+    async with OciProvider(shared.registry.host, transport=tap) as provider:
+        plan = await provider.plan_delete(REPO, "latest")
+        assert plan.method is DeleteMethod.REGISTRY_TAG_DELETE
+        result = await provider.delete(plan)
+        assert result.removed == ("latest",)
+        assert await digests(provider) == shared.tags(latest=None)
+    assert f"/v2/{REPO}/manifests/latest" in tap.deletes()
+
+
+async def test_a_tag_repushed_before_a_delete_by_tag_name_is_not_deleted(shared: Shared) -> None:
+    """The re-check right before deleting is all that holds here: a DELETE by tag name would
+    take whatever the tag points at now (the throw-away path checks again; this one cannot)."""
+    tap = Tap(oci11_tag_delete(shared.registry))
+    async with OciProvider(shared.registry.host, transport=tap) as provider:
+        plan = await provider.plan_delete(REPO, "latest")
+        assert plan.method is DeleteMethod.REGISTRY_TAG_DELETE
+        with shared.pusher() as pusher:
+            moved, _ = pusher.image(REPO, ["latest"], config("three"), layers=[b"new"])
+        with pytest.raises(DeleteAborted, match="nothing was deleted"):
+            await provider.delete(plan)
+        assert await digests(provider) == shared.tags(latest=moved)
+    assert f"/v2/{REPO}/manifests/latest" not in tap.deletes()
 
 
 # --- the OCI 1.1 tag-delete path, on a fake registry ---------------------------------------------

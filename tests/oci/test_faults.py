@@ -194,7 +194,8 @@ async def test_tag_pagination_looping_back_ends_with_bad_response(fake: FakeRegi
 
     fake.fault = fault
     async with fake.provider() as provider:
-        with pytest.raises(BadResponse, match="loops back"):
+        # Caught as a page without new names, or as a cursor asked for before.
+        with pytest.raises(BadResponse, match=r"loops back|does not progress"):
             await provider.list_tags(REPO)
     assert len(fake.requests) < 10
 
@@ -226,7 +227,7 @@ async def test_catalog_pagination_looping_back_ends(fake: FakeRegistry) -> None:
     )
     pages = []
     async with fake.provider() as provider:
-        with pytest.raises(BadResponse, match="loops back"):
+        with pytest.raises(BadResponse, match=r"loops back|does not progress"):
             async for page in provider.list_repositories():
                 pages.append(page)
     assert [r.name for r in pages[0]] == ["a", "b"]

@@ -110,3 +110,30 @@ def test_natural_key_compares_numbers_and_text() -> None:
     assert natural_key("1") < natural_key("a")
     # mixed kinds at the same position must not raise
     assert sorted(["a", "1", "b2", "b"], key=natural_key) == ["1", "a", "b", "b2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "host", "then"),
+    [
+        ("alice:s3cr3t-pw@registry.example/app", "registry.example", "registry.example/app"),
+        ("https://alice:s3cr3t-pw@localhost:5000", "localhost:5000", "localhost:5000"),
+        ("alice:s3cr3t/pw@x@ghcr.io/o/r:1", "ghcr.io", "ghcr.io/o/r:1"),
+        ("alice:s3cr3t-pw@docker.io/library/nginx", "docker.io", "docker.io/library/nginx"),
+    ],
+)
+def test_credentials_in_a_reference_are_refused_without_the_password(
+    text: str, host: str, then: str
+) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_reference(text)
+    message = str(caught.value)
+    assert f"run `tagtui login {host}` as alice" in message
+    assert message.endswith(f"then open {then}")
+    assert "s3cr3t" not in message
+
+
+@pytest.mark.parametrize(
+    "text", [f"nginx@{DIGEST}", f"nginx:1.25@{DIGEST}", f"ghcr.io/o/r@{DIGEST}"]
+)
+def test_a_digest_after_at_is_still_a_digest(text: str) -> None:
+    assert parse_reference(text).digest == DIGEST

@@ -181,3 +181,16 @@ def test_clear_forgets_everything() -> None:
     assert catalog.repository is None
     assert len(catalog) == 0 and catalog.order == []
     assert catalog.dates_progress is None
+
+
+def test_a_tag_that_cannot_be_described_is_marked_until_a_refresh_tries_again() -> None:
+    catalog = TagCatalog()
+    catalog.load("app", [Tag("ok"), Tag("bad")])
+    catalog.pending.add("bad")
+    catalog.describe_failed("bad")
+    assert catalog.failed == {"bad"} and not catalog.needs_describe("bad")
+    catalog.load("app", [Tag("ok"), Tag("bad")])  # `r`: the same list again
+    assert catalog.failed == set() and catalog.needs_describe("bad")
+    catalog.describe_failed("bad")
+    catalog.update([Tag("bad", digest="sha256:" + "a" * 64)])
+    assert catalog.failed == set()

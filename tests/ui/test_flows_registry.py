@@ -10,11 +10,14 @@ import httpx
 import pytest
 
 from tagtui.model import Tag
+from tagtui.providers.base import ConnectionOptions
 from tagtui.providers.oci.provider import OciProvider
+from tagtui.targets import open_target
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
 from tagtui.ui.screens.login import LoginModal
 from tagtui.ui.widgets.tag_tree import PlatformRow, TagRow
+from tests.support.hostile import HostileRegistry
 from tests.support.push import PushClient
 from tests.support.registry import (
     BasicAuthCredentials,
@@ -112,7 +115,7 @@ async def test_hostile_labels_from_a_real_registry(seeded_registry: SeededRegist
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         text = screen_text(app)
-        assert "[bold red]Mallory[/] ␛[5m" in text
+        assert "[bold red]Mallory[/] \\x1b[5m" in text
         assert_terminal_safe(terminal_output(app))
 
 
@@ -191,3 +194,60 @@ async def test_login_modal_on_a_basic_auth_registry(
         text = screen_text(app)
         assert "credentials: session" in text and "● connected" in text
         assert "No repositories." in text
+
+
+async def test_rejected_environment_credentials_are_named_in_the_header(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TAGTUI_USERNAME", basic_auth_credentials.username)
+    monkeypatch.setenv("TAGTUI_PASSWORD", "not-" + basic_auth_credentials.password)
+    target = open_target(registry_basic_auth.host)
+    app = TagtuiApp(target.provider)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginModal)
+        header = main_screen(app).header
+        assert header.credentials == "alice from environment (rejected)"
+        await pilot.press("escape")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "login required │ credentials: alice from environment (rejected)" in text
+        assert basic_auth_credentials.password not in text
+
+
+async def test_a_dripping_registry_ends_in_the_pane_with_r_to_retry(
+    hostile_registry: HostileRegistry,
+) -> None:
+    provider = OciProvider(hostile_registry.address, options=ConnectionOptions(timeout=1))
+    app = TagtuiApp(provider, repository="drip")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Could not list the tags (timed out). Press r to retry." in text
+        said = notification_texts(app)
+        assert any(
+            f"{hostile_registry.address} did not send its whole answer within 1 s" in t
+            for t in said
+        ), said
+
+
+async def test_tags_that_cannot_be_read_are_marked_and_the_rest_still_list(
+    hostile_registry: HostileRegistry,
+) -> None:
+    app = TagtuiApp(OciProvider(hostile_registry.address), repository="hostile")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        rows = {line.split("│")[3].strip() for line in screen_text(app).splitlines()[2:8]}
+        assert "latest                                     84601ed7" in rows
+        marked = {row.rsplit("! error", 1)[0].strip() for row in rows if row.endswith("! error")}
+        assert marked == {
+            "esc\\x1b[2Jx",
+            "invoice<U+202E>gnp.…",
+            "two lines",
+            "v\ufffd1",
+            "zero<U+200B>width",
+        }
+        assert_terminal_safe(terminal_output(app))
+        assert not any(char in terminal_output(app) for char in "\u202e\u200b")

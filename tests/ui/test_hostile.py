@@ -90,17 +90,17 @@ async def test_hostile_strings_show_literally_and_reach_no_terminal() -> None:
         await settle(pilot)
         text = screen_text(app)
         assert "[[/[00]" in text  # a tag name
-        assert "[bold]x[/]␛[31mred␛[0m" in text  # the start of another, cut to the column
-        assert "Author     [bold]x[/] ␛]0;pwned\\x07" in text
+        assert "[bold]x[/]\\x1b[31mred\\x1b[0m" in text  # the start of another, cut to the column
+        assert "Author     [bold]x[/] \\x1b]0;pwned\\x07" in text
         # The entrypoint as a list: control characters shown as elsewhere, brackets literal.
-        assert '["␛]52;c;ZXZpbA==\\x07",' in text and '"[bold]x[/]"]' in text
+        assert '["\\x1b]52;c;ZXZpbA==\\x07",' in text and '"[bold]x[/]"]' in text
         assert_terminal_safe(terminal_output(app))
         await pilot.press("down")  # the tag named with markup, ANSI and wide characters
         await settle(pilot)
         text = screen_text(app)
         # In full in the reference (wrapped where the column ends).
         assert shown_reference(app) == f"{provider.name}/{REPO}:{TAG}"
-        assert "red␛[0m漢字テスト🚀" in text
+        assert "red\\x1b[0m漢字テスト🚀" in text
         assert_terminal_safe(terminal_output(app))
 
         # The whole detail panel on one (tall) screen: every section, nothing escapes.
@@ -117,7 +117,7 @@ async def test_hostile_strings_show_literally_and_reach_no_terminal() -> None:
             "Layers",
         ):
             assert section in text
-        assert "label[/" in text and "␛]52;c;ZXZpbA==\\x07␛[2J␛[H" in text
+        assert "label[/" in text and "\\x1b]52;c;ZXZpbA==\\x07\\x1b[2J\\x1b[H" in text
         assert_terminal_safe(terminal_output(app))
         await pilot.resize_terminal(160, 48)
 
@@ -142,7 +142,7 @@ async def test_hostile_delete_modal_and_palette() -> None:
         await settle(pilot)
         assert isinstance(app.screen, DeleteModal)
         text = screen_text(app)
-        assert "[bold]x[/]␛[31mred␛[0m漢字テスト🚀" in text
+        assert "[bold]x[/]\\x1b[31mred\\x1b[0m漢字テスト🚀" in text
         assert_terminal_safe(terminal_output(app))
         await pilot.press("escape")
         await pilot.press("ctrl+p", *"tag [/")
@@ -165,11 +165,11 @@ async def test_hostile_error_bodies_become_literal_notifications() -> None:
         await settle(pilot)
         texts = notification_texts(app)
         assert any(
-            t.startswith("Server error: registry said: [bold]x[/] [/ ␛]0;pwned") for t in texts
+            t.startswith("Server error: registry said: [bold]x[/] [/ \\x1b]0;pwned") for t in texts
         )
         # Cut to one readable sentence, not 5,000 characters.
         assert all(len(t) < 700 for t in texts)
         text = screen_text(app)
-        assert "registry said:" in text and "[bold]x[/] [/ ␛]0;pwned" in text
+        assert "registry said:" in text and "[bold]x[/] [/ \\x1b]0;pwned" in text
         assert_terminal_safe(terminal_output(app))
         assert app.is_running

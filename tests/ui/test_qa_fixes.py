@@ -228,7 +228,9 @@ async def test_header_names_session_credentials_only_once_accepted() -> None:
         await pilot.press(*"alice", "enter", *"wrong")
         await pilot.click("#login-submit")
         await settle(pilot)
-        assert "credentials: session" not in screen_text(app)
+        # Never shown as in use; named as refused (issue 14 §5: whose, and from where).
+        assert main_screen(app).header.credentials == "session (rejected)"
         await pilot.press("escape")
         await settle(pilot)
-        assert "credentials: session" not in screen_text(app)
+        assert "credentials: session (rejected)" in screen_text(app)
+        assert "credentials: session " not in screen_text(app).replace("session (rejected)", "")

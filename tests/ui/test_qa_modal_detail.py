@@ -113,7 +113,7 @@ async def test_several_removed_tags_are_still_listed() -> None:
 
 def test_word_list_escapes_like_every_other_value() -> None:
     shown = word_list((OSC_CLIPBOARD, 'say "hi"', "a\\b", "two\nlines", "\x9b31m"))
-    assert shown == r'["␛]52;c;ZXZpbA==\x07", "say \"hi\"", "a\\b", "two\nlines", "\x9b31m"]'
+    assert shown == r'["\x1b]52;c;ZXZpbA==\x07", "say \"hi\"", "a\\b", "two\nlines", "\x9b31m"]'
     assert word_list(None) == "-"
     assert word_list(()) == "[]"
     for char in ("\x1b", "\x07", "\x9b", "\n"):
@@ -135,11 +135,11 @@ async def test_command_and_other_values_show_control_characters_alike() -> None:
         await settle(pilot)
         panel = main_screen(app).detail
         command = body_text(panel, "command")
-        assert '["␛]0;title\\x07", "[bold]x[/]"]' in command
-        assert '["␛]52;c;ZXZpbA==\\x07"]' in command
+        assert '["\\x1b]0;title\\x07", "[bold]x[/]"]' in command
+        assert '["\\x1b]52;c;ZXZpbA==\\x07"]' in command
         assert "\\u00" not in command
-        assert "␛]0;title\\x07" in body_text(panel, "environment")
-        assert "␛]52;c;ZXZpbA==\\x07" in body_text(panel, "labels")
+        assert "\\x1b]0;title\\x07" in body_text(panel, "environment")
+        assert "\\x1b]52;c;ZXZpbA==\\x07" in body_text(panel, "labels")
         assert_terminal_safe(terminal_output(app))
 
 

@@ -89,7 +89,7 @@ async def test_only_get_is_retried(server: FakeServer, http: VendorHttp) -> None
         (b'{"detail": "Invalid ApiKey"}', "Invalid ApiKey"),
         (b"plain words", "plain words"),
         (b"<html>proxy page</html>", None),
-        (b'{"message": "\\u001b[31mred\\u001b[0m"}', "␛[31mred␛[0m"),
+        (b'{"message": "\\u001b[31mred\\u001b[0m"}', "\\x1b[31mred\\x1b[0m"),
     ],
 )
 def test_vendor_messages(body: bytes, expected: str | None) -> None:

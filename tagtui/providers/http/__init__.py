@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         text,
         timestamp,
     )
-    from tagtui.providers.http.pages import PageGuard
+    from tagtui.providers.http.pages import PageGuard, item_keys
     from tagtui.providers.http.vendor import VendorHttp, VendorReply, encode_segment, http_url
 
 # Each exported name and the submodule it lives in.
@@ -43,6 +43,7 @@ _HOME = {
     "text": "json_fields",
     "timestamp": "json_fields",
     "PageGuard": "pages",
+    "item_keys": "pages",
     "VendorHttp": "vendor",
     "VendorReply": "vendor",
     "encode_segment": "vendor",
@@ -58,6 +59,7 @@ __all__ = [
     "encode_segment",
     "http_url",
     "integer",
+    "item_keys",
     "mapping",
     "required_text",
     "sequence",

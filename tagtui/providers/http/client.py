@@ -16,7 +16,12 @@ from tagtui import __version__
 from tagtui.providers.base import ConnectionOptions
 from tagtui.providers.http.exchange import ERROR_LIMIT, Reply, read_limited
 from tagtui.providers.http.retry import Retrying
-from tagtui.providers.http.transport import TRANSPORT_FAILURES, TlsTrust, transport_problem
+from tagtui.providers.http.transport import (
+    TRANSPORT_FAILURES,
+    TlsTrust,
+    deadline_problem,
+    transport_problem,
+)
 
 Params = Mapping[str, str] | Sequence[tuple[str, str]]
 
@@ -76,9 +81,10 @@ class HttpClient(Retrying):
         """Send one request and read its body (2xx within ``limit``, others cut to ERROR_LIMIT).
 
         Raises TooLarge, or TransportProblem naming ``host`` (this client's by default) when no
-        HTTP answer came. ``gated=False`` skips the concurrency gate (a token fetch made while
-        a gated request waits for it). An HTTPS request loads the CA store first (see
-        TlsTrust), unless it is the ``probe`` of a host that may speak plain HTTP.
+        HTTP answer came, or not all of it within ``options.timeout`` (headers and body).
+        ``gated=False`` skips the concurrency gate (a token fetch made while a gated request
+        waits for it). An HTTPS request loads the CA store first (see TlsTrust), unless it is
+        the ``probe`` of a host that may speak plain HTTP.
         """
         try:
             request = self._client.build_request(
@@ -86,20 +92,31 @@ class HttpClient(Retrying):
             )
             if request.url.scheme == "https" and not probe:
                 self.trust.load()
+            response: httpx.Response | None = None
             async with self._semaphore if gated else contextlib.nullcontext():
-                response = await self._client.send(request, auth=auth, stream=True)
-                try:
-                    strict = 200 <= response.status_code < 300
-                    # HEAD bodies are empty, but reading the stream to its end is what lets
-                    # the connection go back to the pool instead of being closed.
-                    body = await read_limited(
-                        response,
-                        limit if strict else ERROR_LIMIT,
-                        strict=strict,
-                        head=method == "HEAD",
-                    )
-                finally:
-                    await response.aclose()
+                # httpx's timeout bounds each read; this bounds the whole exchange, so a
+                # server dripping one byte at a time cannot hold a request for ever. The wait
+                # at the gate above is not counted: it is ours, not the server's.
+                async with asyncio.timeout(self.options.timeout):
+                    response = await self._client.send(request, auth=auth, stream=True)
+                    try:
+                        strict = 200 <= response.status_code < 300
+                        # HEAD bodies are empty, but reading the stream to its end is what
+                        # lets the connection go back to the pool instead of being closed.
+                        body = await read_limited(
+                            response,
+                            limit if strict else ERROR_LIMIT,
+                            strict=strict,
+                            head=method == "HEAD",
+                        )
+                    finally:
+                        await response.aclose()
+        except TimeoutError:
+            # Before TRANSPORT_FAILURES: TimeoutError is an OSError.
+            answered = response is not None
+            raise deadline_problem(
+                host or self.host, self.options.timeout, answered=answered
+            ) from None
         except TRANSPORT_FAILURES as exc:
             raise transport_problem(exc, host or self.host, self.options.timeout) from None
         return Reply(response.status_code, response.headers, body, str(response.url))

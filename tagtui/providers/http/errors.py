@@ -7,7 +7,6 @@ OCI ``errors`` list) are mapped in ``tagtui.providers.oci.errormap``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tagtui.errors import (
@@ -21,6 +20,7 @@ from tagtui.errors import (
     TagtuiError,
 )
 from tagtui.providers.http.retry import parse_retry_after
+from tagtui.providers.json_body import load_json
 from tagtui.text import sanitize
 
 
@@ -89,8 +89,8 @@ def vendor_message(body: bytes) -> str | None:
     not (it is a proxy's error page, not the API speaking).
     """
     try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        document = load_json(body, "")
+    except BadResponse:
         return _plain_text(body)
     found = _message_in(document)
     return sanitize(found, limit=200) if found else None

@@ -8,6 +8,7 @@ BadResponse instead of hanging.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Sequence
 
@@ -16,6 +17,20 @@ from tagtui.text import sanitize
 
 _LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
 _REL_NEXT = re.compile(r"""rel\s*=\s*"?([^";]*)"?""", re.IGNORECASE)
+
+
+def item_keys(items: Sequence[object], *fields: str) -> list[str]:
+    """What names each item of a page, for ``PageGuard.progress``: its first ``fields`` present.
+
+    An item without any of them is named by its whole JSON text, so it still counts once.
+    """
+    keys = []
+    for item in items:
+        found = None
+        if isinstance(item, dict):
+            found = next((item[f] for f in fields if item.get(f) not in (None, "")), None)
+        keys.append(str(found) if found is not None else json.dumps(item, sort_keys=True))
+    return keys
 
 
 def parse_next_link(header: str | None) -> str | None:
@@ -29,24 +44,36 @@ def parse_next_link(header: str | None) -> str | None:
     return None
 
 
-class PageGuard:
-    """Stops pagination loops that never end: repeated pages, returning cursors, endless pages.
+# The last resort against pagination without end, stated in the message that stops it; far
+# above any real listing (5,000 pages of 100 names is half a million repositories).
+MAX_PAGES = 5000
+# Empty pages in a row that may still point further (a filtered listing can send one).
+MAX_EMPTY_RUN = 3
 
-    Call ``check(cursor, body)`` once per page fetched. ``cursor`` is what asked for the page (a
-    page number, a continue token, a next URL); ``body`` the raw page. A cursor seen before, or a
-    non-empty page whose items already came (same body), raises BadResponse.
+
+class PageGuard:
+    """Stops pagination that never ends: returning cursors, pages that add nothing, endless pages.
+
+    Call ``check(cursor, body)`` once per page fetched: ``cursor`` is what asked for the page (a
+    page number, a continue token, a next URL), ``body`` the raw page; a cursor seen before, or
+    the same non-empty body again, raises BadResponse. Then ``progress(names, more=...)`` with
+    the page's item names: a page that adds no new name while the listing points further ends
+    the walk with BadResponse ("pagination does not progress"), whatever its cursor says. More
+    than ``max_pages`` pages end it too.
     """
 
-    def __init__(self, service: str, what: str, *, max_pages: int = 10_000) -> None:
+    def __init__(self, service: str, what: str, *, max_pages: int = MAX_PAGES) -> None:
         self.service = service
         self.what = what
         self.max_pages = max_pages
         self.pages = 0
         self._cursors: set[str] = set()
         self._bodies: set[bytes] = set()
+        self._names: set[str] = set()
+        self._empty_run = 0
 
     def check(self, cursor: object, body: bytes | None = None) -> None:
-        self.pages += 1
+        self.count_page()
         key = repr(cursor)
         if key in self._cursors:
             raise BadResponse(
@@ -56,18 +83,39 @@ class PageGuard:
         self._cursors.add(key)
         if body is not None:
             self._once(hashlib.sha256(body).digest())
+
+    def count_page(self) -> None:
+        """Count one more page against the cap (alone: for walks that check cursors themselves)."""
+        self.pages += 1
         if self.pages > self.max_pages:
             raise BadResponse(
-                f"{self.service} sent more than {self.max_pages} pages of {self.what}; stopping"
+                f"{self.service} sent more than {self.max_pages} pages of {self.what} "
+                f"(the cap on pages); stopping"
             )
 
-    def check_items(self, keys: Sequence[str]) -> None:
-        """A page whose every item was already seen (by id) repeats an earlier page."""
-        fingerprint = hashlib.sha256("\0".join(keys).encode()).digest()
-        if keys:
-            self._once(fingerprint)
-        else:
-            self._bodies.add(fingerprint)
+    def progress(self, names: Sequence[str], *, more: bool = True) -> list[str]:
+        """The names of this page not seen before; BadResponse if none while ``more`` follows.
+
+        A page of names all listed already cannot be a step forward, whatever cursor came with
+        it: a server whose ``Link`` changes on every page while the names repeat would
+        otherwise be followed for thousands of requests.
+        """
+        fresh = [name for name in dict.fromkeys(names) if name not in self._names]
+        self._names.update(fresh)
+        if not more:
+            return fresh
+        if names and not fresh:
+            raise BadResponse(
+                f"{self.service} sent page {self.pages} of {self.what} with nothing new: "
+                "pagination does not progress; stopping"
+            )
+        self._empty_run = 0 if names else self._empty_run + 1
+        if self._empty_run >= MAX_EMPTY_RUN:
+            raise BadResponse(
+                f"{self.service} sent {self._empty_run} empty pages of {self.what} in a row: "
+                "pagination does not progress; stopping"
+            )
+        return fresh
 
     def _once(self, fingerprint: bytes) -> None:
         if fingerprint in self._bodies:

@@ -121,6 +121,19 @@ def _ssl_reason(exc: BaseException) -> str:
     return str(reason)
 
 
+def deadline_problem(host: str, timeout: float, *, answered: bool) -> TransportProblem:
+    """The whole exchange outlived its deadline (see HttpClient.send): a stalled or dripping host.
+
+    Not retried: a host that drips would hold every retry as long again.
+    """
+    said = "send its whole answer" if answered else "answer"
+    return TransportProblem(
+        RegistryTimeout(f"{host} did not {said} within {timeout:g} s (the --timeout limit)"),
+        retryable=False,
+        plain_http_may_work=False,
+    )
+
+
 def transport_problem(exc: Exception, host: str, timeout: float) -> TransportProblem:
     """Map an httpx/ssl/OS failure to the user's error, and whether retrying may help."""
     if isinstance(exc, httpx.TimeoutException):
@@ -152,52 +165,39 @@ def transport_problem(exc: Exception, host: str, timeout: float) -> TransportPro
                 retryable=False,
                 plain_http_may_work=True,
             )
+    error, retryable, plain_http_may_work = _plain_failure(exc, chain, host)
+    return TransportProblem(error, retryable=retryable, plain_http_may_work=plain_http_may_work)
+
+
+def _connect_reason(exc: Exception, chain: list[BaseException]) -> str:
+    for cause in chain:
+        if isinstance(cause, socket.gaierror):
+            return "host name not found"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+    return str(exc) or type(exc).__name__
+
+
+def _plain_failure(
+    exc: Exception, chain: list[BaseException], host: str
+) -> tuple[TagtuiError, bool, bool]:
+    """A failure below TLS: (error, retryable, plain HTTP may work)."""
     if isinstance(exc, httpx.ConnectError):
-        reason = "connection refused"
-        for cause in chain:
-            if isinstance(cause, socket.gaierror):
-                reason = "host name not found"
-                break
-            if isinstance(cause, ConnectionRefusedError):
-                break
-        else:
-            reason = str(exc) or type(exc).__name__
-        return TransportProblem(
-            ConnectionFailed(f"cannot connect to {host}: {reason}"),
-            retryable=True,
-            plain_http_may_work=True,
-        )
+        reason = _connect_reason(exc, chain)
+        return ConnectionFailed(f"cannot connect to {host}: {reason}"), True, True
     if isinstance(exc, httpx.DecodingError):
-        return TransportProblem(
-            BadResponse(f"{host} sent a body that cannot be decoded"),
-            retryable=False,
-            plain_http_may_work=False,
-        )
+        return BadResponse(f"{host} sent a body that cannot be decoded"), False, False
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return TransportProblem(
-            ConnectionFailed(f"connection to {host} broke: {exc or type(exc).__name__}"),
-            retryable=True,
-            plain_http_may_work=False,
-        )
+        broke = f"connection to {host} broke: {exc or type(exc).__name__}"
+        return ConnectionFailed(broke), True, False
     if isinstance(exc, httpx.LocalProtocolError):
         # Our own request was refused before it left: its text quotes the offending header
         # value, which may be a token or an Authorization header.
-        return TransportProblem(
-            ConnectionFailed(
-                f"cannot send the request to {host}: a header value is not valid HTTP "
-                "(a credential with a line break or control character?)"
-            ),
-            retryable=False,
-            plain_http_may_work=False,
+        refused = (
+            f"cannot send the request to {host}: a header value is not valid HTTP "
+            "(a credential with a line break or control character?)"
         )
+        return ConnectionFailed(refused), False, False
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return TransportProblem(
-            BadResponse(f"{host} sent an unusable URL"),
-            retryable=False,
-            plain_http_may_work=False,
-        )
-    return TransportProblem(
-        ConnectionFailed(f"talking to {host} failed: {exc or type(exc).__name__}"),
-        retryable=False,
-        plain_http_may_work=False,
-    )
+        return BadResponse(f"{host} sent an unusable URL"), False, False
+    return ConnectionFailed(f"talking to {host} failed: {exc or type(exc).__name__}"), False, False

@@ -38,6 +38,7 @@ from tagtui.providers.base import ConnectionOptions
 from tagtui.providers.http.client import HttpClient
 from tagtui.providers.http.errors import about, vendor_error
 from tagtui.providers.http.exchange import MIB, Reply, TooLarge
+from tagtui.providers.json_body import load_json
 from tagtui.text import human_size, sanitize
 
 # One page of a vendor listing; far above any real page of 100 items.
@@ -165,8 +166,8 @@ class VendorHttp(HttpClient):
         if not reply.body.strip():
             raise BadResponse(f"{self.service} sent an empty answer{about(subject)}")
         try:
-            return json.loads(reply.body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
+            return load_json(reply.body, "")
+        except BadResponse:
             kind = (reply.header("content-type") or "no content type").split(";")[0].strip()
             raise BadResponse(
                 f"{self.service} sent a body that is not valid JSON ({sanitize(kind, limit=60)})"

@@ -8,14 +8,13 @@ File reads run in a worker thread so a slow disk never blocks the UI.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from tagtui.errors import NotFound, TagtuiError, Unsupported, UsageError
+from tagtui.errors import BadResponse, NotFound, TagtuiError, Unsupported, UsageError
 from tagtui.model import (
     Capabilities,
     DeleteMethod,
@@ -30,6 +29,7 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import Provider, sorted_tags
+from tagtui.providers.json_body import load_json, whole_text
 from tagtui.providers.layout.dockersave import DockerArchive, is_tar_archive, load_archive
 from tagtui.providers.layout.oci import OciLayoutStore, is_oci_layout
 from tagtui.providers.layout.store import LegacyImage, Ref, RepositoryStore
@@ -151,7 +151,8 @@ class LayoutProvider(Provider):
                 here = Path(directory)
                 if is_oci_layout(here):
                     subdirectories.clear()
-                    name = here.relative_to(path).as_posix()
+                    # A directory name that is not UTF-8 holds lone surrogates: shown as U+FFFD.
+                    name = whole_text(here.relative_to(path).as_posix())
                     store = previous.get(name)
                     found[name] = store or OciLayoutStore(name, here, writable=writable)
                 else:
@@ -316,9 +317,9 @@ class LayoutProvider(Provider):
         # Old archives hold uncompressed layer tars; the config's diff_ids are their digests.
         diff_ids: list[str] = []
         try:
-            rootfs = json.loads(body).get("rootfs") or {}
+            rootfs = load_json(body, "").get("rootfs") or {}
             diff_ids = [d for d in rootfs.get("diff_ids") or [] if is_valid_digest(d)]
-        except (ValueError, AttributeError):
+        except (BadResponse, AttributeError):
             diff_ids = []
         files = tuple(
             Descriptor(

@@ -29,6 +29,7 @@ from tagtui.providers.http import (
     boolean,
     encode_segment,
     integer,
+    item_keys,
     mapping,
     required_text,
     sequence,
@@ -193,10 +194,12 @@ class NcrProvider(VendorApiProvider):
                 document.get("results"), SERVICE, f"{what} ('results')", missing_ok=True
             )
             guard.check(page, reply.body if results else None)
+            following = self._next_page(document.get("next"))
+            more = bool(results) and following is not None
+            guard.progress(item_keys(results, "id", "name"), more=more)
             if results:
                 yield results
-            following = self._next_page(document.get("next"))
-            if not results or following is None:
+            if not more or following is None:
                 return
             if following <= page:
                 raise BadResponse(

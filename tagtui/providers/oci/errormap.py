@@ -6,11 +6,11 @@ more than the status (a 404 may be NAME_UNKNOWN or MANIFEST_UNKNOWN), so both ar
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from tagtui.errors import (
     AuthenticationRequired,
+    BadResponse,
     Conflict,
     NotFound,
     PermissionDenied,
@@ -19,6 +19,7 @@ from tagtui.errors import (
     Unsupported,
 )
 from tagtui.providers.http.errors import RequestRejected, about, rate_limited
+from tagtui.providers.json_body import load_json
 from tagtui.text import sanitize
 
 
@@ -46,8 +47,8 @@ class RegistryErrors:
 
 def parse_registry_errors(body: bytes) -> RegistryErrors:
     try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        document = load_json(body, "")
+    except BadResponse:
         return RegistryErrors()
     if not isinstance(document, dict) or not isinstance(document.get("errors"), list):
         return RegistryErrors()

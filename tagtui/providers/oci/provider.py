@@ -39,7 +39,7 @@ from tagtui.model import (
 )
 from tagtui.providers.base import ConnectionOptions, Provider, sorted_tags
 from tagtui.providers.http.exchange import Reply
-from tagtui.providers.http.pages import parse_next_link
+from tagtui.providers.http.pages import PageGuard, parse_next_link
 from tagtui.providers.json_body import load_json
 from tagtui.providers.manifest_model import (
     described_tag,
@@ -70,8 +70,7 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 PAGE_SIZE = 1000
-# Far beyond any real registry; a registry paging forever is cut off with BadResponse.
-MAX_PAGES = 5000
+# Far beyond any real registry (pages are capped by PageGuard); cut off with BadResponse.
 MAX_TAGS = 2_000_000
 CACHE_ENTRIES = 512
 
@@ -409,12 +408,11 @@ class OciProvider(Provider):
 
     async def list_repositories(self) -> AsyncIterator[list[Repository]]:
         pages = _Pages("/v2/_catalog")
-        names: set[str] = set()
+        guard = PageGuard(self.registry, "the catalog")
         while True:
             if not pages.visit():
                 raise BadResponse(f"{self.registry}: catalog pagination loops back on itself")
-            if pages.count > MAX_PAGES:
-                raise BadResponse(f"{self.registry}: catalog has more than {MAX_PAGES} pages")
+            guard.count_page()
             reply = await self._list_page(
                 pages, Subject(action="listing repositories"), (400, 401, 403, 404, 405)
             )
@@ -443,11 +441,11 @@ class OciProvider(Provider):
             if not isinstance(page, list) or not all(isinstance(n, str) for n in page):
                 raise BadResponse(f"{self.registry}: catalog answer has no repository list")
             self._catalog = True
-            fresh = [name for name in page if name not in names]
-            names.update(fresh)
+            link = parse_next_link(reply.header("link"))
+            # A Link that changes on every page while the names repeat is no step forward.
+            fresh = guard.progress(page, more=bool(link))
             if fresh:
                 yield [Repository(name=name) for name in fresh]
-            link = parse_next_link(reply.header("link"))
             if not pages.advance(link and self._link_target(link), page, bool(fresh)):
                 return
 
@@ -456,13 +454,14 @@ class OciProvider(Provider):
         self.check_repository(repository)
         pages = _Pages(f"/v2/{repository}/tags/list")
         tags: dict[str, Tag] = {}
-        stalled = 0
         where = f"tags of {self.display_name}/{repository}"
+        guard = PageGuard(self.display_name, f"tags of {repository}")
         while True:
             if not pages.visit():
                 raise BadResponse(f"{where}: pagination loops back on itself")
-            if pages.count > MAX_PAGES or len(tags) > MAX_TAGS:
-                raise BadResponse(f"{where}: more pages than any registry should send")
+            guard.count_page()
+            if len(tags) > MAX_TAGS:
+                raise BadResponse(f"{where}: more tags than any registry should send")
             reply = await self._list_page(
                 pages, Subject(repository=repository, action="listing tags"), (400,)
             )
@@ -480,19 +479,12 @@ class OciProvider(Provider):
                 page = []  # distribution answers null for a repository without tags
             if not isinstance(page, list) or not all(isinstance(t, str) for t in page):
                 raise BadResponse(f"{where}: tags is not a list of names")
-            fresh = 0
-            for name in page:
-                if name not in tags:
-                    tags[name] = Tag(name=name)
-                    fresh += 1
-            self._apply_gcr_manifests(document.get("manifest"), tags)
             link = parse_next_link(reply.header("link"))
-            if link:
-                # Only links can lead nowhere new: ``last`` moves only after new names.
-                stalled = stalled + 1 if fresh == 0 else 0
-                if stalled >= 3:
-                    raise BadResponse(f"{where}: pagination does not progress")
-            if not pages.advance(link and self._link_target(link), page, fresh > 0):
+            # Only links can lead nowhere new: ``last`` moves only after new names.
+            fresh = guard.progress(page, more=bool(link))
+            tags.update((name, Tag(name=name)) for name in fresh)
+            self._apply_gcr_manifests(document.get("manifest"), tags)
+            if not pages.advance(link and self._link_target(link), page, bool(fresh)):
                 break
         return sorted_tags(tags.values())
 

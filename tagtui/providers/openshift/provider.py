@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -46,6 +45,7 @@ from tagtui.providers.http import (
     text,
     vendor_message,
 )
+from tagtui.providers.json_body import load_json
 from tagtui.providers.openshift.images import ParsedImage, parse_image
 from tagtui.providers.openshift.kubeconfig import (
     KubeAccess,
@@ -266,7 +266,9 @@ class OpenShiftProvider(VendorApiProvider):
                     )
                     guard.check(token, reply.body if items else None)
                     streams = [parse_stream(item) for item in items]
-                    guard.check_items([s.uid or s.name for s in streams])
+                    metadata = document.get("metadata")
+                    token = text(metadata.get("continue")) if isinstance(metadata, dict) else None
+                    guard.progress([s.uid or s.name for s in streams], more=bool(token))
                     fresh = []
                     for stream in streams:
                         self._streams[stream.name] = stream
@@ -275,8 +277,6 @@ class OpenShiftProvider(VendorApiProvider):
                             fresh.append(self._repository(stream))
                     if fresh:
                         yield fresh
-                    metadata = document.get("metadata")
-                    token = text(metadata.get("continue")) if isinstance(metadata, dict) else None
                     if not token:
                         return
             except _Expired as expired:
@@ -502,8 +502,8 @@ class OpenShiftProvider(VendorApiProvider):
     @staticmethod
     def _status_of(reply: VendorReply) -> str | None:
         try:
-            document = json.loads(reply.body) if reply.body.strip() else None
-        except (ValueError, UnicodeDecodeError, RecursionError):
+            document = load_json(reply.body, "") if reply.body.strip() else None
+        except BadResponse:
             return None
         if isinstance(document, dict) and document.get("kind") == "Status":
             return text(document.get("status"))

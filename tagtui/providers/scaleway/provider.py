@@ -19,6 +19,7 @@ from tagtui.providers.http import (
     VendorHttp,
     encode_segment,
     integer,
+    item_keys,
     mapping,
     sequence,
 )
@@ -164,15 +165,15 @@ class ScalewayProvider(VendorApiProvider):
             document = mapping(self.http.decode(reply, what), SERVICE, f"a page of {what}")
             items = sequence(document.get(key), SERVICE, f"{what} ({key!r})")
             guard.check(page, reply.body if items else None)
-            guard.check_items([str(i.get("id")) for i in items if isinstance(i, dict)])
             if not items:
                 return
-            yield items
             seen += len(items)
             total = integer(document.get("total_count"))
-            if total is not None and seen >= total:
-                return
-            if total is None and len(items) < PAGE_SIZE:
+            # Stop once total_count items came, or at a short page when there is no total.
+            more = seen < total if total is not None else len(items) >= PAGE_SIZE
+            guard.progress(item_keys(items, "id", "name"), more=more)
+            yield items
+            if not more:
                 return
             page += 1
 

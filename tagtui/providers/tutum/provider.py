@@ -268,7 +268,9 @@ class TutumProvider(VendorApiProvider):
             objects = sequence(document.get("objects"), SERVICE, "images ('objects')")
             guard.check(path, reply.body if objects else None)
             images = [parse_image(item) for item in objects]
-            guard.check_items([image.name for image in images])
+            meta = document.get("meta")
+            following = meta.get("next") if isinstance(meta, dict) else None
+            guard.progress([image.name for image in images], more=bool(following))
             for image in images:
                 self._images[image.name] = image
             if images:
@@ -276,8 +278,6 @@ class TutumProvider(VendorApiProvider):
                     Repository(name=i.name, tag_count=len(i.tag_uris), extras=i.extras())
                     for i in images
                 ]
-            meta = document.get("meta")
-            following = meta.get("next") if isinstance(meta, dict) else None
             if following is not None and not isinstance(following, str):
                 raise BadResponse(f"{SERVICE} sent a meta.next that is not a link")
             path = self._api_path(following) if following else None

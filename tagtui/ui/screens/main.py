@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from tagtui.credentials import describe_rejected
 from tagtui.errors import (
     AuthenticationRequired,
     ConnectionFailed,
@@ -335,6 +336,7 @@ class MainScreen(Screen[None]):
         if message.stale:
             return
         if message.login and self.wants_login(message.error) and message.retry is not None:
+            self._credentials_refused(message.error)
             self.ask_login(message.error, message.retry)
             return
         self.report(message.error)
@@ -347,7 +349,16 @@ class MainScreen(Screen[None]):
             self.header.state = "offline"
         elif isinstance(error, AuthenticationRequired):
             self.header.state = "login"
+            self._credentials_refused(error)
         self.notify(str(error), title=error.title, severity="error", markup=False, timeout=8)
+
+    def _credentials_refused(self, error: TagtuiError) -> None:
+        # The resolver ran on the registry's challenge: the header says whose credentials the
+        # registry refused and where they came from, not the "anonymous" it showed before.
+        # Only for a provider's answer: the palette's "Log in…" refuses nothing.
+        if isinstance(error, AuthenticationRequired):
+            source = self.provider.credential_source
+            self.header.credentials = describe_rejected(source, error.username)
 
     def unexpected(self, error: BaseException) -> None:
         # Provider errors are caught in the workers; anything else is a bug, shown not fatal.

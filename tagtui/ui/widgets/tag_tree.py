@@ -331,6 +331,11 @@ class TagTree(VirtualList):
         return Content.styled(text, self.component_style("virtual-list--muted"))
 
     def _digest_cell(self, tag: Tag, pending: bool) -> Content:
+        if tag.name in self.catalog.failed and not tag.digest:
+            # In the column a long name cannot push out; the detail pane says what went wrong.
+            return Content.styled(
+                f" {'! error':<11}", self.component_style("virtual-list--warning")
+            )
         if not tag.digest:
             return Content.styled(
                 f"{'…' if pending else '':<12}", self.component_style("virtual-list--muted")

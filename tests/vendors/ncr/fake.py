@@ -182,6 +182,8 @@ class NcrFake:
         self.delete_removes_siblings = False
         # Fault: `next` always points at page 2 and page 2 never changes.
         self.repeat_pages = False
+        # Fault: the cursor moves on every page while the items repeat (page one again).
+        self.drift_pages = False
         self.server = FakeServer(self.route)
 
     @property
@@ -294,6 +296,8 @@ class NcrFake:
             page = 2
         chunk = items[(page - 1) * size : page * size]
         more = page * size < len(items)
+        if self.drift_pages:
+            chunk, more = items[:size], True
         return json_response(
             200,
             {

@@ -132,3 +132,12 @@ async def test_timeout_and_refused(ncr: NcrFake) -> None:
             await closed.check()
     finally:
         await closed.aclose()
+
+
+async def test_pages_that_move_on_but_add_nothing_new_stop(
+    ncr: NcrFake, provider: NcrProvider
+) -> None:
+    ncr.drift_pages = True
+    with pytest.raises(BadResponse, match="tags of acme/hello/world with nothing new"):
+        await provider.list_tags("acme/hello/world")
+    assert len(ncr.server.requests_to("GET", "/tags?")) == 2

@@ -306,6 +306,8 @@ class OpenShiftFake:
         self.expire_remaining = 0
         # When set, every list page hands back this same continue token (a looping server).
         self.loop_token: str | None = None
+        # Fault: the cursor moves on every page while the items repeat (page one again).
+        self.drift_pages = False
         self.server = FakeServer(self.route)
 
     @property
@@ -400,6 +402,8 @@ class OpenShiftFake:
                 return status(410, "Expired", EXPIRED_MESSAGE)
         chunk = names[offset : offset + limit]
         more = offset + limit < len(names)
+        if self.drift_pages:
+            return names[:limit], self._token(offset + limit)
         return chunk, self._token(offset + limit) if more else None
 
     def _list_streams(self, request: FakeRequest, streams: dict[str, Any]) -> FakeResponse:

@@ -249,3 +249,12 @@ async def test_missing_stream_and_tag(provider: OpenShiftProvider) -> None:
         await provider.list_tags("a/b")
     with pytest.raises(UsageError):
         await provider.get_tag("app", "a:b")
+
+
+async def test_pages_that_move_on_but_add_nothing_new_stop(
+    ocp: OpenShiftFake, provider: OpenShiftProvider
+) -> None:
+    ocp.drift_pages = True
+    with pytest.raises(BadResponse, match="with nothing new: pagination does not progress"):
+        await names_of(provider)
+    assert len(continues(ocp)) == 2

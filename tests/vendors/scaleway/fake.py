@@ -165,6 +165,8 @@ class ScalewayFake:
         self.siblings_removed = "never"
         # Fault: every listing answers its first page forever, whatever `page` says.
         self.repeat_pages = False
+        # Fault: the cursor moves on every page while the items repeat (page one again).
+        self.drift_pages = False
         # Fault: total_count lies (pages never run out on their own).
         self.total_count_override: int | None = None
         # Hook run just before a DELETE is applied (to move a tag between plan and delete).
@@ -261,10 +263,14 @@ class ScalewayFake:
             return self._invalid("order_by", "constraint")
         sort_key, reverse = orders[order]
         ordered = sorted(items, key=sort_key, reverse=reverse)
-        if self.repeat_pages:
+        served = page
+        if self.repeat_pages or self.drift_pages:
             page = 1
         chunk = ordered[(page - 1) * size : page * size]
         total = self.total_count_override if self.total_count_override is not None else len(items)
+        if self.drift_pages:
+            # Another body each time (not "the same page again"), never enough items.
+            return json_response(200, {key: chunk, "total_count": 10**6, "served": served})
         return json_response(200, {key: chunk, "total_count": total})
 
     @staticmethod

@@ -236,3 +236,13 @@ async def test_tls_failure_is_a_tls_error(tmp_path) -> None:
                 await provider.check()
         finally:
             await provider.aclose()
+
+
+async def test_pages_that_move_on_but_add_nothing_new_stop(
+    scw: ScalewayFake, provider: ScalewayProvider
+) -> None:
+    scw.drift_pages = True
+    # Every listing drifts: the first walked (the namespaces) stops at its second page.
+    with pytest.raises(BadResponse, match=r"page 2 of namespaces with nothing new: .*progress"):
+        await provider.list_tags("team/api")
+    assert len(scw.server.requests_to("GET", "/namespaces?")) == 2

@@ -166,6 +166,8 @@ class TutumFake:
         self.accept_apikey = True
         # Fault knobs for the image list.
         self.loop_next = False
+        # Fault: the cursor moves on every page while the items repeat (page one again).
+        self.drift_pages = False
         self.next_elsewhere = False
         self.server = FakeServer(self.route)
 
@@ -237,7 +239,10 @@ class TutumFake:
             names = [n for n in names if n == query["name"]]
         chunk = names[offset : offset + limit]
         following = None
-        if self.loop_next:
+        if self.drift_pages:
+            chunk = names[:limit]
+            following = f"/api/v1/image/?{urlencode({'limit': limit, 'offset': offset + limit})}"
+        elif self.loop_next:
             following = f"/api/v1/image/?{urlencode({'limit': limit, 'offset': 0})}"
         elif offset + limit < len(names):
             following = f"/api/v1/image/?{urlencode({'limit': limit, 'offset': offset + limit})}"

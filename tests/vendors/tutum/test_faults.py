@@ -152,3 +152,12 @@ async def test_slow_server_times_out(tutum: TutumFake) -> None:
             await provider.list_tags("tutum/hello-world")
     finally:
         await provider.aclose()
+
+
+async def test_pages_that_move_on_but_add_nothing_new_stop(
+    tutum: TutumFake, provider: TutumProvider
+) -> None:
+    tutum.drift_pages = True
+    with pytest.raises(BadResponse, match="images with nothing new: pagination does not progress"):
+        await names(provider)
+    assert len(tutum.server.requests) <= 3
