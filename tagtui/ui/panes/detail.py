@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual import work
 from textual.message import Message
@@ -12,6 +13,7 @@ from textual.worker import Worker
 
 from tagtui.errors import TagtuiError
 from tagtui.model import TagDetail
+from tagtui.session.freshness import keeps_data
 from tagtui.session.staleness import Epoch, Token
 from tagtui.session.view import (
     DetailView,
@@ -47,6 +49,9 @@ class DetailPane(DetailPanel):
         # Subject: the key of the view asked for last.
         self._epoch = Epoch()
         self._cache: OrderedDict[tuple[str, ...], DetailView] = OrderedDict()
+        # What was shown before a refresh: shown again, marked stale, if the refresh cannot
+        # reach the registry.
+        self._previous: dict[tuple[str, ...], DetailView] = {}
 
     @property
     def shown_key(self) -> tuple[str, ...] | None:
@@ -62,6 +67,7 @@ class DetailPane(DetailPanel):
 
     def forget(self) -> None:
         """Tags were deleted or refreshed: what was loaded may be out of date."""
+        self._previous = dict(self._cache)
         self._cache.clear()
 
     def show_nothing(self, text: str | None) -> None:
@@ -110,12 +116,19 @@ class DetailPane(DetailPanel):
 
     def on_detail_loaded(self, message: msg.DetailLoaded) -> None:
         view = message.view
+        key: tuple[str, ...] = message.token.subject  # type: ignore[assignment]
         if isinstance(view, TagtuiError):
-            if message.token.current:
+            previous = self._previous.get(key)
+            if not message.token.current:
+                return
+            if previous is not None and keeps_data(view):
+                since = datetime.now().strftime("%H:%M:%S")
+                self.show(previous, note=f"stale since {since}: {view.title.lower()}")
+            else:
                 self.show_message(f"{view.title}: {view}")
             return
         self.host.connected()
-        key: tuple[str, ...] = message.token.subject  # type: ignore[assignment]
+        self._previous.pop(key, None)
         self._cache[key] = view
         self._cache.move_to_end(key)
         while len(self._cache) > DETAIL_CACHE:

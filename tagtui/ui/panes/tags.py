@@ -8,16 +8,20 @@ fetched for newest-first. Every result carries the staleness token of the list i
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import Worker
 
+from tagtui.errors import RateLimited
 from tagtui.model import Tag, TagDetail
 from tagtui.session.catalog import TagCatalog
+from tagtui.session.freshness import Freshness, keeps_data
 from tagtui.session.staleness import Epoch, Token
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
@@ -66,6 +70,9 @@ class TagsPane(FilteredPane):
         # The row the cursor was on when dating began, if the sort should then start at the top
         # (a freshly opened repository, or s on the first row) unless the user moved since.
         self._top_unless_moved_from: str | None = None
+        # A refresh that failed on the network keeps the list, marked stale, and tries again.
+        self.freshness = Freshness()
+        self._retry: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield FilterInput(id="tag-filter", placeholder="filter tags")
@@ -98,6 +105,8 @@ class TagsPane(FilteredPane):
             subtitle += f" — dates {done:,}/{total:,}"
         if tree.filter_text:
             subtitle = f"/{literal(tree.filter_text)} · {subtitle}"
+        if self.freshness.stale:
+            subtitle = f"{self.freshness.label()}, retrying · {subtitle}"
         if self.query_one("#tag-note").display:  # a delete is being planned
             subtitle = f"checking shared tags… Esc cancels · {subtitle}"
         self.show_titles(" ".join(parts), subtitle)
@@ -116,10 +125,16 @@ class TagsPane(FilteredPane):
         self.repository = name
         self.reload(select=select, fresh=True)
 
-    def reload(self, *, select: str | None = None, fresh: bool = False) -> None:
-        """List the tags again (``fresh``: forget what is shown first)."""
+    def reload(
+        self, *, select: str | None = None, fresh: bool = False, quiet: bool = False
+    ) -> None:
+        """List the tags again (``fresh``: forget what is shown first; ``quiet``: an automatic
+        retry, whose failure is not announced again)."""
         if self.repository is None:
             return
+        self._stop_retrying()
+        if fresh:
+            self.freshness.succeeded()
         token = self._epoch.advance(self.repository)
         self._cancel_describes()
         self.cancel_dating()
@@ -130,7 +145,7 @@ class TagsPane(FilteredPane):
             self.catalog.clear()
             self.tag_tree.show_empty("Loading tags…")
         self.update_title()
-        self._list(token, select, self._server_sort())
+        self._list(token, select, self._server_sort(), quiet=quiet)
 
     def refresh_facts(self) -> None:
         """``r``: forget what was described, then list again where the cursor is."""
@@ -148,18 +163,21 @@ class TagsPane(FilteredPane):
         return order if order != "name" and order in sorts else None
 
     @work(exclusive=True, group="tags", exit_on_error=False)
-    async def _list(self, token: Token, select: str | None, sort: str | None) -> None:
+    async def _list(
+        self, token: Token, select: str | None, sort: str | None, *, quiet: bool = False
+    ) -> None:
         repository = str(token.subject)
         try:
             tags = await self.host.provider.list_tags(repository, sort=sort)
         except Exception as exc:
             err = as_error(exc)
-            self.post_message(
-                msg.ProviderFailed(
-                    err, retry=lambda: self.reload(select=select, fresh=True), token=token
+            if not quiet:
+                self.post_message(
+                    msg.ProviderFailed(
+                        err, retry=lambda: self.reload(select=select, fresh=True), token=token
+                    )
                 )
-            )
-            self.post_message(msg.TagsLoaded(token, [], None, err))
+            self.post_message(msg.TagsLoaded(token, [], select, err))
             return
         self.post_message(msg.TagsLoaded(token, tags, select, sort=sort))
 
@@ -168,6 +186,18 @@ class TagsPane(FilteredPane):
             return
         self.listing = False
         tree, catalog = self.tag_tree, self.catalog
+        error = message.error
+        if error is not None and keeps_data(error) and catalog.repository == message.repository:
+            # The registry is unreachable, not the tags gone: keep them, say since when, and
+            # ask again later while the user keeps browsing.
+            retry_after = error.retry_after if isinstance(error, RateLimited) else None
+            delay = self.freshness.failed(datetime.now(), retry_after)
+            select = message.select
+            self._retry = self.set_timer(
+                delay, lambda: self.reload(select=self.highlighted_tag() or select, quiet=True)
+            )
+            self.update_title()
+            return
         if message.error is not None:
             title = message.error.title.lower()
             catalog.clear()
@@ -176,6 +206,7 @@ class TagsPane(FilteredPane):
             self.post_message(self.Listed(message.repository, 0, failed=True))
             return
         self.host.connected()
+        self.freshness.succeeded()
         refresh = catalog.load(message.repository, message.tags, server_order=message.sort)
         tree.listed(select=message.select, refresh=refresh)
         if message.select and not tree.select_tag(message.select) and message.tags:
@@ -191,6 +222,11 @@ class TagsPane(FilteredPane):
         self.update_title()
         self._schedule_describes()
         self.post_message(self.Listed(message.repository, len(catalog)))
+
+    def _stop_retrying(self) -> None:
+        if self._retry is not None:
+            self._retry.stop()
+            self._retry = None
 
     def remove_tags(self, names: tuple[str, ...]) -> None:
         """Deleted tags leave the list at once (a re-list follows)."""

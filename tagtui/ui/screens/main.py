@@ -7,8 +7,6 @@ key is for, what the highlighted tag row shows in the detail pane, errors and th
 
 from __future__ import annotations
 
-import os
-import traceback
 from typing import ClassVar
 
 from textual import on
@@ -21,20 +19,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from tagtui.credentials import describe_rejected
-from tagtui.errors import (
-    AuthenticationRequired,
-    ConnectionFailed,
-    PermissionDenied,
-    RegistryTimeout,
-    TagtuiError,
-    TLSError,
-)
+from tagtui.errors import AuthenticationRequired, PermissionDenied, TagtuiError
 from tagtui.providers.base import Provider
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.view import PlatformSubject, RevisionSubject, Subject, TagSubject
 from tagtui.ui import messages as msg
-from tagtui.ui.errors import UnexpectedError
 from tagtui.ui.flows import LOGIN_GROUP
 from tagtui.ui.flows.delete import DeleteFlow, start_delete
 from tagtui.ui.flows.login import LoginFlow
@@ -44,6 +33,7 @@ from tagtui.ui.panes.repositories import RepositoriesPane
 from tagtui.ui.panes.tags import TagsPane
 from tagtui.ui.screens.help import HelpScreen
 from tagtui.ui.screens.login import login_reason
+from tagtui.ui.screens.reporter import Reporter
 from tagtui.ui.widgets.header import StatusHeader
 from tagtui.ui.widgets.repo_list import RepoList
 from tagtui.ui.widgets.tag_tree import NoteRow, PlatformRow, RevisionRow, TagRow, TagTree
@@ -78,6 +68,7 @@ class MainScreen(Screen[None]):
         self.repos_pane = RepositoriesPane(self, id="repo-pane", classes="pane")
         self.tags_pane = TagsPane(self, id="tag-pane", classes="pane")
         self.detail = DetailPane(self, id="detail", classes="pane")
+        self.reporter = Reporter(self)
         # The widgets and data the flows and tests reach through the screen.
         self.repo_list: RepoList = self.repos_pane.repo_list
         self.tag_tree: TagTree = self.tags_pane.tag_tree
@@ -336,44 +327,16 @@ class MainScreen(Screen[None]):
         if message.stale:
             return
         if message.login and self.wants_login(message.error) and message.retry is not None:
-            self._credentials_refused(message.error)
+            self.reporter.credentials_refused(message.error)
             self.ask_login(message.error, message.retry)
             return
         self.report(message.error)
 
     def report(self, error: TagtuiError) -> None:
-        if isinstance(error, UnexpectedError) and error.__cause__ is not None:
-            self.unexpected(error.__cause__)
-            return
-        if isinstance(error, ConnectionFailed | RegistryTimeout | TLSError):
-            self.header.state = "offline"
-        elif isinstance(error, AuthenticationRequired):
-            self.header.state = "login"
-            self._credentials_refused(error)
-        self.notify(str(error), title=error.title, severity="error", markup=False, timeout=8)
-
-    def _credentials_refused(self, error: TagtuiError) -> None:
-        # The resolver ran on the registry's challenge: the header says whose credentials the
-        # registry refused and where they came from, not the "anonymous" it showed before.
-        # Only for a provider's answer: the palette's "Log in…" refuses nothing.
-        if isinstance(error, AuthenticationRequired):
-            source = self.provider.credential_source
-            self.header.credentials = describe_rejected(source, error.username)
+        self.reporter.report(error)
 
     def unexpected(self, error: BaseException) -> None:
-        # Provider errors are caught in the workers; anything else is a bug, shown not fatal.
-        # Its traceback is kept for the terminal after exit, and only when asked for.
-        if os.environ.get("TAGTUI_DEBUG"):
-            self.app.debug_tracebacks.append("".join(traceback.format_exception(error)))
-            hint = " (traceback printed when tagtui exits)"
-        else:
-            hint = " (TAGTUI_DEBUG=1 prints a traceback)"
-        self.notify(
-            literal(f"{type(error).__name__}: {error}", limit=300) + hint,
-            title="Unexpected error",
-            severity="error",
-            markup=False,
-        )
+        self.reporter.unexpected(error)
 
     def error_sentence(self, error: TagtuiError) -> str:
         if isinstance(error, AuthenticationRequired):

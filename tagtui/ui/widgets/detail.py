@@ -29,6 +29,8 @@ class DetailPanel(ScrollView, can_focus=True):
     ALLOW_MAXIMIZE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so the footer keeps "? Help" when it runs out of room (70 columns).
+        Binding("question_mark", "screen.help", "Help"),
         Binding("left,h,escape", "screen.back", "Back"),
         Binding("z", "screen.zoom", "Zoom"),
         Binding("c", "screen.copy", "Copy"),
@@ -73,11 +75,13 @@ class DetailPanel(ScrollView, can_focus=True):
         self._rebuild()
         self.scroll_home(animate=False)
 
-    def show(self, view: DetailView, *, keep_scroll: bool = False) -> None:
+    def show(self, view: DetailView, *, keep_scroll: bool = False, note: str = "") -> None:
+        """Show ``view``; ``note`` (e.g. that it is stale) goes in the title."""
         if view is not self._view:
             self._caps = {}
         self._view = view
-        self.border_title = Content("Detail · " + literal(view.label or view.reference))
+        title = "Detail · " + literal(view.label or view.reference)
+        self.border_title = Content(f"{title} · {note}" if note else title)
         self._rebuild()
         if not keep_scroll:
             self.scroll_home(animate=False)
