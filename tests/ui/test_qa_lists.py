@@ -14,7 +14,15 @@ from tagtui.ui.format import short_digest, shorten_middle
 from tagtui.ui.widgets.tag_tree import PlatformRow, TagRow, TagTree
 from tagtui.ui.widgets.virtual_list import VirtualList
 from tests.ui.conftest import settle
-from tests.ui.fakes import INDEX, MANIFEST, FakeProvider, Gate, digest_of, make_image
+from tests.ui.fakes import (
+    INDEX,
+    MANIFEST,
+    FakeProvider,
+    Gate,
+    digest_of,
+    make_image,
+    sample_provider,
+)
 from tests.ui.helpers import main_screen, row_names
 from tests.ui.screen import screen_text
 
@@ -294,3 +302,27 @@ async def test_zoom_gives_the_repository_pane_the_whole_width(size: tuple[int, i
         await pilot.press("z")
         await settle(pilot)
         assert pane.size.width < size[0] // 2
+
+
+@pytest.mark.parametrize("pane", ["repos", "tags", "detail"])
+async def test_the_footer_keeps_help_at_70_columns(pane: str) -> None:
+    app = TagtuiApp(sample_provider(), repository="app/web")
+    async with app.run_test(size=(70, 20)) as pilot:
+        await settle(pilot)
+        main_screen(app).action_focus_pane(pane)
+        await settle(pilot)
+        assert "? Help" in screen_text(app).splitlines()[-1]
+
+
+@pytest.mark.parametrize("width", [80, 60])
+async def test_the_header_keeps_the_credential_source_in_narrow_terminals(width: int) -> None:
+    provider = FakeProvider(name="registry.staging.example.com:5000")
+    app = TagtuiApp(provider)
+    async with app.run_test(size=(width, 20)) as pilot:
+        await settle(pilot)
+        main_screen(app).header.credentials = "alice from environment (rejected)"
+        await settle(pilot)
+        first = screen_text(app).splitlines()[0].rstrip()
+        # Words and then the middle of the registry give way; whose credentials never does.
+        assert first.endswith("alice from environment (rejected)"), first
+        assert "registr" in first and "com:5000" in first, first

@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tagtui.ui import glyphs
-from tagtui.ui.format import literal
+from tagtui.ui.format import literal, shorten_middle
 
 # state -> (symbol, text); the CSS colours the symbol by the state class.
 STATES = {
@@ -38,16 +38,40 @@ class StatusHeader(Widget):
         self.add_class(f"-{new}")
 
     def render(self) -> Content:
+        # Narrow terminals: words give way before facts, so the credential source stays
+        # readable at 80 columns ("as alice from environment (rejected)").
+        width = self.size.width
+        line = self._line("credentials: ", with_state_text=True, brand=True)
+        for label, state_text, brand in (("as ", True, True), ("as ", False, True)):
+            if not width or line.cell_length <= width:
+                return line
+            line = self._line(label, with_state_text=state_text, brand=brand)
+        if line.cell_length <= width:
+            return line
+        line = self._line("as ", with_state_text=False, brand=False)
+        room = max(5, width - (line.cell_length - len(literal(self.registry))))
+        return self._line("as ", with_state_text=False, brand=False, registry_room=room)
+
+    def _line(
+        self,
+        label: str,
+        *,
+        with_state_text: bool,
+        brand: bool,
+        registry_room: int | None = None,
+    ) -> Content:
         symbol, text = STATES.get(self.state, ("?", self.state))
         separator = Content.styled(" │ ", "dim")
+        registry = literal(self.registry)
+        if registry_room is not None:
+            registry = shorten_middle(registry, registry_room)
+        state = f"{symbol} {text}" if with_state_text else symbol
+        parts = [Content.styled(" tagtui", "bold"), separator] if brand else [Content(" ")]
         return Content.assemble(
-            Content.styled(" tagtui", "bold"),
+            *parts,
+            Content(registry),
             separator,
-            Content(literal(self.registry)),
+            Content.styled(state, self.get_visual_style("status-header--state", partial=True)),
             separator,
-            Content.styled(
-                f"{symbol} {text}", self.get_visual_style("status-header--state", partial=True)
-            ),
-            separator,
-            Content(f"credentials: {literal(self.credentials)}"),
+            Content(f"{label}{literal(self.credentials)}"),
         )

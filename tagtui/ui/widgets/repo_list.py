@@ -17,6 +17,8 @@ class RepoList(VirtualList):
     """Rows are ``Repository`` objects; ``filter`` narrows them by substring."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so the footer keeps "? Help" when it runs out of room (70 columns).
+        Binding("question_mark", "screen.help", "Help"),
         Binding("enter,right,l", "select", "Open"),
         Binding("slash", "screen.filter", "Filter"),
         Binding("escape", "screen.back", "Clear filter", show=False),

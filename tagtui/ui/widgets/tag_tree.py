@@ -44,6 +44,8 @@ class TagTree(VirtualList):
     """Rows: ``TagRow`` / ``PlatformRow`` / ``RevisionRow`` / ``NoteRow``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so the footer keeps "? Help" when it runs out of room (70 columns).
+        Binding("question_mark", "screen.help", "Help"),
         Binding("enter", "toggle", "Expand", show=False),
         Binding("right,l", "expand", "Open"),
         Binding("left,h", "collapse", "Back"),
