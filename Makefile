@@ -37,6 +37,7 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_oci.py
 	$(BIN)/python benchmarks/bench_ui.py
+	$(BIN)/python benchmarks/bench_huge.py
 
 clean:
 	rm -rf $(VENV) build dist
