@@ -31,6 +31,7 @@ CONNECTION_VALUE_OPTIONS = (
     "--endpoint",
     "--ca-cert",
     "--timeout",
+    "--max-blob-size",
 )
 CONNECTION_FLAGS = ("--insecure",)
 
@@ -59,6 +60,16 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of MiB, not {text!r}")
+    return value
+
+
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument(
@@ -83,6 +94,13 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
         default=30.0,
         metavar="SECONDS",
         help="time limit of one request, its whole answer included (default 30)",
+    )
+    group.add_argument(
+        "--max-blob-size",
+        type=_positive_int,
+        default=16,
+        metavar="MIB",
+        help="refuse a manifest or image config larger than this (default 16)",
     )
 
 
@@ -154,7 +172,10 @@ def provider_options(args: argparse.Namespace) -> ProviderOptions:
         namespace=args.namespace,
         endpoint=args.endpoint,
         connection=ConnectionOptions(
-            insecure=args.insecure, ca_cert=args.ca_cert, timeout=args.timeout
+            insecure=args.insecure,
+            ca_cert=args.ca_cert,
+            timeout=args.timeout,
+            max_blob_mib=args.max_blob_size,
         ),
     )
 

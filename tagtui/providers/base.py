@@ -35,6 +35,8 @@ class ConnectionOptions:
     timeout: float = 30.0
     # Requests in flight at once against one registry.
     concurrency: int = 16
+    # A manifest or image config larger than this is refused, not read into memory.
+    max_blob_mib: int = 16
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from tagtui.errors import (
     TLSError,
     Unsupported,
 )
-from tagtui.providers.oci.http import MANIFEST_LIMIT
+from tagtui.providers.http.exchange import MIB
 from tests.oci.fakes import HOST, FakeRegistry, digest, error
 
 REPO = "team/app"
@@ -141,12 +141,26 @@ async def test_bad_json_manifest_is_a_bad_response(fake: FakeRegistry) -> None:
 
 
 async def test_oversized_manifest_is_refused(fake: FakeRegistry) -> None:
-    body = b" " * (MANIFEST_LIMIT + 1)
+    body = b" " * (16 * MIB + 1)
     fake.fault = lambda r: (
         httpx.Response(200, content=body) if "/manifests/" in r.url.path else None
     )
     async with fake.provider() as provider:
-        with pytest.raises(BadResponse, match="more than 4 MiB"):
+        with pytest.raises(BadResponse, match=r"more than 16 MiB.*--max-blob-size raises"):
+            await provider.get_tag(REPO, "latest")
+
+
+async def test_the_blob_limit_is_configurable(fake: FakeRegistry) -> None:
+    body = b" " * (2 * MIB + 1)
+    fake.fault = lambda r: (
+        httpx.Response(200, content=body) if "/manifests/" in r.url.path else None
+    )
+    async with fake.provider(max_blob_mib=2) as provider:
+        with pytest.raises(BadResponse, match="more than 2 MiB"):
+            await provider.get_tag(REPO, "latest")
+    # Raised, the same body is read (and then found not to be a manifest).
+    async with fake.provider(max_blob_mib=3) as provider:
+        with pytest.raises(BadResponse, match=r"not valid JSON|not a JSON object"):
             await provider.get_tag(REPO, "latest")
 
 

@@ -25,9 +25,6 @@ from tagtui.providers.oci.auth import CredentialResolver, RegistryAuth, TokenRep
 from tagtui.providers.oci.errormap import Subject, error_for_status
 from tagtui.reference import is_loopback_host
 
-# The spec asks registries to accept manifests of at least 4 MB; we refuse anything larger.
-MANIFEST_LIMIT = 4 * MIB
-CONFIG_LIMIT = 16 * MIB
 # A tags/list or catalog page: 100,000 tags of 100 bytes fit comfortably.
 LIST_LIMIT = 32 * MIB
 TOKEN_LIMIT = 1 * MIB
@@ -120,12 +117,14 @@ class RegistryHttp(HttpClient):
         ok: Collection[int] = (200,),
         passthrough: Collection[int] = (),
         subject: Subject = NO_SUBJECT,
+        too_large: str = "",
     ) -> Reply:
         """Send ``method target`` (a ``/v2/...`` path or a same-registry URL).
 
         Returns the reply when its status is in ``ok`` or ``passthrough``; raises the mapped
         ``TagtuiError`` otherwise. GET and HEAD are retried on 429/502/503/504 and lost
-        connections, with backoff and ``Retry-After``.
+        connections, with backoff and ``Retry-After``. ``too_large`` is added to the message
+        when the body goes past ``limit`` (what would raise it).
         """
         ask = _Ask(method, params, headers, content, limit)
         try:
@@ -133,7 +132,7 @@ class RegistryHttp(HttpClient):
         except TooLarge:
             raise BadResponse(
                 f"{self.host} sent more than {limit // MIB or 1} MiB"
-                f"{about(subject.reference or subject.repository)}; refusing it"
+                f"{about(subject.reference or subject.repository)}; refusing it{too_large}"
             ) from None
         if reply.status in ok or reply.status in passthrough:
             return reply

@@ -38,7 +38,7 @@ from tagtui.model import (
     TagDetail,
 )
 from tagtui.providers.base import ConnectionOptions, Provider, sorted_tags
-from tagtui.providers.http.exchange import Reply
+from tagtui.providers.http.exchange import MIB, Reply
 from tagtui.providers.http.pages import PageGuard, parse_next_link
 from tagtui.providers.json_body import load_json
 from tagtui.providers.manifest_model import (
@@ -52,7 +52,7 @@ from tagtui.providers.manifest_model import (
 )
 from tagtui.providers.oci.auth import CredentialResolver
 from tagtui.providers.oci.errormap import Subject, parse_registry_errors
-from tagtui.providers.oci.http import CONFIG_LIMIT, LIST_LIMIT, MANIFEST_LIMIT, RegistryHttp
+from tagtui.providers.oci.http import LIST_LIMIT, RegistryHttp
 from tagtui.providers.oci.manifests import (
     MANIFEST_ACCEPT,
     Descriptor,
@@ -73,6 +73,7 @@ PAGE_SIZE = 1000
 # Far beyond any real registry (pages are capped by PageGuard); cut off with BadResponse.
 MAX_TAGS = 2_000_000
 CACHE_ENTRIES = 512
+BLOB_LIMIT_HINT = " (--max-blob-size raises the limit)"
 
 _NAME = re.compile(
     r"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$"
@@ -313,7 +314,8 @@ class OciProvider(Provider):
             "GET",
             self.manifest_path(repository, reference),
             headers={"Accept": MANIFEST_ACCEPT},
-            limit=MANIFEST_LIMIT,
+            limit=self.options.max_blob_mib * MIB,
+            too_large=BLOB_LIMIT_HINT,
             subject=Subject(
                 repository=repository,
                 reference=self.reference_text(repository, reference, host=False),
@@ -363,7 +365,8 @@ class OciProvider(Provider):
         reply = await self.http.request(
             "GET",
             f"/v2/{repository}/blobs/{descriptor.digest}",
-            limit=CONFIG_LIMIT,
+            limit=self.options.max_blob_mib * MIB,
+            too_large=BLOB_LIMIT_HINT,
             subject=Subject(
                 repository=repository, reference=f"config {descriptor.digest} of {repository}"
             ),
