@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections import deque
 from collections.abc import Iterable
 from functools import partial
@@ -119,7 +120,9 @@ class TagtuiApp(App[None]):
     def __init__(
         self, provider: Provider, *, repository: str | None = None, tag: str | None = None
     ) -> None:
-        super().__init__()
+        # NO_COLOR: the terminal's own colours, which Textual then strips entirely (its default
+        # would still paint shades of grey); the cursor shows in reverse video (app.tcss).
+        super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         self.provider = provider
         # The screen is built when Textual asks for it, inside the running app.
         self.main_screen = partial(MainScreen, provider, repository=repository, tag=tag)

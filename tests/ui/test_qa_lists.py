@@ -326,3 +326,18 @@ async def test_the_header_keeps_the_credential_source_in_narrow_terminals(width:
         # Words and then the middle of the registry give way; whose credentials never does.
         assert first.endswith("alice from environment (rejected)"), first
         assert "registr" in first and "com:5000" in first, first
+
+
+async def test_the_highlighted_row_has_one_colour_pair() -> None:
+    # In 16 colours the "att" badge's cyan vanished into the cursor's cyan: on the cursor row
+    # every cell now takes the cursor's colours.
+    app = TagtuiApp(sample_provider(), repository="library/alpine")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        tree = main_screen(app).tag_tree
+        tree.focus()
+        await settle(pilot)
+        strip = tree.render_line(tree.cursor - tree.scroll_offset.y)
+        assert "att" in strip.text
+        pairs = {(seg.style.color, seg.style.bgcolor) for seg in strip if seg.text.strip()}
+        assert len(pairs) == 1, pairs

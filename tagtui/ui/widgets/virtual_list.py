@@ -288,9 +288,14 @@ class VirtualList(ScrollView, can_focus=True):
             return Strip.blank(width, base.rich_style)
         strip = self._strips.get(index)
         if strip is None:
-            style = self.get_visual_style("virtual-list--cursor") if index == self.cursor else base
+            cursor = index == self.cursor
+            style = self.get_visual_style("virtual-list--cursor") if cursor else base
             content = self.render_row(self._rows[index], width)
             content = content.truncate(width, ellipsis=True, pad=True)
+            if cursor:
+                # One colour pair across the highlighted row: a badge's or a digest's own
+                # colours can vanish into the cursor's (cyan on cyan in 16 colours).
+                content = content.stylize(style)
             strip = self._to_strip(content, style, width)
             self._strips[index] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base.rich_style)
