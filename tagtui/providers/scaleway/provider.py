@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from tagtui.credentials import Credential
-from tagtui.errors import Conflict, DeleteAborted, NotFound, UsageError
+from tagtui.errors import ConfigError, Conflict, DeleteAborted, NotFound, UsageError
 from tagtui.model import Capabilities, DeletePlan, DeleteResult, Image, Repository, Tag, TagDetail
 from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
 from tagtui.providers.http import (
@@ -27,8 +27,10 @@ from tagtui.providers.scaleway.config import (
     KEYRING_HOST,
     ScwConfig,
     load_scw_config,
+    resolve_api_url,
     resolve_credential,
     resolve_region,
+    split_api_url,
 )
 from tagtui.providers.scaleway.records import (
     SERVICE,
@@ -72,18 +74,23 @@ FORCELESS_NOTE = (
 
 
 def create_provider(options: ProviderOptions) -> ScalewayProvider:
-    """The CLI's entry point: region and credentials resolved the way ``scw`` resolves them."""
-    # The config file is only read when the environment leaves something open, so a broken
-    # file does not stand in the way of SCW_SECRET_KEY + SCW_DEFAULT_REGION (or --region).
+    """The CLI's entry point: region, API URL and credentials resolved as ``scw`` does."""
+    # When the environment says all (SCW_SECRET_KEY + SCW_DEFAULT_REGION, or --region), a
+    # broken config file does not stand in the way; its api_url still counts when readable.
     complete = os.environ.get("SCW_SECRET_KEY") and (
         options.region or os.environ.get("SCW_DEFAULT_REGION")
     )
-    config = ScwConfig() if complete else load_scw_config()
-    region = resolve_region(options.region, config)
+    try:
+        config = load_scw_config()
+    except ConfigError:
+        if not complete:
+            raise
+        config = ScwConfig()
+    endpoint = resolve_api_url(options.endpoint, config)
+    named = split_api_url(endpoint)[1] if endpoint else None
+    region = resolve_region(options.region, config, named)
     credential = resolve_credential(config)
-    return ScalewayProvider(
-        region, credential, endpoint=options.endpoint, options=options.connection
-    )
+    return ScalewayProvider(region, credential, endpoint=endpoint, options=options.connection)
 
 
 # --- the provider --------------------------------------------------------------------------------
@@ -102,7 +109,7 @@ class ScalewayProvider(VendorApiProvider):
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.region = region
-        api = (endpoint or DEFAULT_API).rstrip("/")
+        api = split_api_url(endpoint or DEFAULT_API)[0]
         http = VendorHttp(
             SERVICE,
             f"{api}/registry/v1/regions/{encode_segment(region)}",
