@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from tagtui import __version__
-from tagtui.errors import TagtuiError, UsageError
-from tagtui.providers.base import ConnectionOptions, ProviderOptions
+from tagtui.errors import AuthenticationRequired, TagtuiError, UsageError
+from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
 from tagtui.targets import PROVIDER_NAMES, Target, open_target
 from tagtui.text import sanitize
 
@@ -159,10 +159,25 @@ def provider_options(args: argparse.Namespace) -> ProviderOptions:
     )
 
 
+def with_login_hint(err: AuthenticationRequired, provider: Provider) -> AuthenticationRequired:
+    """``err`` and what to do about it, for a registry that takes ``tagtui login``.
+
+    Vendor APIs are not: their messages name their own tools' variables.
+    """
+    host = provider.credential_key
+    if provider.kind != "oci" or not host:
+        return err
+    how = f"`tagtui login {host}`, or set TAGTUI_USERNAME and TAGTUI_PASSWORD"
+    hint = f"log in with {how}" if err.username is None else f"log in again with {how}"
+    return AuthenticationRequired(f"{err} — {hint}", username=err.username)
+
+
 async def _with_target(args: argparse.Namespace, action: Callable[[Target], Awaitable[int]]) -> int:
     target = open_target(args.target, provider_name=args.provider, options=provider_options(args))
     try:
         return await action(target)
+    except AuthenticationRequired as err:
+        raise with_login_hint(err, target.provider) from None
     finally:
         await target.provider.aclose()
 

@@ -48,7 +48,8 @@ async def test_wrong_secret_is_refused_by_the_signature_check(ncr: NcrFake) -> N
         await provider.aclose()
     assert ncr.auth_failures == ["signature mismatch"]
     message = str(caught.value)
-    assert "Authentication Failed" in message and ACCESS_KEY in message
+    assert "Authentication Failed (NCR API error code 200)" in message and ACCESS_KEY in message
+    assert "200:" not in message  # reads like HTTP 200
     assert "not-the-secret" not in message
 
 
