@@ -6,6 +6,7 @@ import contextlib
 import os
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -378,14 +379,19 @@ class NcrProvider(VendorApiProvider):
             ),
             ("Note", NO_CONFIG_NOTE),
         )
+        # A tag with one platform is an image, not a one-entry index to open.
+        single = len(record.platforms) == 1 and not record.dropped_platforms
+        image = record.platforms[0].image() if single else None
+        if image is not None and image.reported_size is None:
+            image = replace(image, reported_size=record.size)
         return TagDetail(
             reference=self.pull_reference(repository, tag),
             repository=repository,
             tag=tag,
             digest=record.digest,
             media_type=None,
-            platforms=tuple(p.platform for p in record.platforms),
-            image=None,
+            platforms=() if single else tuple(p.platform for p in record.platforms),
+            image=image,
             extras=extras,
         )
 
