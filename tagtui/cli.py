@@ -48,6 +48,27 @@ commands:
                                  credential helper, else podman's runtime auth file
   tagtui logout REGISTRY         remove them from wherever tagtui finds them
 
+vendor APIs (each found as its own tool finds it; --endpoint takes the API's host or the
+base URL the vendor documents; the OS keyring under the API host comes last):
+  scaleway   SCW_SECRET_KEY (SCW_ACCESS_KEY), SCW_DEFAULT_REGION, SCW_API_URL, SCW_PROFILE,
+             SCW_CONFIG_PATH; ~/.config/scw/config.yaml (secret_key, default_region, api_url)
+             --region fr-par|nl-ams|pl-waw
+             --endpoint https://api.scaleway.com or …/registry/v1/regions/fr-par
+             e.g. SCW_SECRET_KEY=… SCW_DEFAULT_REGION=nl-ams tagtui --provider scaleway
+  ncr        NCLOUD_ACCESS_KEY + NCLOUD_SECRET_KEY (or NCLOUD_ACCESS_KEY_ID +
+             NCLOUD_SECRET_ACCESS_KEY), NCLOUD_REGION, NCLOUD_API_GW; ~/.ncloud/configure
+             --region kr|sgn|jpn
+             --endpoint https://ncr.apigw.ntruss.com or …/ncr/api/v2
+             e.g. NCLOUD_ACCESS_KEY=… NCLOUD_SECRET_KEY=… tagtui ls --provider ncr --region sgn
+  openshift  KUBECONFIG; ~/.kube/config (current context: server, token, CA, namespace)
+             --namespace NS
+             --endpoint https://api.cluster:6443 or …/apis/image.openshift.io/v1
+             e.g. oc login https://api.cluster:6443 && tagtui --provider openshift
+  tutum      TUTUM_USER + TUTUM_APIKEY, or TUTUM_AUTH; TUTUM_REST_HOST (or TUTUM_BASE_URL);
+             ~/.tutum ([auth] user, apikey)
+             --endpoint https://dashboard.tutum.co or …/api/v1/
+             e.g. TUTUM_REST_HOST=https://tutum.example.com tagtui ls --provider tutum
+
 Connection options (--timeout, --insecure, --ca-cert…) go before or after the command.
 """
 
@@ -68,7 +89,11 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--region", help="vendor region (scaleway: fr-par…, ncr: kr|sgn|jpn)")
     group.add_argument("--namespace", help="OpenShift namespace (default: from kubeconfig)")
-    group.add_argument("--endpoint", metavar="URL", help="override the vendor API base URL")
+    group.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="the vendor API's host or documented base URL (see 'vendor APIs' in tagtui --help)",
+    )
     group.add_argument(
         "--insecure",
         action="store_true",
