@@ -69,6 +69,8 @@ DEFAULT_HOST = "https://ncr.apigw.ntruss.com"
 KEYRING_HOST = "ncr.apigw.ntruss.com"
 REGION_PREFIXES = {"kr": "/ncr/api/v2", "sgn": "/ncr/sgn-api/v2", "jpn": "/ncr/jpn-api/v2"}
 DEFAULT_REGION = "kr"
+# A base URL whose prefix is none of REGION_PREFIXES (gov's /ncr/kr/v2, a proxy's): used as given.
+OTHER_PREFIX = "other"
 PAGE_SIZE = 100
 SIBLINGS_UNVERIFIED = (
     "NCR's documentation does not say whether deleting a tag also removes other tags sharing "
@@ -135,7 +137,8 @@ def resolve_credential() -> Credential:
 
 
 def split_api_url(value: str) -> tuple[str, str | None]:
-    """``--endpoint`` / ``NCLOUD_API_GW`` as (base URL, region it names or None).
+    """``--endpoint`` / ``NCLOUD_API_GW`` as (base URL, the region it names, ``OTHER_PREFIX``
+    or None for a host).
 
     The host (``https://ncr.apigw.ntruss.com``) gets the region's prefix later; the documented
     base URL (``…/ncr/api/v2``, ``…/ncr/sgn-api/v2``, gov's ``…/ncr/kr/v2``) is used as given.
@@ -145,19 +148,19 @@ def split_api_url(value: str) -> tuple[str, str | None]:
         return endpoint.root, None
     prefix = f"/ncr/{endpoint.match[0]}/v2"
     region = next((r for r, p in REGION_PREFIXES.items() if p == prefix), None)
-    return endpoint.root + prefix, region or "custom"
+    return endpoint.root + prefix, region or OTHER_PREFIX
 
 
 def resolve_region(option: str | None, named: str | None = None) -> str:
     """--region, then the region the base URL names, then NCLOUD_REGION (the Terraform
     provider's; KR, SGN, JPN), then kr. --region and the URL must agree."""
-    if option and named and named != "custom" and option.strip().lower() != named:
+    if option and named and named != OTHER_PREFIX and option.strip().lower() != named:
         raise UsageError(
             f"--region {sanitize(option)} contradicts the endpoint, whose base URL is the "
             f"{named} API: give one of them"
         )
     if named and not option:
-        return named if named != "custom" else DEFAULT_REGION
+        return named if named != OTHER_PREFIX else DEFAULT_REGION
     region = (option or os.environ.get("NCLOUD_REGION") or DEFAULT_REGION).strip().lower()
     if region not in REGION_PREFIXES:
         raise UsageError(f"unknown NCR region {region!r}: choose from {', '.join(REGION_PREFIXES)}")
