@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from tagtui import __version__
-from tagtui.errors import TagtuiError, UsageError
-from tagtui.providers.base import ConnectionOptions, ProviderOptions
+from tagtui.errors import AuthenticationRequired, TagtuiError, UsageError
+from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
 from tagtui.targets import PROVIDER_NAMES, Target, open_target
 from tagtui.text import sanitize
 
@@ -49,6 +49,27 @@ commands:
                                  credential helper, else podman's runtime auth file
   tagtui logout REGISTRY         remove them from wherever tagtui finds them
 
+vendor APIs (each found as its own tool finds it; --endpoint takes the API's host or the
+base URL the vendor documents; the OS keyring under the API host comes last):
+  scaleway   SCW_SECRET_KEY (SCW_ACCESS_KEY), SCW_DEFAULT_REGION, SCW_API_URL, SCW_PROFILE,
+             SCW_CONFIG_PATH; ~/.config/scw/config.yaml (secret_key, default_region, api_url)
+             --region fr-par|nl-ams|pl-waw
+             --endpoint https://api.scaleway.com or …/registry/v1/regions/fr-par
+             e.g. SCW_SECRET_KEY=… SCW_DEFAULT_REGION=nl-ams tagtui --provider scaleway
+  ncr        NCLOUD_ACCESS_KEY + NCLOUD_SECRET_KEY (or NCLOUD_ACCESS_KEY_ID +
+             NCLOUD_SECRET_ACCESS_KEY), NCLOUD_REGION, NCLOUD_API_GW; ~/.ncloud/configure
+             --region kr|sgn|jpn
+             --endpoint https://ncr.apigw.ntruss.com or …/ncr/api/v2
+             e.g. NCLOUD_ACCESS_KEY=… NCLOUD_SECRET_KEY=… tagtui ls --provider ncr --region sgn
+  openshift  KUBECONFIG; ~/.kube/config (current context: server, token, CA, namespace)
+             --namespace NS
+             --endpoint https://api.cluster:6443 or …/apis/image.openshift.io/v1
+             e.g. oc login https://api.cluster:6443 && tagtui --provider openshift
+  tutum      TUTUM_USER + TUTUM_APIKEY, or TUTUM_AUTH; TUTUM_REST_HOST (or TUTUM_BASE_URL);
+             ~/.tutum ([auth] user, apikey)
+             --endpoint https://dashboard.tutum.co or …/api/v1/
+             e.g. TUTUM_REST_HOST=https://tutum.example.com tagtui ls --provider tutum
+
 Connection options (--timeout, --insecure, --ca-cert…) go before or after the command.
 """
 
@@ -79,7 +100,11 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--region", help="vendor region (scaleway: fr-par…, ncr: kr|sgn|jpn)")
     group.add_argument("--namespace", help="OpenShift namespace (default: from kubeconfig)")
-    group.add_argument("--endpoint", metavar="URL", help="override the vendor API base URL")
+    group.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="the vendor API's host or documented base URL (see 'vendor APIs' in tagtui --help)",
+    )
     group.add_argument(
         "--insecure",
         action="store_true",
@@ -180,10 +205,25 @@ def provider_options(args: argparse.Namespace) -> ProviderOptions:
     )
 
 
+def with_login_hint(err: AuthenticationRequired, provider: Provider) -> AuthenticationRequired:
+    """``err`` and what to do about it, for a registry that takes ``tagtui login``.
+
+    Vendor APIs are not: their messages name their own tools' variables.
+    """
+    host = provider.credential_key
+    if provider.kind != "oci" or not host:
+        return err
+    how = f"`tagtui login {host}`, or set TAGTUI_USERNAME and TAGTUI_PASSWORD"
+    hint = f"log in with {how}" if err.username is None else f"log in again with {how}"
+    return AuthenticationRequired(f"{err} — {hint}", username=err.username)
+
+
 async def _with_target(args: argparse.Namespace, action: Callable[[Target], Awaitable[int]]) -> int:
     target = open_target(args.target, provider_name=args.provider, options=provider_options(args))
     try:
         return await action(target)
+    except AuthenticationRequired as err:
+        raise with_login_hint(err, target.provider) from None
     finally:
         await target.provider.aclose()
 

@@ -135,6 +135,11 @@ class Image:
     # Set when the manifest is an artifact (Helm chart, signature, SBOM...), not a container
     # image: its config is no image config, so the config facts do not apply.
     artifact_type: str | None = None
+    # The size a vendor API reports when it lists no layers (NCR), in bytes. When the figure
+    # covers more than this image, ``reported_size_of`` says what ("every tag of team/api",
+    # Scaleway's image size) and it never passes for this image's own size.
+    reported_size: int | None = None
+    reported_size_of: str | None = None
 
     @property
     def platform(self) -> str | None:
@@ -146,8 +151,11 @@ class Image:
 
     @property
     def compressed_size(self) -> int | None:
-        """Total of the layer sizes (what a pull downloads), None when any size is unknown."""
-        if not self.layers or any(layer.size is None for layer in self.layers):
+        """Total of the layer sizes (what a pull downloads), None when any size is unknown;
+        without layers, the size the vendor reports for this image alone."""
+        if not self.layers:
+            return self.reported_size if self.reported_size_of is None else None
+        if any(layer.size is None for layer in self.layers):
             return None
         return sum(layer.size or 0 for layer in self.layers)
 
@@ -230,6 +238,10 @@ class DeletePlan:
     # list's "shares a digest" count exact with it and counts "Delete all N tags" from it.
     # Tutum, which plans with no digest, gives every tag of the image it deletes whole.
     shared_tags: tuple[str, ...] = ()
+    # Set when the registry is documented to refuse this plan (Scaleway's tag delete while
+    # another tag shares the digest): why, in one sentence. The UI offers no confirmation for
+    # it, only the other plans; a provider asked anyway sends it and reports the answer.
+    refused: str | None = None
 
     @property
     def keeps(self) -> tuple[str, ...]:

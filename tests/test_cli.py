@@ -10,7 +10,7 @@ import pytest
 from tagtui.cli import split_command
 from tests.support.cli import tagtui
 from tests.support.real import free_port
-from tests.support.registry import SeededRegistry
+from tests.support.registry import RunningRegistry, SeededRegistry
 from tests.support.seed import BIG, HOSTILE, MULTI, RICH, RICH_ENV
 
 pytestmark = pytest.mark.real
@@ -164,3 +164,28 @@ def test_connection_options_may_come_before_the_command(
     argv: list[str], expected: tuple[str | None, list[str]]
 ) -> None:
     assert split_command(argv) == expected
+
+
+FAIL_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+
+
+def test_ls_needing_a_login_says_how(registry_basic_auth: RunningRegistry, home: Path) -> None:
+    host = registry_basic_auth.host
+    result = tagtui("ls", f"{host}/team/app", home=home, extra_env=FAIL_KEYRING)
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line == (
+        f"tagtui: error: authentication required at {host} — log in with "
+        f"`tagtui login {host}`, or set TAGTUI_USERNAME and TAGTUI_PASSWORD"
+    )
+
+
+def test_ls_with_rejected_credentials_says_how(
+    registry_basic_auth: RunningRegistry, home: Path
+) -> None:
+    host = registry_basic_auth.host
+    env = {**FAIL_KEYRING, "TAGTUI_USERNAME": "alice", "TAGTUI_PASSWORD": "not-the-password"}
+    result = tagtui("ls", f"{host}/team/app", home=home, extra_env=env)
+    assert result.returncode == 1
+    assert f"log in again with `tagtui login {host}`" in result.stderr
+    assert "not-the-password" not in result.stderr

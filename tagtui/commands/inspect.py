@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from tagtui.errors import UsageError
 from tagtui.model import Image, Platform, TagDetail
-from tagtui.session.view import PlatformChoice, TagSubject, WantedPlatform, load_view
+from tagtui.session.view import PlatformChoice, TagSubject, WantedPlatform, image_size, load_view
 from tagtui.targets import Target
 from tagtui.text import human_size, sanitize
 
@@ -148,6 +148,14 @@ def _list_section(title: str, values: list[str], lines: list[str]) -> None:
         lines.extend(f"  {sanitize(v)}" for v in values)
 
 
+def _size(image: Image) -> str:
+    """``118 B in 1 layer``; without a layer list, the size the vendor reports (or ``-``)."""
+    count = len(image.layers)
+    if not count:
+        return image_size(image)
+    return f"{human_size(image.compressed_size)} in {count} layer{'s' if count != 1 else ''}"
+
+
 def detail_text(detail: TagDetail, image: Image | None, chosen: Platform | None = None) -> str:
     summary: list[tuple[str, str]] = [
         ("Reference", detail.reference),
@@ -165,7 +173,7 @@ def detail_text(detail: TagDetail, image: Image | None, chosen: Platform | None 
         summary += [
             ("Created", _when(config.created) or "-"),
             ("Author", config.author or "-"),
-            ("Size", f"{human_size(image.compressed_size)} in {len(image.layers)} layers"),
+            ("Size", _size(image)),
         ]
     lines = [f"{sanitize(k).ljust(16)}{sanitize(v)}" for k, v in summary]
 

@@ -7,6 +7,8 @@ credential it sends. Deleting a tag is ``tagtui.providers.tag_delete``.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +17,7 @@ from tagtui.credentials import Credential
 from tagtui.errors import ConfigError, CredentialError
 from tagtui.model import Extras
 from tagtui.providers.base import Provider
-from tagtui.text import size_with_bytes
+from tagtui.text import sanitize, size_with_bytes
 
 if TYPE_CHECKING:
     from tagtui.providers.http import VendorHttp
@@ -45,6 +47,48 @@ class VendorApiProvider(Provider):
 
     async def aclose(self) -> None:
         await self.http.aclose()
+
+
+# --- endpoints ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiEndpoint:
+    """An ``--endpoint`` (or a tool's URL variable) split into the API's root and what follows.
+
+    ``root`` is scheme, host and any path before the documented API path; ``match`` holds the
+    documented path's groups when the value named it (``…/ncr/api/v2``), else None (a host).
+    """
+
+    root: str
+    match: tuple[str | None, ...] | None
+
+
+def split_endpoint(value: str, documented: str, *, what: str) -> ApiEndpoint:
+    """``value`` as the API's root and, if its path ends with the ``documented`` pattern (a
+    regex for the base URL's path), that part's groups. A bare ``host[:port]`` means https.
+
+    Both the host and the base URL the vendor documents are accepted, so neither doubles the
+    API path (``…/ncr/api/v2/ncr/api/v2/repositories``).
+    """
+    # Imported here: httpx is loaded by the client anyway; this module stays light.
+    import httpx
+
+    text = value.strip()
+    if text and "://" not in text:
+        text = f"https://{text}"
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise ConfigError(f"invalid {what} URL {sanitize(value)!r}") from None
+    if url.scheme not in ("http", "https") or not url.host or url.query or url.fragment:
+        raise ConfigError(f"{what} must be an http(s) URL with a host, not {sanitize(value)!r}")
+    path = url.raw_path.decode("ascii").rstrip("/")
+    origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
+    found = re.search(f"({documented})$", path)
+    if found is None:
+        return ApiEndpoint(root=origin + path, match=None)
+    return ApiEndpoint(root=origin + path[: found.start()], match=found.groups()[1:])
 
 
 # --- display values -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Literal
 from tagtui.errors import NotFound
 from tagtui.model import Image, Platform, TagDetail, TagRevision, preferred_platform
 from tagtui.providers.base import Provider
+from tagtui.text import human_size, size_with_bytes
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,15 @@ class DetailView:
     revision: TagRevision | None = None
     # The pane title: "repo:tag", "repo:tag linux/arm64" (the reference may be long).
     label: str = ""
+
+
+def image_size(image: Image) -> str:
+    """The Summary's size: ``1.2 MiB (1,234,567 bytes)``, a vendor's figure for more than the
+    image with what it covers (``117.7 MiB for every tag of team/api``), or ``-``."""
+    size = image.compressed_size
+    if size is None and image.reported_size is not None and image.reported_size_of:
+        return f"{human_size(image.reported_size)} for {image.reported_size_of}"
+    return size_with_bytes(size)
 
 
 def subject_key(repository: str, subject: Subject) -> tuple[str, ...]:

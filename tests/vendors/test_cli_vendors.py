@@ -101,3 +101,33 @@ def test_openshift_cli_from_kubeconfig(home: Path) -> None:
             f"    namespace: {NAMESPACE}\n"
         )
         _ls_and_inspect("openshift", fake.url, home, {"KUBECONFIG": str(kubeconfig)})
+
+
+def test_inspect_fills_the_summary_from_what_each_vendor_knows(
+    scw: ScalewayFake, ncr: NcrFake, tutum: TutumFake, home: Path
+) -> None:
+    """Created and Size as the vendor API knows them; a one-platform NCR tag is an image."""
+
+    def summary(provider: str, url: str, env: dict[str, str], ref: str) -> dict[str, str]:
+        result = tagtui(
+            "inspect", "--provider", provider, "--endpoint", url, ref, home=home, extra_env=env
+        )
+        assert result.returncode == 0, result.stderr
+        head = result.stdout.split("\n\n", 1)[0].splitlines()
+        return {line[:16].strip(): line[16:] for line in head}
+
+    keys = {"NCLOUD_ACCESS_KEY": ACCESS_KEY, "NCLOUD_SECRET_KEY": SECRET_KEY}
+    # No --platform needed: the tag has one platform.
+    ncr_tag = summary("ncr", ncr.url, keys, "acme/web:v2")
+    assert ncr_tag["Platform"] == "linux/amd64"
+    assert ncr_tag["Created"].startswith("2024-")
+    assert ncr_tag["Size"] == "1.3 KiB (1,300 bytes)"
+
+    scw_tag = summary("scaleway", scw.url, {"SCW_SECRET_KEY": SECRET}, "team/api:stable")
+    assert scw_tag["Created"].startswith("2024-01-01T05:01:00")
+    assert scw_tag["Size"] == "117.7 MiB for every tag of team/api"
+
+    env = {"TUTUM_USER": USER, "TUTUM_APIKEY": APIKEY}
+    tutum_tag = summary("tutum", tutum.url, env, "registry.local/user1/image1:latest")
+    assert tutum_tag["Created"] == "2013-11-08T00:22:26+00:00"
+    assert tutum_tag["Size"] == "-"  # the Tutum API knows no size

@@ -82,7 +82,7 @@ async def test_only_get_is_retried(server: FakeServer, http: VendorHttp) -> None
         (b'{"message": "bad token", "type": "denied_authentication"}', "bad token"),
         (
             b'{"error": {"errorCode": "200", "message": "Authentication Failed"}}',
-            "200: Authentication Failed",
+            "Authentication Failed (vendor error code 200)",
         ),
         (b'{"kind": "Status", "message": "forbidden: no"}', "forbidden: no"),
         (b'{"error_message": "nope"}', "nope"),

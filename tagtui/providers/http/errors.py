@@ -53,7 +53,7 @@ def vendor_error(
     retry_after: str | None = None,
 ) -> TagtuiError:
     """The exception for a vendor API's non-success ``status``, quoting the vendor's words."""
-    said = vendor_message(body)
+    said = vendor_message(body, service)
     quoted = f": {said}" if said else ""
     for_subject = about(subject)
     where = f"{service} ({host})"
@@ -80,23 +80,24 @@ def vendor_error(
     return RequestRejected(f"{where} refused the request{for_subject}: HTTP {status}{quoted}")
 
 
-def vendor_message(body: bytes) -> str | None:
+def vendor_message(body: bytes, service: str | None = None) -> str | None:
     """The human part of a vendor's error body, short and sanitised; None when there is none.
 
     Shapes understood: ``{"message"}`` (Scaleway, Kubernetes Status), ``{"error": {"message",
     "errorCode", "details"}}`` (NCP gateway), ``{"error": "..."}``, ``{"error_message"}``,
     ``{"detail"}`` / ``{"details"}`` (Tastypie). A short plain-text body is quoted as is; HTML is
-    not (it is a proxy's error page, not the API speaking).
+    not (it is a proxy's error page, not the API speaking). A vendor's own error code is named
+    as such ("Authentication Failed (NCR API error code 200)"): a bare "200:" reads like HTTP.
     """
     try:
         document = load_json(body, "")
     except BadResponse:
         return _plain_text(body)
-    found = _message_in(document)
+    found = _message_in(document, service or "vendor")
     return sanitize(found, limit=200) if found else None
 
 
-def _message_in(document: Any) -> str | None:
+def _message_in(document: Any, service: str) -> str | None:
     if isinstance(document, str):
         return document.strip() or None
     if not isinstance(document, dict):
@@ -105,10 +106,11 @@ def _message_in(document: Any) -> str | None:
     if isinstance(error, dict):
         message = error.get("message") or error.get("details")
         code = error.get("errorCode") or error.get("code")
+        named = f"{service} error code {code}" if isinstance(code, str | int) else None
         if isinstance(message, str) and message.strip():
-            return f"{code}: {message.strip()}" if isinstance(code, str | int) else message.strip()
-        if isinstance(code, str | int):
-            return str(code)
+            return f"{message.strip()} ({named})" if named else message.strip()
+        if named:
+            return named
     for key in ("message", "error_message", "error", "detail", "details", "reason"):
         value = document.get(key)
         if isinstance(value, str) and value.strip():

@@ -6,6 +6,8 @@ import contextlib
 import os
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +16,7 @@ import httpx
 from tagtui.credentials import Credential
 from tagtui.errors import (
     BadResponse,
+    ConfigError,
     CredentialError,
     DeleteAborted,
     NotFound,
@@ -58,6 +61,7 @@ from tagtui.providers.vendor_common import (
     display_size,
     keyring_credential,
     known_extras,
+    split_endpoint,
 )
 from tagtui.text import agree, join_names, sanitize
 
@@ -65,6 +69,8 @@ DEFAULT_HOST = "https://ncr.apigw.ntruss.com"
 KEYRING_HOST = "ncr.apigw.ntruss.com"
 REGION_PREFIXES = {"kr": "/ncr/api/v2", "sgn": "/ncr/sgn-api/v2", "jpn": "/ncr/jpn-api/v2"}
 DEFAULT_REGION = "kr"
+# A base URL whose prefix is none of REGION_PREFIXES (gov's /ncr/kr/v2, a proxy's): used as given.
+OTHER_PREFIX = "other"
 PAGE_SIZE = 100
 SIBLINGS_UNVERIFIED = (
     "NCR's documentation does not say whether deleting a tag also removes other tags sharing "
@@ -75,10 +81,40 @@ SIBLINGS_UNVERIFIED = (
 # --- credentials and options ----------------------------------------------------------------------
 
 
+def configure_file() -> Path:
+    """The ncloud CLI's and SDKs' key file: ``~/.ncloud/configure``."""
+    return Path.home() / ".ncloud" / "configure"
+
+
+def _from_configure(path: Path) -> tuple[str, str] | None:
+    """``ncloud_access_key_id = …`` and ``ncloud_secret_access_key = …`` lines, as the SDKs
+    read them (no sections); None when the file is absent or lacks either."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read {path}: {type(err).__name__}") from None
+    values: dict[str, str] = {}
+    for line in lines:
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip()] = value.strip()
+    access = values.get("ncloud_access_key_id")
+    secret = values.get("ncloud_secret_access_key")
+    return (access, secret) if access and secret else None
+
+
+def _env(*names: str) -> str:
+    """The first of ``names`` set in the environment (the SDKs accept two spellings)."""
+    return next((v.strip() for n in names if (v := os.environ.get(n) or "").strip()), "")
+
+
 def resolve_credential() -> Credential:
-    """NCLOUD_ACCESS_KEY + NCLOUD_SECRET_KEY, then the OS keyring (``ncr.apigw.ntruss.com``)."""
-    access = (os.environ.get("NCLOUD_ACCESS_KEY") or "").strip()
-    secret = (os.environ.get("NCLOUD_SECRET_KEY") or "").strip()
+    """NCLOUD_ACCESS_KEY(_ID) + NCLOUD_SECRET_(ACCESS_)KEY, then ``~/.ncloud/configure``, then
+    the OS keyring (``ncr.apigw.ntruss.com``): the order of Naver Cloud's SDKs."""
+    access = _env("NCLOUD_ACCESS_KEY_ID", "NCLOUD_ACCESS_KEY")
+    secret = _env("NCLOUD_SECRET_ACCESS_KEY", "NCLOUD_SECRET_KEY")
     if access and secret:
         return Credential(username=access, secret=secret, source="environment (NCLOUD_*_KEY)")
     if access or secret:
@@ -86,18 +122,45 @@ def resolve_credential() -> Credential:
         raise CredentialError(
             f"{missing} is not set: NCR needs both NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY"
         )
+    found = _from_configure(configure_file())
+    if found is not None:
+        return Credential(username=found[0], secret=found[1], source=str(configure_file()))
     stored = keyring_credential(KEYRING_HOST, needs_username=True)
     if stored is not None:
         return stored
     raise CredentialError(
-        "no Naver Cloud API keys found: set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY, or store "
-        f"them in the OS keyring under {KEYRING_HOST} (username = access key, password = "
-        "secret key)"
+        "no Naver Cloud API keys found: set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY, write "
+        f"ncloud_access_key_id and ncloud_secret_access_key to {configure_file()} (`ncloud "
+        f"configure` does), or store them in the OS keyring under {KEYRING_HOST} (username = "
+        "access key, password = secret key)"
     )
 
 
-def resolve_region(option: str | None) -> str:
-    """--region, then NCLOUD_REGION (the Terraform provider's; KR, SGN, JPN), then kr."""
+def split_api_url(value: str) -> tuple[str, str | None]:
+    """``--endpoint`` / ``NCLOUD_API_GW`` as (base URL, the region it names, ``OTHER_PREFIX``
+    or None for a host).
+
+    The host (``https://ncr.apigw.ntruss.com``) gets the region's prefix later; the documented
+    base URL (``…/ncr/api/v2``, ``…/ncr/sgn-api/v2``, gov's ``…/ncr/kr/v2``) is used as given.
+    """
+    endpoint = split_endpoint(value, "/ncr/([^/]+)/v2", what="the NCR API")
+    if endpoint.match is None:
+        return endpoint.root, None
+    prefix = f"/ncr/{endpoint.match[0]}/v2"
+    region = next((r for r, p in REGION_PREFIXES.items() if p == prefix), None)
+    return endpoint.root + prefix, region or OTHER_PREFIX
+
+
+def resolve_region(option: str | None, named: str | None = None) -> str:
+    """--region, then the region the base URL names, then NCLOUD_REGION (the Terraform
+    provider's; KR, SGN, JPN), then kr. --region and the URL must agree."""
+    if option and named and named != OTHER_PREFIX and option.strip().lower() != named:
+        raise UsageError(
+            f"--region {sanitize(option)} contradicts the endpoint, whose base URL is the "
+            f"{named} API: give one of them"
+        )
+    if named and not option:
+        return named if named != OTHER_PREFIX else DEFAULT_REGION
     region = (option or os.environ.get("NCLOUD_REGION") or DEFAULT_REGION).strip().lower()
     if region not in REGION_PREFIXES:
         raise UsageError(f"unknown NCR region {region!r}: choose from {', '.join(REGION_PREFIXES)}")
@@ -105,11 +168,12 @@ def resolve_region(option: str | None) -> str:
 
 
 def create_provider(options: ProviderOptions) -> NcrProvider:
-    """The CLI's entry point."""
-    region = resolve_region(options.region)
-    return NcrProvider(
-        region, resolve_credential(), endpoint=options.endpoint, options=options.connection
-    )
+    """The CLI's entry point: keys, region and API URL found as Naver Cloud's SDKs find them
+    (``--endpoint``, else ``NCLOUD_API_GW``)."""
+    endpoint = options.endpoint or os.environ.get("NCLOUD_API_GW") or None
+    named = split_api_url(endpoint)[1] if endpoint else None
+    region = resolve_region(options.region, named)
+    return NcrProvider(region, resolve_credential(), endpoint=endpoint, options=options.connection)
 
 
 # --- the provider ---------------------------------------------------------------------------------
@@ -132,10 +196,12 @@ class NcrProvider(VendorApiProvider):
             raise UsageError(f"unknown NCR region {region!r}")
         self.region = region
         self._clock = clock
-        host = (endpoint or DEFAULT_HOST).rstrip("/")
+        root, named = split_api_url(endpoint or DEFAULT_HOST)
+        # A base URL is used as given; a host gets the region's prefix.
+        base = root if named else f"{root}{REGION_PREFIXES[region]}"
         http = VendorHttp(
             SERVICE,
-            f"{host}{REGION_PREFIXES[region]}",
+            base,
             options=options or ConnectionOptions(),
             auth=self._sign,
             transport=transport,
@@ -316,14 +382,19 @@ class NcrProvider(VendorApiProvider):
             ),
             ("Note", NO_CONFIG_NOTE),
         )
+        # A tag with one platform is an image, not a one-entry index to open.
+        single = len(record.platforms) == 1 and not record.dropped_platforms
+        image = record.platforms[0].image() if single else None
+        if image is not None and image.reported_size is None:
+            image = replace(image, reported_size=record.size)
         return TagDetail(
             reference=self.pull_reference(repository, tag),
             repository=repository,
             tag=tag,
             digest=record.digest,
             media_type=None,
-            platforms=tuple(p.platform for p in record.platforms),
-            image=None,
+            platforms=() if single else tuple(p.platform for p in record.platforms),
+            image=image,
             extras=extras,
         )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from tagtui.model import Image, ImageConfig, Platform, Repository, Tag
 from tagtui.providers.http import boolean, integer, mapping, required_text, text, timestamp
-from tagtui.providers.vendor_common import display_date, display_size, known_extras
+from tagtui.providers.vendor_common import display_date, known_extras
 
 SERVICE = "NCR API"
 NO_CONFIG_NOTE = (
@@ -41,7 +41,6 @@ class PlatformRecord:
             variant=platform.variant,
         )
         extras = known_extras(
-            ("Size", display_size(platform.size)),
             ("Media type", platform.media_type),
             ("OS version", self.os_version),
             ("Updated", display_date(self.updated)),
@@ -49,7 +48,11 @@ class PlatformRecord:
             ("Note", NO_CONFIG_NOTE),
         )
         return Image(
-            digest=platform.digest, media_type=platform.media_type, config=config, extras=extras
+            digest=platform.digest,
+            media_type=platform.media_type,
+            config=config,
+            extras=extras,
+            reported_size=platform.size,
         )
 
 

@@ -69,6 +69,7 @@ from tagtui.providers.vendor_common import (
     display_date,
     keyring_credential,
     known_extras,
+    split_endpoint,
 )
 from tagtui.text import agree, sanitize, short_digest
 
@@ -122,7 +123,12 @@ def create_provider(options: ProviderOptions) -> OpenShiftProvider:
     ``--endpoint`` replaces the server and ``--namespace`` the context's namespace.
     """
     access = resolve_access(load_kubeconfig())
-    server = options.endpoint or access.server
+    server = access.server
+    if options.endpoint:
+        # The server (``oc login``'s URL) or the documented base URL of the image API.
+        server = split_endpoint(
+            options.endpoint, r"/apis/image\.openshift\.io/v1", what="the OpenShift API"
+        ).root
     if not server:
         where = ", ".join(str(p) for p in access.files) or str(kubeconfig_paths()[0])
         raise CredentialError(

@@ -10,7 +10,7 @@ from typing import Any
 from tagtui.credentials import Credential
 from tagtui.errors import CredentialError, UsageError
 from tagtui.providers.http import text
-from tagtui.providers.vendor_common import keyring_credential, read_yaml_mapping
+from tagtui.providers.vendor_common import keyring_credential, read_yaml_mapping, split_endpoint
 
 REGIONS = ("fr-par", "nl-ams", "pl-waw")
 DEFAULT_REGION = "fr-par"
@@ -25,6 +25,7 @@ class ScwConfig:
     secret_key: str | None = field(default=None, repr=False)
     access_key: str | None = None
     default_region: str | None = None
+    api_url: str | None = None
     path: Path | None = None
 
 
@@ -55,6 +56,7 @@ def load_scw_config(path: Path | None = None) -> ScwConfig:
         secret_key=_clean(values.get("secret_key")),
         access_key=_clean(values.get("access_key")),
         default_region=_clean(values.get("default_region")),
+        api_url=_clean(values.get("api_url")),
         path=path,
     )
 
@@ -81,9 +83,31 @@ def resolve_credential(config: ScwConfig) -> Credential:
     )
 
 
-def resolve_region(option: str | None, config: ScwConfig) -> str:
-    """--region, then SCW_DEFAULT_REGION, then the config's default_region, then fr-par."""
-    region = option or os.environ.get("SCW_DEFAULT_REGION") or config.default_region
+def split_api_url(value: str) -> tuple[str, str | None]:
+    """``--endpoint`` / ``SCW_API_URL`` / ``api_url`` as (API root, region the URL names).
+
+    The host (``https://api.scaleway.com``, what ``scw`` takes) and the documented base URL
+    (``…/registry/v1/regions/fr-par``, or ``…/registry/v1``) both work.
+    """
+    endpoint = split_endpoint(value, "/registry/v1(?:/regions/([^/]+))?", what="the Scaleway API")
+    region = endpoint.match[0] if endpoint.match else None
+    return endpoint.root, region.lower() if region else None
+
+
+def resolve_api_url(option: str | None, config: ScwConfig) -> str | None:
+    """--endpoint, then SCW_API_URL, then the config's api_url (None: api.scaleway.com)."""
+    return option or os.environ.get("SCW_API_URL") or config.api_url or None
+
+
+def resolve_region(option: str | None, config: ScwConfig, named: str | None = None) -> str:
+    """--region, then the region the API URL names, then SCW_DEFAULT_REGION, then the
+    config's default_region, then fr-par. --region and the URL must agree."""
+    if option and named and option.strip().lower() != named:
+        raise UsageError(
+            f"--region {option} contradicts the endpoint, whose base URL is region {named}: "
+            "give one of them"
+        )
+    region = option or named or os.environ.get("SCW_DEFAULT_REGION") or config.default_region
     region = (region or DEFAULT_REGION).strip().lower()
     if region not in REGIONS:
         raise UsageError(f"unknown Scaleway region {region!r}: choose from {', '.join(REGIONS)}")

@@ -10,8 +10,17 @@ from typing import Any
 import httpx
 
 from tagtui.credentials import Credential
-from tagtui.errors import Conflict, DeleteAborted, NotFound, UsageError
-from tagtui.model import Capabilities, DeletePlan, DeleteResult, Image, Repository, Tag, TagDetail
+from tagtui.errors import ConfigError, Conflict, DeleteAborted, NotFound, UsageError
+from tagtui.model import (
+    Capabilities,
+    DeletePlan,
+    DeleteResult,
+    Image,
+    ImageConfig,
+    Repository,
+    Tag,
+    TagDetail,
+)
 from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
 from tagtui.providers.http import (
     PageGuard,
@@ -27,8 +36,10 @@ from tagtui.providers.scaleway.config import (
     KEYRING_HOST,
     ScwConfig,
     load_scw_config,
+    resolve_api_url,
     resolve_credential,
     resolve_region,
+    split_api_url,
 )
 from tagtui.providers.scaleway.records import (
     SERVICE,
@@ -61,10 +72,10 @@ PAGE_SIZE = 100
 ORDER_BY = {"name": "name_asc", "newest": "created_at_desc"}
 NO_CONFIG_NOTE = "config and layers: available over the registry API at rg.{region}.scw.cloud"
 FORCE_SOURCE = "scaleway/docs-content#1530"
-# After "prod shares digest 1234abcd5678" in a plain delete's plan.
-FORCELESS_NOTE = (
-    ": Scaleway documents that the deletion then fails unless force=true is sent. tagtui sends "
-    "it without force, so the API may refuse; the whole-digest choice sends force=true."
+# Why a plain delete of a tag sharing its digest is not offered (DeletePlan.refused).
+REFUSED = (
+    "Scaleway refuses to delete a tag while another tag shares its digest, unless force=true "
+    "is sent (it answers HTTP 412)"
 )
 
 
@@ -72,18 +83,23 @@ FORCELESS_NOTE = (
 
 
 def create_provider(options: ProviderOptions) -> ScalewayProvider:
-    """The CLI's entry point: region and credentials resolved the way ``scw`` resolves them."""
-    # The config file is only read when the environment leaves something open, so a broken
-    # file does not stand in the way of SCW_SECRET_KEY + SCW_DEFAULT_REGION (or --region).
+    """The CLI's entry point: region, API URL and credentials resolved as ``scw`` does."""
+    # When the environment says all (SCW_SECRET_KEY + SCW_DEFAULT_REGION, or --region), a
+    # broken config file does not stand in the way; its api_url still counts when readable.
     complete = os.environ.get("SCW_SECRET_KEY") and (
         options.region or os.environ.get("SCW_DEFAULT_REGION")
     )
-    config = ScwConfig() if complete else load_scw_config()
-    region = resolve_region(options.region, config)
+    try:
+        config = load_scw_config()
+    except ConfigError:
+        if not complete:
+            raise
+        config = ScwConfig()
+    endpoint = resolve_api_url(options.endpoint, config)
+    named = split_api_url(endpoint)[1] if endpoint else None
+    region = resolve_region(options.region, config, named)
     credential = resolve_credential(config)
-    return ScalewayProvider(
-        region, credential, endpoint=options.endpoint, options=options.connection
-    )
+    return ScalewayProvider(region, credential, endpoint=endpoint, options=options.connection)
 
 
 # --- the provider --------------------------------------------------------------------------------
@@ -102,7 +118,7 @@ class ScalewayProvider(VendorApiProvider):
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.region = region
-        api = (endpoint or DEFAULT_API).rstrip("/")
+        api = split_api_url(endpoint or DEFAULT_API)[0]
         http = VendorHttp(
             SERVICE,
             f"{api}/registry/v1/regions/{encode_segment(region)}",
@@ -312,17 +328,31 @@ class ScalewayProvider(VendorApiProvider):
             tag=tag,
             digest=record.digest,
             media_type=None,
-            image=self._without_config(record.digest),
+            image=self._without_config(record.digest, record, image),
             extras=extras,
         )
 
     async def get_image(self, repository: str, digest: str) -> Image:
         return self._without_config(digest)
 
-    def _without_config(self, digest: str | None) -> Image:
-        """The REST API has no config or layers: the image says where they are."""
+    def _without_config(
+        self,
+        digest: str | None,
+        tag: TagRecord | None = None,
+        image: ImageRecord | None = None,
+    ) -> Image:
+        """The REST API has no config or layers: the image says where they are, and carries
+        what the API does know: the tag's date and the size of the whole Scaleway image
+        (every tag of the repository, not this one alone)."""
         note = NO_CONFIG_NOTE.format(region=self.region)
-        return Image(digest=digest, media_type=None, extras=(("Note", note),))
+        return Image(
+            digest=digest,
+            media_type=None,
+            config=ImageConfig(created=tag.created if tag else None),
+            extras=(("Note", note),),
+            reported_size=image.size if image else None,
+            reported_size_of=f"every tag of {image.repository}" if image else None,
+        )
 
     # --- delete -------------------------------------------------------------------------------
 
@@ -331,11 +361,25 @@ class ScalewayProvider(VendorApiProvider):
     ) -> DeletePlan:
         image, record = await self._require_tag(repository, tag)
         sharing = self._sharing(await self._tags(image), record)
-        plan = api_tag_plan(repository, tag, record.digest, sharing, FORCELESS_NOTE)
-        if not plan.keeps or not whole_digest:
+        plan = api_tag_plan(repository, tag, record.digest, sharing, "")
+        if not plan.keeps:
             return plan
         others = list(plan.keeps)
         short = short_digest(record.digest)
+        if not whole_digest:
+            # Documented to fail: say so, and offer nothing that cannot work.
+            return replace(
+                plan,
+                refused=REFUSED,
+                summary=(
+                    f"{tag} cannot be deleted alone: {agree(others, 'shares', 'share')} "
+                    f"its digest {short}."
+                ),
+                warnings=(
+                    "force=true is the separate whole-digest choice: it deletes "
+                    f"{tag} and may delete {join_names(others)} too ({FORCE_SOURCE}).",
+                ),
+            )
         return replace(
             plan,
             removes=tuple(sharing),
@@ -387,7 +431,7 @@ class ScalewayProvider(VendorApiProvider):
             if plan.keeps and not force:
                 raise type(err)(
                     f"Scaleway refused to delete {plan.tag} without force "
-                    f"({join_names(list(plan.keeps))} share its digest): {err}"
+                    f"({agree(list(plan.keeps), 'shares', 'share')} its digest): {err}"
                 ) from None
             raise
 

@@ -71,6 +71,8 @@ class DeleteModal(ModalScreen[str | None]):
         return self.plan.method is DeleteMethod.API_IMAGE_DELETE
 
     def _title(self) -> str:
+        if self.plan.refused:
+            return "This tag cannot be deleted alone"
         if self._image_delete:
             return "Delete the whole image"
         if self.plan.whole_digest:
@@ -91,6 +93,13 @@ class DeleteModal(ModalScreen[str | None]):
                 yield Static(self._facts(), id="delete-facts", markup=False)
                 if plan.summary:
                     yield Static(Content(literal(plan.summary)), id="delete-summary", markup=False)
+                if plan.refused:
+                    # Documented to fail: nothing to confirm, only the other choices.
+                    yield Static(
+                        Content.assemble(("Not offered: ", "bold"), literal(plan.refused) + "."),
+                        id="delete-refused",
+                        markup=False,
+                    )
                 for warning in plan.warnings:
                     yield Static(
                         Content(f"{glyphs.WARNING} " + literal(warning)),
@@ -100,7 +109,8 @@ class DeleteModal(ModalScreen[str | None]):
                 yield from self._lists()
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Cancel (n)"), id="cancel", variant="primary")
-                yield Button(Content(self._confirm_label()), id="confirm", variant="error")
+                if not plan.refused:
+                    yield Button(Content(self._confirm_label()), id="confirm", variant="error")
                 if self.offer_whole_digest:
                     label = self._whole_digest_label()
                     yield Button(Content(label), id="whole-digest", variant="warning")
@@ -123,11 +133,12 @@ class DeleteModal(ModalScreen[str | None]):
             yield self._list("delete-removes", f"Removes ({tag_count(len(removes))}): ", removes)
         keeps = set(plan.keeps)
         if keeps:
+            stay = " — they stay" if len(keeps) > 1 else " — it stays"
             yield self._list(
                 "delete-keeps",
                 f"Other tags on this digest ({len(keeps):,}): ",
                 keeps,
-                " — they stay" if len(keeps) > 1 else " — it stays",
+                "" if plan.refused else stay,
             )
 
     @staticmethod
@@ -175,7 +186,8 @@ class DeleteModal(ModalScreen[str | None]):
             self.dismiss(None)
 
     def action_confirm(self) -> None:
-        self.dismiss(CONFIRM)
+        if not self.plan.refused:
+            self.dismiss(CONFIRM)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -198,4 +210,6 @@ class DeleteModal(ModalScreen[str | None]):
         # The footer offers the whole-digest key only when the button is there.
         if action == "whole_digest":
             return self.offer_whole_digest
+        if action == "confirm":
+            return not self.plan.refused
         return True

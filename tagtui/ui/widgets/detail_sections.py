@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tagtui.model import Image, TagDetail
-from tagtui.session.view import DetailView
+from tagtui.session.view import DetailView, image_size
 from tagtui.text import human_size
 from tagtui.ui.format import literal, short_digest, size_with_bytes, timestamp, word_list
 
@@ -252,7 +252,7 @@ def _image_rows(view: DetailView, image: Image) -> list[tuple[str, str]]:
     # An artifact has no image config: its platform, date and author are not "unknown",
     # they do not exist, so the rows go rather than saying "-".
     rows += [(key, value or "-") for key, value in facts if value or kind is None]
-    rows.append(("Size", size_with_bytes(image.compressed_size)))
+    rows.append(("Size", image_size(image)))
     return rows
 
 

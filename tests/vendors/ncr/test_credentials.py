@@ -84,3 +84,15 @@ async def test_keys_from_the_os_keyring(ncr: NcrFake, secret_service: object) ->
         await provider.aclose()
     assert ncr.auth_failures == []
     assert ncr.server.requests[0].header("x-ncp-iam-access-key") == ACCESS_KEY
+
+
+def test_api_url_forms() -> None:
+    from tagtui.errors import ConfigError
+    from tagtui.providers.ncr.provider import OTHER_PREFIX, split_api_url
+
+    assert split_api_url("ncr.apigw.ntruss.com") == ("https://ncr.apigw.ntruss.com", None)
+    assert split_api_url("https://h/ncr/jpn-api/v2/") == ("https://h/ncr/jpn-api/v2", "jpn")
+    gov = "https://gov-ncr.apigw.gov-ntruss.com/ncr/kr/v2"
+    assert split_api_url(gov) == (gov, OTHER_PREFIX)
+    with pytest.raises(ConfigError, match="http"):
+        split_api_url("ftp://h/ncr/api/v2")

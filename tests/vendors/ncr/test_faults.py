@@ -29,7 +29,7 @@ REPO = "acme/web"
             403,
             {"error": {"errorCode": "210", "message": "Permission Denied"}},
             PermissionDenied,
-            "denied access for tags of acme/web: 210: Permission Denied",
+            "denied access for tags of acme/web: Permission Denied (NCR API error code 210)",
         ),
         (
             404,

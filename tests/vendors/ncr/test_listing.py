@@ -48,7 +48,8 @@ async def test_wrong_secret_is_refused_by_the_signature_check(ncr: NcrFake) -> N
         await provider.aclose()
     assert ncr.auth_failures == ["signature mismatch"]
     message = str(caught.value)
-    assert "Authentication Failed" in message and ACCESS_KEY in message
+    assert "Authentication Failed (NCR API error code 200)" in message and ACCESS_KEY in message
+    assert "200:" not in message  # reads like HTTP 200
     assert "not-the-secret" not in message
 
 
@@ -127,11 +128,25 @@ async def test_detail_images_become_platforms(provider: NcrProvider) -> None:
 
 async def test_seed_example_fields(provider: NcrProvider) -> None:
     detail = await provider.get_tag(REPO, "ncpdocker")
-    (only,) = detail.platforms
-    assert only.digest == "sha256:a180b9dc"  # the seed's doubled "sha256:sha256:" prefix
+    # One platform: an image, not a one-entry index (issue 12 §1).
+    assert not detail.is_index and detail.platforms == () and detail.image is not None
+    assert detail.image.digest == "sha256:a180b9dc"  # the seed's doubled "sha256:sha256:" prefix
     extras = dict(detail.extras)
     assert "Creator" not in extras and "Last updated" not in extras and "Size" not in extras
     assert extras["Tag id"] == str(730000 + 204)
+
+
+async def test_a_single_platform_tag_is_an_image_with_its_date_and_size(
+    provider: NcrProvider,
+) -> None:
+    detail = await provider.get_tag("acme/web", "v2")
+    assert not detail.is_index and detail.platforms == ()
+    image = detail.image
+    assert image is not None and image.platform == "linux/amd64"
+    # What the API knows goes where the Summary reads it, not only into the extras.
+    assert image.config.created == datetime.fromtimestamp((T0 + 300 * 1000) / 1000, UTC)
+    assert image.compressed_size == 1000 + 300 == detail.size
+    assert detail.created == image.config.created
 
 
 async def test_get_image_for_a_platform(provider: NcrProvider) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tagtui.ui import glyphs
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
 from tagtui.ui.widgets.tag_tree import TagRow
@@ -60,6 +61,13 @@ async def test_list_tags_platforms_then_delete(ncr: NcrFake) -> None:
         await pilot.press("slash", *"stable", "enter")
         await settle(pilot)
         assert screen.tag_tree.highlighted_row == TagRow("stable")
+        # One platform: an image with its date and size in the Summary, not a ⧉1 index.
+        text = screen_text(app)
+        (stable_row,) = [line for line in text.splitlines() if " stable " in line and "MiB" in line]
+        assert glyphs.PLATFORMS not in stable_row
+        assert "Showing" not in text and "Platforms" not in text
+        assert "Platform   linux/amd64" in text
+        assert "Size       1.2 KiB (1,201 bytes)" in text
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, DeleteModal)

@@ -156,7 +156,7 @@ class ScalewayFake:
         self.secret = SECRET
         # Documented: deletion fails without force when the digest is shared. How it fails
         # (status and body) is not documented; these are settable.
-        self.refusal_status = 409
+        self.refusal_status = 412
         self.refusal_type = "precondition_failed"
         # Whether a refusal happens at all (force is deprecated: an API may stop requiring it).
         self.requires_force = True

@@ -26,7 +26,7 @@ async def test_unshared_tag_plan_and_delete(scw: ScalewayFake, provider: Scalewa
     assert "force" not in request.query
 
 
-async def test_shared_digest_plan_names_siblings_and_the_force_rule(
+async def test_shared_digest_plan_is_refused_and_says_why(
     provider: ScalewayProvider,
 ) -> None:
     plan = await provider.plan_delete(API, "stable")
@@ -35,24 +35,44 @@ async def test_shared_digest_plan_names_siblings_and_the_force_rule(
     assert plan.keeps == ("latest", "v1.0.0")
     assert set(plan.shared_tags) == {"latest", "stable", "v1.0.0"}
     assert not plan.whole_digest
-    (warning,) = plan.warnings
-    assert "force=true" in warning and "may refuse" in warning
+    # Documented to fail (412 without force): the plan says so, and the UI offers nothing.
+    assert plan.refused is not None and "HTTP 412" in plan.refused
     short = digest(7)[7:19]
-    assert warning.startswith(f"latest and v1.0.0 share digest {short}: Scaleway documents that")
+    assert plan.summary == (
+        f"stable cannot be deleted alone: latest and v1.0.0 share its digest {short}."
+    )
+    (warning,) = plan.warnings
+    assert warning.startswith("force=true is the separate whole-digest choice")
+
+
+async def test_an_unshared_plan_is_not_refused(provider: ScalewayProvider) -> None:
+    assert (await provider.plan_delete(API, "build-5")).refused is None
+    assert (await provider.plan_delete(API, "stable", whole_digest=True)).refused is None
 
 
 async def test_api_refusal_without_force_is_shown_as_such(
     scw: ScalewayFake, provider: ScalewayProvider
 ) -> None:
+    # Asked anyway (the UI does not offer it), the provider sends it and reports the 412.
     plan = await provider.plan_delete(API, "stable")
-    with pytest.raises(Conflict) as caught:
+    with pytest.raises(RequestRejected) as caught:
         await provider.delete(plan)
     message = str(caught.value)
-    assert "refused to delete stable without force" in message
+    assert "refused to delete stable without force (latest and v1.0.0 share its digest)" in message
+    assert "HTTP 412" in message
     assert "tag digest is shared with other tags" in message  # the API's own words
     assert {"latest", "stable", "v1.0.0"} <= scw.state.tag_names(API)
     (request,) = scw.server.requests_to("DELETE")
     assert "force" not in request.query
+
+
+async def test_one_sibling_shares_its_digest(scw: ScalewayFake, provider: ScalewayProvider) -> None:
+    scw.state.tags.remove(scw.state.find_tag(API, "v1.0.0"))
+    scw.refusal_status, scw.refusal_type = 409, "conflict"
+    plan = await provider.plan_delete(API, "stable")
+    assert "latest shares its digest" in plan.summary
+    with pytest.raises(Conflict, match=r"\(latest shares its digest\)"):
+        await provider.delete(plan)
 
 
 async def test_refusal_as_400_is_a_rejected_request(

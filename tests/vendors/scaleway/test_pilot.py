@@ -50,23 +50,26 @@ async def test_list_tags_detail_then_delete_with_the_force_choice(scw: ScalewayF
         assert screen.tag_tree.highlighted_row == TagRow("stable")
         assert "rg.fr-par.scw.cloud/team/api:stable" in screen_text(app)
 
-        # A plain delete: the modal names the siblings and the force rule; the API refuses.
+        # The Summary carries what the API knows: the tag's date, the image's size for what
+        # it is (every tag of the Scaleway image), not "-" above an "Image size" extra.
+        text = screen_text(app)
+        assert "117.7 MiB for every tag of team/api" in text
+        assert "2024-01-01 05:01:00 UTC" in text  # the tag's date, as the row shows it
+
+        # A plain delete would get a 412: the modal says why and offers no "Delete tag".
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, DeleteModal)
         text = screen_text(app)
-        assert "Only stable is asked to be removed" in text
-        assert "force=true" in text
-        await pilot.press("y")
+        assert "This tag cannot be deleted alone" in text
+        assert "latest and v1.0.0 share its digest" in text
+        assert "Delete tag (y)" not in text and not app.screen.query("#confirm")
+        await pilot.press("y")  # nothing to confirm
         await settle(pilot)
-        assert not isinstance(app.screen, DeleteModal)
-        assert any("refused to delete stable without force" in t for t in notification_texts(app))
-        assert "stable" in scw.state.tag_names("team/api")
-        assert "stable" in row_names(screen.tag_tree.rows)
+        assert isinstance(app.screen, DeleteModal)
+        assert scw.server.requests_to("DELETE") == []
 
         # The user's explicit choice: the whole-digest plan sends force=true.
-        await pilot.press("d")
-        await settle(pilot)
         await pilot.click("#whole-digest")
         await settle(pilot)
         assert isinstance(app.screen, DeleteModal) and app.screen.plan.whole_digest
