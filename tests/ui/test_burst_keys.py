@@ -164,13 +164,17 @@ async def test_an_error_in_a_key_handler_is_reported_like_any_handler_error(
     assert app.return_code == 1
 
 
+@pytest.mark.parametrize("how", ["burst", "one press call"])
 @pytest.mark.parametrize("page", ["pagedown", "pageup"])
-async def test_palette_and_a_page_key_in_one_burst(tmp_path: Path, page: str) -> None:
-    """Ctrl+P and PageDown in one press: Textual's list has options but no height yet."""
+async def test_palette_and_a_page_key_in_one_burst(tmp_path: Path, page: str, how: str) -> None:
+    """Ctrl+P and PageDown in one read: Textual's list has options but no height yet."""
     app = TagtuiApp(LayoutProvider(prepare_demo_store(tmp_path / "store")))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        burst(app, "ctrl+p", page, page)
+        if how == "burst":
+            burst(app, "ctrl+p", page, page)
+        else:
+            await pilot.press("ctrl+p", page, page)
         await settle(pilot)
         assert app.is_running and app.return_code is None
         assert isinstance(app.screen, CommandPalette)
