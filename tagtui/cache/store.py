@@ -80,6 +80,8 @@ class ContentCache:
         self.limit = limit
         # Bytes on disk, counted on the first write (None until then).
         self._size: int | None = None
+        # Host directories known to exist with mode 0700 (checked once per process).
+        self._dirs: set[Path] = set()
 
     def _path(self, host: str, digest: str) -> Path | None:
         match = _DIGEST.match(digest)
@@ -154,10 +156,13 @@ class ContentCache:
             self.trim()
 
     def _ensure_dir(self, directory: Path) -> None:
+        if directory in self._dirs:
+            return
         for folder in (self.root, directory):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             if folder.stat().st_mode & 0o077:
-                folder.chmod(0o700)
+                folder.chmod(0o700)  # made by someone else, or under a lax umask
+        self._dirs.add(directory)
 
     def _files(self) -> list[tuple[float, int, Path]]:
         found: list[tuple[float, int, Path]] = []
@@ -211,6 +216,7 @@ class ContentCache:
             except OSError:
                 continue
         self._size = 0
+        self._dirs.clear()
         return removed
 
 
