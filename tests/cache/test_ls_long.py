@@ -13,6 +13,8 @@ from pathlib import Path
 from tagtui.cache.store import MAGIC, ContentCache
 from tests.cache.conftest import REPO, Seeded
 from tests.support.cli import tagtui
+from tests.support.push import PushClient, build_image, image_config
+from tests.support.registry import BasicAuthCredentials, RunningRegistry
 from tests.support.strict_json import strict_json
 
 
@@ -153,6 +155,7 @@ def test_two_processes_filling_the_cache_leave_it_valid(seeded: Seeded, tmp_path
     outputs = [process.communicate(timeout=120) for process in processes]
     assert all(process.returncode == 0 for process in processes), outputs
     assert len({out for out, _ in outputs}) == 1
+    assert len(_entries(cache)) >= 8
     store = ContentCache(cache / "tagtui")
     for path in _entries(cache):
         digest = path.name.replace("-", ":", 1)
@@ -164,6 +167,7 @@ def test_cache_info_and_clear(seeded: Seeded, tmp_path: Path) -> None:
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
     _ls(seeded, "-l", env=env)
     count = len(_entries(tmp_path / "cache"))
+    assert count >= 8
     info = tagtui("cache", "info", extra_env=env)
     assert info.returncode == 0, info.stderr
     assert f"entries  {count}\n" in info.stdout
@@ -180,3 +184,25 @@ def test_long_needs_a_repository_and_sort_needs_long(seeded: Seeded) -> None:
     unsorted = tagtui("ls", "--sort", "newest", f"{seeded.registry.host}/{REPO}")
     assert unsorted.returncode == 2 and "--sort needs -l" in unsorted.stderr
     assert json.loads(_ls(seeded, "--json", "-l"))["schemaVersion"] == 1
+
+
+def test_no_secret_in_the_cache(
+    registry_basic_auth: RunningRegistry,
+    basic_auth_credentials: BasicAuthCredentials,
+    tmp_path: Path,
+) -> None:
+    user, password = basic_auth_credentials.pair
+    image = build_image(image_config(), [])
+    with PushClient(registry_basic_auth.url, auth=(user, password)) as client:
+        client.push(REPO, image, ["release-candidate"])
+    cache = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache), "TAGTUI_USERNAME": user, "TAGTUI_PASSWORD": password}
+    result = tagtui("ls", "-l", f"{registry_basic_auth.host}/{REPO}", home=tmp_path, extra_env=env)
+    assert result.returncode == 0, result.stderr
+    assert image.digest in result.stdout
+    entries = _entries(cache)
+    assert len(entries) == 2  # the manifest and the config
+    for path in [*entries, *(cache / "tagtui").rglob("*")]:
+        data = path.read_bytes() if path.is_file() else path.name.encode()
+        for secret in (password.encode(), b"Basic ", b"Bearer ", b"release-candidate"):
+            assert secret not in data, path
