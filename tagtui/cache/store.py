@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,18 +41,18 @@ class CacheInfo:
     limit: int
 
 
-def cache_root(environ: os._Environ[str] | dict[str, str] = os.environ) -> Path:
+def cache_root(environ: Mapping[str, str] = os.environ) -> Path:
     base = environ.get("XDG_CACHE_HOME") or ""
     # A relative XDG path is invalid per the spec: use the default then.
     root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
     return root / "tagtui"
 
 
-def cache_disabled(environ: os._Environ[str] | dict[str, str] = os.environ) -> bool:
+def cache_disabled(environ: Mapping[str, str] = os.environ) -> bool:
     return environ.get("TAGTUI_NO_CACHE", "").strip().lower() in _TRUE
 
 
-def cache_limit(environ: os._Environ[str] | dict[str, str] = os.environ) -> int:
+def cache_limit(environ: Mapping[str, str] = os.environ) -> int:
     """``TAGTUI_CACHE_MB`` (megabytes), else 200 MB."""
     text = environ.get("TAGTUI_CACHE_MB", "").strip()
     try:
@@ -221,7 +222,7 @@ class ContentCache:
 
 
 def default_cache(
-    environ: os._Environ[str] | dict[str, str] = os.environ, *, enabled: bool = True
+    environ: Mapping[str, str] = os.environ, *, enabled: bool = True
 ) -> ContentCache | None:
     """The user's cache, or None when ``--no-cache`` or ``TAGTUI_NO_CACHE`` turns it off."""
     if not enabled or cache_disabled(environ):
