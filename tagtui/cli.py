@@ -20,7 +20,7 @@ from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
 from tagtui.targets import PROVIDER_NAMES, Target, open_target
 from tagtui.text import sanitize
 
-SUBCOMMANDS = ("ls", "inspect", "login", "logout")
+SUBCOMMANDS = ("ls", "inspect", "login", "logout", "cache")
 
 # The connection options (see _add_connection_options): the ones that take a value, and flags.
 # They may come before the command as well (`tagtui --timeout 2 ls HOST`), as in git or skopeo.
@@ -33,7 +33,7 @@ CONNECTION_VALUE_OPTIONS = (
     "--timeout",
     "--max-blob-size",
 )
-CONNECTION_FLAGS = ("--insecure",)
+CONNECTION_FLAGS = ("--insecure", "--no-cache")
 
 EPILOG = """\
 targets:
@@ -44,10 +44,13 @@ targets:
 
 commands:
   tagtui ls TARGET               repositories, or TAG<TAB>DIGEST lines for a repository
+  tagtui ls -l REPO [--sort newest] [--json]
+                                 TAG DIGEST CREATED SIZE for every tag of a repository
   tagtui inspect REF [--json]    what the detail panel shows for a tag
   tagtui login REGISTRY          check credentials and store them: OS keyring, else docker's
                                  credential helper, else podman's runtime auth file
   tagtui logout REGISTRY         remove them from wherever tagtui finds them
+  tagtui cache info|clear        the cache of manifests and configs ($XDG_CACHE_HOME/tagtui)
 
 vendor APIs (each found as its own tool finds it; --endpoint takes the API's host or the
 base URL the vendor documents; the OS keyring under the API host comes last):
@@ -127,6 +130,11 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
         metavar="MIB",
         help="refuse a manifest or image config larger than this (default 16)",
     )
+    group.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor fill the manifest cache (also TAGTUI_NO_CACHE=1)",
+    )
 
 
 def build_open_parser() -> argparse.ArgumentParser:
@@ -148,6 +156,16 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
     if command == "ls":
         parser.description = "List repositories, or the tags of one repository."
         parser.add_argument("target", nargs="?", help="REGISTRY or REGISTRY/REPOSITORY")
+        parser.add_argument(
+            "-l",
+            "--long",
+            action="store_true",
+            help="tag, digest, created, size (one manifest + config per distinct image)",
+        )
+        parser.add_argument(
+            "--sort", choices=("name", "newest"), default="name", help="tag order (default name)"
+        )
+        parser.add_argument("--json", action="store_true", help="one JSON document (see README)")
         _add_connection_options(parser)
     elif command == "inspect":
         parser.description = "Show a tag's digest, platforms, config and layers."
@@ -155,6 +173,9 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--json", action="store_true", help="stable JSON (see README)")
         parser.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", help="pick one platform")
         _add_connection_options(parser)
+    elif command == "cache":
+        parser.description = "Show or empty the cache of manifests and configs fetched by digest."
+        parser.add_argument("action", choices=("info", "clear"))
     elif command == "login":
         from tagtui.credentials.stores import KINDS  # here: `ls` does not pay for it
 
@@ -201,6 +222,7 @@ def provider_options(args: argparse.Namespace) -> ProviderOptions:
             ca_cert=args.ca_cert,
             timeout=args.timeout,
             max_blob_mib=args.max_blob_size,
+            cache=not args.no_cache,
         ),
     )
 
@@ -235,7 +257,18 @@ def run_command(command: str, argv: Sequence[str]) -> int:
 
         if args.target is None and args.provider in (None, "oci", "layout"):
             raise UsageError("ls needs a REGISTRY or REGISTRY/REPOSITORY")
-        return asyncio.run(_with_target(args, lambda t: run_ls(t, sys.stdout)))
+        if args.sort != "name" and not args.long:
+            raise UsageError("--sort needs -l (dates come with the long listing)")
+        return asyncio.run(
+            _with_target(
+                args,
+                lambda t: run_ls(t, sys.stdout, long=args.long, sort=args.sort, as_json=args.json),
+            )
+        )
+    if command == "cache":
+        from tagtui.commands.cache import run_cache
+
+        return run_cache(args.action, sys.stdout)
     if command == "inspect":
         from tagtui.commands.inspect import run_inspect
 

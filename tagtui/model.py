@@ -43,6 +43,8 @@ class Tag:
     status: str | None = None
     media_type: str | None = None
     revisions: tuple[TagRevision, ...] = ()
+    # For an index: its runnable platforms (attestations not counted); None when unknown.
+    platform_count: int | None = None
 
     @property
     def is_index(self) -> bool | None:

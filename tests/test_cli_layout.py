@@ -86,3 +86,16 @@ def test_secret_in_config_is_refused_without_echo(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "looks like a secret" in result.stderr
     assert "hunter2-secret" not in result.stderr
+
+
+def test_ls_long_on_a_layout_describes_every_tag(store: Path, tmp_path: Path) -> None:
+    # The layout provider goes through Provider.describe_tags (the default, describe_tag each).
+    result = tagtui("ls", "-l", "--json", str(store / "acme" / "api"), home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    tags = {tag["name"]: tag for tag in json.loads(result.stdout)["tags"]}
+    assert tags["latest"]["digest"] == tags["staging"]["digest"]
+    assert tags["latest"]["digest"].startswith("sha256:")
+    assert all(tag["created"] and tag["size"] for tag in tags.values() if tag["platforms"] is None)
+    text = tagtui("ls", "-l", str(store / "acme" / "api"), home=tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert len(text.stdout.splitlines()) == len(tags)

@@ -1,4 +1,8 @@
-"""``tagtui ls``: repositories, or a repository's tags as ``TAG<TAB>DIGEST``."""
+"""``tagtui ls``: repositories, or a repository's tags as ``TAG<TAB>DIGEST``.
+
+``-l`` (the long listing) and ``--json`` live in ``ls_long``, imported only when asked for:
+the plain listing stays as fast to start as a bare HTTP client.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,13 @@ from tagtui.targets import Target
 from tagtui.text import sanitize
 
 
-async def run_ls(target: Target, out: TextIO) -> int:
+async def run_ls(
+    target: Target, out: TextIO, *, long: bool = False, sort: str = "name", as_json: bool = False
+) -> int:
+    if long or as_json:
+        from tagtui.commands.ls_long import run_ls_long
+
+        return await run_ls_long(target, out, long=long, sort=sort, as_json=as_json)
     provider, repository = target.provider, target.location.repository
     if repository is None:
         # Print each page as it arrives so a 10,000-repository catalog starts scrolling at once.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tagtui.credentials import Credential
-from tagtui.errors import Unsupported
+from tagtui.errors import BadResponse, NotFound, Unsupported, UsageError
 from tagtui.model import (
     Capabilities,
     DeletePlan,
@@ -24,6 +24,9 @@ from tagtui.model import (
     preferred_platform,
 )
 from tagtui.natsort import natural_key
+
+# describe_tag calls in flight at once for ``describe_tags``.
+DESCRIBE_CONCURRENCY = 16
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class ConnectionOptions:
     concurrency: int = 16
     # A manifest or image config larger than this is refused, not read into memory.
     max_blob_mib: int = 16
+    # Keep manifests and configs fetched by digest in the on-disk cache (tagtui.cache.store).
+    # Off unless the command line turns it on: a provider built in code writes no files.
+    cache: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,9 @@ def sorted_tags(tags: Iterable[Tag], sort: str | None = None) -> list[Tag]:
     """Natural name order; ``"newest"``: dated tags newest first, then the undated by name."""
     tags = list(tags)
     if sort == "newest":
-        dated = sorted((t for t in tags if t.created), key=lambda t: t.created, reverse=True)
+        # By name first: tags of the same date keep natural order (sorted() is stable).
+        by_name = sorted_tags(t for t in tags if t.created)
+        dated = sorted(by_name, key=lambda t: t.created, reverse=True)
         return dated + sorted_tags(t for t in tags if not t.created)
     return sorted(tags, key=lambda tag: natural_key(tag.name))
 
@@ -131,7 +139,25 @@ class Provider(abc.ABC):
             created=created or tag.created,
             size=detail.size if detail.size is not None else tag.size,
             media_type=detail.media_type or tag.media_type,
+            platform_count=len(detail.runnable_platforms) if detail.is_index else None,
         )
+
+    async def describe_tags(self, repository: str, tags: list[Tag]) -> AsyncIterator[Tag]:
+        """``tagtui ls -l``: every tag described, concurrently, in the order they finish; a tag
+        that cannot be described (gone, broken, unsupported) comes back as listed."""
+        import asyncio
+
+        limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
+
+        async def one(tag: Tag) -> Tag:
+            async with limit:
+                try:
+                    return await self.describe_tag(repository, tag)
+                except (NotFound, BadResponse, Unsupported, UsageError):
+                    return tag
+
+        for task in asyncio.as_completed([one(tag) for tag in tags]):
+            yield await task
 
     @abc.abstractmethod
     async def plan_delete(

@@ -144,10 +144,12 @@ def described_tag(
             created = config.created or created
         layers = layers_size(image)
         size = layers if layers is not None else size
+    runnable = [p for p in platforms_of(manifest) if not p.is_attestation]
     return replace(
         tag,
         digest=manifest.digest,
         created=created,
         size=size,
         media_type=manifest.media_type or tag.media_type,
+        platform_count=len(runnable) if manifest.is_index else None,
     )

@@ -85,6 +85,7 @@ def registry_config(
     tls: tuple[Path, Path] | None = None,
     storage: Path | None = None,
     relative_urls: bool = False,
+    access_log: bool = False,
 ) -> dict[str, Any]:
     """The registry's YAML config as a dict (written by ``start_registry``)."""
     storage = storage if storage is not None else workdir / "storage"
@@ -98,7 +99,8 @@ def registry_config(
         http["tls"] = {"certificate": str(certificate), "key": str(key)}
     config: dict[str, Any] = {
         "version": 0.1,
-        "log": {"level": "warn", "accesslog": {"disabled": True}},
+        # The access log (one line per request, in registry.log) lets a test count requests.
+        "log": {"level": "warn", "accesslog": {"disabled": not access_log}},
         "storage": {
             "filesystem": {"rootdirectory": str(storage)},
             "delete": {"enabled": delete_enabled},
@@ -141,6 +143,7 @@ def start_registry(
     tls: tuple[Path, Path] | None = None,
     storage: Path | None = None,
     relative_urls: bool = False,
+    access_log: bool = False,
 ) -> Iterator[RunningRegistry]:
     """Run ``docker-registry serve`` on a free loopback port until the block ends.
 
@@ -157,6 +160,7 @@ def start_registry(
         "tls": tls,
         "storage": storage,
         "relative_urls": relative_urls,
+        "access_log": access_log,
     }
     # A free port can be taken by another test process before the registry binds it: retry.
     for attempt in range(_BIND_ATTEMPTS):

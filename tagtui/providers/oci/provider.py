@@ -65,6 +65,7 @@ from tagtui.providers.oci.manifests import (
 from tagtui.reference import DOCKER_HUB_API_HOST
 
 if TYPE_CHECKING:
+    from tagtui.cache.store import ContentCache
     from tagtui.providers.oci.delete import OciDeleter
 
 _T = TypeVar("_T")
@@ -186,6 +187,19 @@ class OciProvider(Provider):
         self._manifests = _Lru(CACHE_ENTRIES)
         self._configs = _Lru(CACHE_ENTRIES)
         self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
+        # The on-disk cache, opened on first use (only if the options ask for it).
+        self._disk: ContentCache | None = None
+        self._disk_opened = not options.cache
+
+    @property
+    def disk_cache(self) -> ContentCache | None:
+        """The content-addressed cache shared by tagtui processes, if it is turned on."""
+        if not self._disk_opened:
+            from tagtui.cache.store import default_cache  # `tagtui ls` never imports it
+
+            self._disk = default_cache()
+            self._disk_opened = True
+        return self._disk
 
     # --- identity ---------------------------------------------------------------------------
 
@@ -310,6 +324,15 @@ class OciProvider(Provider):
         self, repository: str, reference: str, *, by_digest: bool
     ) -> Manifest:
         where = self.reference_text(repository, reference)
+        disk = self.disk_cache if by_digest else None
+        entry = disk.get(self.registry, reference) if disk is not None else None
+        if entry is not None:
+            # Verified against the digest as it was read; only the parsing is left.
+            manifest = parse_manifest(
+                entry.body, content_type=entry.media_type, digest=reference, where=where
+            )
+            self._manifests.put((repository, reference), manifest)
+            return manifest
         reply = await self.http.request(
             "GET",
             self.manifest_path(repository, reference),
@@ -330,6 +353,8 @@ class OciProvider(Provider):
         manifest = parse_manifest(
             reply.body, content_type=reply.header("content-type"), digest=digest, where=where
         )
+        if disk is not None:
+            disk.put(self.registry, digest, reply.body, reply.header("content-type"))
         self._manifests.put((repository, digest), manifest)
         return manifest
 
@@ -362,6 +387,12 @@ class OciProvider(Provider):
 
     async def _fetch_config(self, repository: str, descriptor: Descriptor) -> ImageConfig:
         where = f"config {descriptor.digest} of {self.display_name}/{repository}"
+        disk = self.disk_cache
+        entry = disk.get(self.registry, descriptor.digest) if disk is not None else None
+        if entry is not None:
+            config = parse_config(entry.body, where)
+            self._configs.put((repository, descriptor.digest), config)
+            return config
         reply = await self.http.request(
             "GET",
             f"/v2/{repository}/blobs/{descriptor.digest}",
@@ -373,6 +404,8 @@ class OciProvider(Provider):
         )
         verify_digest(reply.body, claimed=None, requested=descriptor.digest, where=where)
         config = parse_config(reply.body, where)
+        if disk is not None:
+            disk.put(self.registry, descriptor.digest, reply.body)
         self._configs.put((repository, descriptor.digest), config)
         return config
 
@@ -534,14 +567,45 @@ class OciProvider(Provider):
         return await self.image_from(repository, manifest)
 
     async def describe_tag(self, repository: str, tag: Tag) -> Tag:
-        """Digest, created and size for one row: manifest + config (+ one child for an index)."""
+        """Digest, created and size for one row: manifest + config (+ one child for an index).
+
+        With the disk cache on, the tag is resolved with a HEAD (never from the cache) and the
+        rest is read by digest, so a repository seen before costs one HEAD per row.
+        """
+        if self.disk_cache is not None and not is_valid_digest(tag.name):
+            return await self._describe_by_head(repository, tag)
         manifest = await self.fetch_manifest(repository, tag.name)
+        return await self._described(repository, tag, manifest)
+
+    async def _described(self, repository: str, tag: Tag, manifest: Manifest) -> Tag:
         image: Manifest | None = manifest
         if manifest.is_index:
             chosen = preferred_child(manifest)
             image = await self.fetch_manifest(repository, chosen.digest) if chosen else None
         config = await self.image_config(repository, image) if image else None
         return described_tag(tag, manifest, image, config)
+
+    async def _describe_by_head(self, repository: str, tag: Tag) -> Tag:
+        digest = await self.head_digest(repository, tag.name)
+        if digest is None:
+            raise NotFound(f"{self.reference_text(repository, tag.name)} not found")
+        # fetch_manifest by digest: once per digest for all the tags that share it.
+        return await self._described(repository, tag, await self.fetch_manifest(repository, digest))
+
+    async def describe_tags(self, repository: str, tags: list[Tag]) -> AsyncIterator[Tag]:
+        """``tagtui ls -l``: one HEAD per tag, then one manifest + config per distinct digest,
+        concurrently (the connection pool bounds it); a tag that cannot be described is
+        yielded as listed."""
+        self.check_repository(repository)
+
+        async def one(tag: Tag) -> Tag:
+            try:
+                return await self._describe_by_head(repository, tag)
+            except (NotFound, BadResponse, Unsupported, UsageError):
+                return tag
+
+        for task in asyncio.as_completed([one(tag) for tag in tags]):
+            yield await task
 
     # --- delete: the deleter does it and keeps what it learns about this registry -------------
 

@@ -1,0 +1,1 @@
+"""A content-addressed cache of manifests and configs fetched by digest (issue 11 §3)."""
