@@ -7,7 +7,6 @@ answer 404 to any other path, so a doubled prefix (``/ncr/api/v2/ncr/api/v2/…`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,40 +20,6 @@ from tests.vendors.tutum.fake import APIKEY, SEED_IMAGE, USER, TutumFake
 
 NCR_KEYS = {"NCLOUD_ACCESS_KEY": ACCESS_KEY, "NCLOUD_SECRET_KEY": SECRET_KEY}
 TUTUM_KEYS = {"TUTUM_USER": USER, "TUTUM_APIKEY": APIKEY}
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    (tmp_path / ".config").mkdir()
-    return tmp_path
-
-
-@pytest.fixture
-def scw() -> Iterator[ScalewayFake]:
-    fake = ScalewayFake()
-    with fake.server:
-        yield fake
-
-
-@pytest.fixture
-def ncr() -> Iterator[NcrFake]:
-    fake = NcrFake()
-    with fake.server:
-        yield fake
-
-
-@pytest.fixture
-def tutum() -> Iterator[TutumFake]:
-    fake = TutumFake()
-    with fake.server:
-        yield fake
-
-
-@pytest.fixture
-def ocp() -> Iterator[OpenShiftFake]:
-    fake = OpenShiftFake()
-    with fake.server:
-        yield fake
 
 
 def _lists(

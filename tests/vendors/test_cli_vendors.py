@@ -6,42 +6,12 @@ Credentials come the way users give them: each vendor's own environment variable
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.support.cli import tagtui
 from tests.vendors.ncr.fake import ACCESS_KEY, SECRET_KEY, NcrFake
 from tests.vendors.scaleway.fake import SECRET, ScalewayFake
 from tests.vendors.tutum.fake import APIKEY, USER, TutumFake
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    (tmp_path / ".config").mkdir()
-    return tmp_path
-
-
-@pytest.fixture
-def scw() -> Iterator[ScalewayFake]:
-    fake = ScalewayFake()
-    with fake.server:
-        yield fake
-
-
-@pytest.fixture
-def ncr() -> Iterator[NcrFake]:
-    fake = NcrFake()
-    with fake.server:
-        yield fake
-
-
-@pytest.fixture
-def tutum() -> Iterator[TutumFake]:
-    fake = TutumFake()
-    with fake.server:
-        yield fake
 
 
 def _ls_and_inspect(provider: str, url: str, home: Path, env: dict[str, str]) -> None:

@@ -13,13 +13,6 @@ from tests.vendors.ncr.fake import ACCESS_KEY, SECRET_KEY, NcrFake
 __all__ = ["make_provider", "no_keyring", "secret_service"]
 
 
-@pytest.fixture
-def ncr() -> Iterator[NcrFake]:
-    fake = NcrFake()
-    with fake.server:
-        yield fake
-
-
 def make_provider(
     fake: NcrFake,
     *,

@@ -13,13 +13,6 @@ from tests.vendors.openshift.fake import NAMESPACE, TOKEN, OpenShiftFake
 __all__ = ["make_provider", "no_keyring", "secret_service"]
 
 
-@pytest.fixture
-def ocp() -> Iterator[OpenShiftFake]:
-    fake = OpenShiftFake()
-    with fake.server:
-        yield fake
-
-
 def make_provider(
     fake: OpenShiftFake,
     token: str = TOKEN,

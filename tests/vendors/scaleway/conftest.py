@@ -13,13 +13,6 @@ from tests.vendors.scaleway.fake import REGION, SECRET, ScalewayFake
 __all__ = ["make_provider", "no_keyring", "secret_service"]
 
 
-@pytest.fixture
-def scw() -> Iterator[ScalewayFake]:
-    fake = ScalewayFake()
-    with fake.server:
-        yield fake
-
-
 def make_provider(
     fake: ScalewayFake, secret: str = SECRET, timeout: float = 5.0
 ) -> ScalewayProvider:

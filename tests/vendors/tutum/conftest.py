@@ -13,13 +13,6 @@ from tests.vendors.tutum.fake import APIKEY, USER, TutumFake
 __all__ = ["make_provider", "no_keyring", "secret_service"]
 
 
-@pytest.fixture
-def tutum() -> Iterator[TutumFake]:
-    fake = TutumFake()
-    with fake.server:
-        yield fake
-
-
 def make_provider(
     fake: TutumFake,
     user: str = USER,
