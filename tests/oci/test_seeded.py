@@ -12,8 +12,9 @@ import pytest
 
 from tagtui.model import DeleteMethod
 from tagtui.natsort import natural_key
+from tagtui.providers.oci.listing import PAGE_SIZE
 from tagtui.providers.oci.manifests import DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX
-from tagtui.providers.oci.provider import PAGE_SIZE, OciProvider
+from tagtui.providers.oci.provider import OciProvider
 from tests.support import seed
 from tests.support.registry import SeededRegistry
 

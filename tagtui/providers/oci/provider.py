@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
-from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -53,6 +50,7 @@ from tagtui.providers.manifest_model import (
 from tagtui.providers.oci.auth import CredentialResolver
 from tagtui.providers.oci.errormap import Subject, parse_registry_errors
 from tagtui.providers.oci.http import LIST_LIMIT, RegistryHttp
+from tagtui.providers.oci.listing import Lru, Pages, apply_gcr_manifests
 from tagtui.providers.oci.manifests import (
     MANIFEST_ACCEPT,
     Descriptor,
@@ -70,7 +68,6 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-PAGE_SIZE = 1000
 # Far beyond any real registry (pages are capped by PageGuard); cut off with BadResponse.
 MAX_TAGS = 2_000_000
 CACHE_ENTRIES = 512
@@ -80,78 +77,6 @@ _NAME = re.compile(
     r"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$"
 )
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")
-
-
-class _Lru:
-    """A small LRU for immutable things addressed by digest (manifests, configs)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-
-    def get(self, key: Hashable) -> Any:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: Hashable, value: Any) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._size:
-            self._items.popitem(last=False)
-
-
-class _Pages:
-    """Where a ``/v2/`` listing is (path, ``n``/``last``), and which pages it already asked for."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self.params: dict[str, str] | None = {"n": str(PAGE_SIZE)}
-        self._seen: set[tuple[str, str]] = set()
-
-    @property
-    def count(self) -> int:
-        return len(self._seen)
-
-    def visit(self) -> bool:
-        """Note the page about to be asked for; False if it was asked for before (a loop)."""
-        key = (self.target, repr(sorted((self.params or {}).items())))
-        if key in self._seen:
-            return False
-        self._seen.add(key)
-        return True
-
-    def advance(self, link: str | None, page: list[str], fresh: bool) -> bool:
-        """Move to the next page (``link``: its path, if one was sent); False at the end."""
-        if link:
-            self.target, self.params = link, None
-            return True
-        # Registries from before Link: a full page with new names means there may be more.
-        # (distribution 2.8 ignores n and sends everything unsorted: a short page ends it.)
-        if self.params and page and fresh and len(page) == int(self.params.get("n", 0)):
-            self.params = {"n": self.params["n"], "last": page[-1]}
-            return True
-        return False
-
-
-def _gcr_number(value: object) -> int | None:
-    """GCR sends numbers as strings; a negative or unreadable one is absent."""
-    try:
-        number = int(str(value))
-    except ValueError:
-        return None
-    return number if number >= 0 else None
-
-
-def _gcr_time(value: object) -> datetime | None:
-    millis = _gcr_number(value)
-    if not millis:
-        return None
-    try:
-        return datetime.fromtimestamp(millis / 1000, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 class OciProvider(Provider):
@@ -184,8 +109,8 @@ class OciProvider(Provider):
         self._catalog: bool | None = None
         # Created by the first delete (its module is not imported before: `ls` has no use for it).
         self._deleter: OciDeleter | None = None
-        self._manifests = _Lru(CACHE_ENTRIES)
-        self._configs = _Lru(CACHE_ENTRIES)
+        self._manifests = Lru(CACHE_ENTRIES)
+        self._configs = Lru(CACHE_ENTRIES)
         self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
         # The on-disk cache, opened on first use (only if the options ask for it).
         self._disk: ContentCache | None = None
@@ -268,7 +193,7 @@ class OciProvider(Provider):
         return f"/v2/{repository}/manifests/{quote(reference, safe=':')}"
 
     async def _list_page(
-        self, pages: _Pages, subject: Subject, passthrough: tuple[int, ...]
+        self, pages: Pages, subject: Subject, passthrough: tuple[int, ...]
     ) -> Reply:
         """The listing page ``pages`` is at; statuses in ``passthrough`` are for the caller."""
         return await self.http.request(
@@ -443,7 +368,7 @@ class OciProvider(Provider):
             raise NotFound(f"{self.display_name} does not serve the registry API (no /v2/)")
 
     async def list_repositories(self) -> AsyncIterator[list[Repository]]:
-        pages = _Pages("/v2/_catalog")
+        pages = Pages("/v2/_catalog")
         guard = PageGuard(self.registry, "the catalog")
         while True:
             if not pages.visit():
@@ -488,7 +413,7 @@ class OciProvider(Provider):
     async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
         """All tags, every page, natural order (``sort`` is the UI's business here)."""
         self.check_repository(repository)
-        pages = _Pages(f"/v2/{repository}/tags/list")
+        pages = Pages(f"/v2/{repository}/tags/list")
         tags: dict[str, Tag] = {}
         where = f"tags of {self.display_name}/{repository}"
         guard = PageGuard(self.display_name, f"tags of {repository}")
@@ -519,33 +444,10 @@ class OciProvider(Provider):
             # Only links can lead nowhere new: ``last`` moves only after new names.
             fresh = guard.progress(page, more=bool(link))
             tags.update((name, Tag(name=name)) for name in fresh)
-            self._apply_gcr_manifests(document.get("manifest"), tags)
+            apply_gcr_manifests(document.get("manifest"), tags)
             if not pages.advance(link and self._link_target(link), page, bool(fresh)):
                 break
         return sorted_tags(tags.values())
-
-    @staticmethod
-    def _apply_gcr_manifests(value: object, tags: dict[str, Tag]) -> None:
-        """GCR-style ``manifest`` map: digest -> {tag, timeCreatedMs, imageSizeBytes, ...}."""
-        if not isinstance(value, dict):
-            return
-        for digest, info in value.items():
-            if not is_valid_digest(digest) or not isinstance(info, dict):
-                continue
-            names = info.get("tag")
-            if not isinstance(names, list):
-                continue
-            media_type = info.get("mediaType")
-            for name in names:
-                if isinstance(name, str) and name in tags:
-                    tags[name] = replace(
-                        tags[name],
-                        digest=digest,
-                        created=_gcr_time(info.get("timeCreatedMs"))
-                        or _gcr_time(info.get("timeUploadedMs")),
-                        size=_gcr_number(info.get("imageSizeBytes")),
-                        media_type=media_type if isinstance(media_type, str) else None,
-                    )
 
     async def get_tag(self, repository: str, tag: str) -> TagDetail:
         manifest = await self.fetch_manifest(repository, tag)
