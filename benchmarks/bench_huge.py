@@ -18,7 +18,6 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,21 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-from tagtui.model import (  # noqa: E402
-    DeleteMethod,
-    DeletePlan,
-    DeleteResult,
-    Image,
-    ImageConfig,
-    Layer,
-    Repository,
-    Tag,
-    TagDetail,
-)
-from tagtui.providers.base import Provider  # noqa: E402
+from bench_ui import DIGEST, MemoryProvider  # noqa: E402
+
+from tagtui.model import Image, ImageConfig, Layer  # noqa: E402
 
 REPO = "huge/app"
-DIGEST = "sha256:" + "cd" * 32
 
 
 def images() -> dict[str, Image]:
@@ -67,37 +56,16 @@ def images() -> dict[str, Image]:
     }
 
 
-class OneImage(Provider):
-    kind = "memory"
+class OneImage(MemoryProvider):
+    """bench_ui's in-memory registry, one repository with one tag (``1.0.0``) on ``image``."""
 
     def __init__(self, image: Image) -> None:
+        super().__init__(repos=1, tags=1)
+        self.names = [REPO]
         self.image = image
 
-    @property
-    def display_name(self) -> str:
-        return "memory"
-
-    async def list_repositories(self) -> AsyncIterator[list[Repository]]:
-        yield [Repository(REPO)]
-
-    async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
-        return [Tag("latest", digest=DIGEST)]
-
-    async def get_tag(self, repository: str, tag: str) -> TagDetail:
-        return TagDetail(
-            f"memory/{repository}:{tag}", repository, tag, DIGEST, None, image=self.image
-        )
-
-    async def get_image(self, repository: str, digest: str) -> Image:
+    def _image(self, seed: str) -> Image:
         return self.image
-
-    async def plan_delete(
-        self, repository: str, tag: str, *, whole_digest: bool = False
-    ) -> DeletePlan:
-        return DeletePlan(repository, tag, DIGEST, DeleteMethod.LAYOUT_REF_DELETE, (tag,))
-
-    async def delete(self, plan: DeletePlan) -> DeleteResult:
-        return DeleteResult(removed=plan.removes)
 
 
 async def _until(condition, pilot, limit: float = 120.0) -> None:  # type: ignore[no-untyped-def]
@@ -120,7 +88,7 @@ async def measure(image: Image, presses: int) -> dict[str, float]:
     from tagtui.ui.app import TagtuiApp
 
     start = time.perf_counter()
-    app = TagtuiApp(OneImage(image), repository=REPO, tag="latest")
+    app = TagtuiApp(OneImage(image), repository=REPO, tag="1.0.0")
     figures: dict[str, float] = {}
     async with app.run_test(size=(160, 50)) as pilot:
         detail = app.screen.detail  # type: ignore[attr-defined]

@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,36 +36,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from processes import isolated_env, tagtui_command, timed_process  # noqa: E402
+
 REPO = "long/tags"
 _REQUEST = re.compile(r'"(GET|HEAD|PUT|POST|PATCH|DELETE) (\S+) HTTP/')
-
-
-def tagtui_command() -> list[str]:
-    script = Path(sys.executable).with_name("tagtui")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tagtui"]
-
-
-def timed(argv: Sequence[str], env: dict[str, str]) -> tuple[float, str]:
-    start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{argv[0]} failed ({done.returncode}): {done.stderr.strip()[:300]}")
-    return elapsed, done.stdout
-
-
-def isolated_env(home: Path, cache: Path) -> dict[str, str]:
-    """No ambient credentials (empty HOME, no session bus); the cache where the run says."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "TAGTUI_", "DOCKER_"))}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_RUNTIME_DIR=str(home / "run"),
-        XDG_CACHE_HOME=str(cache),
-        PYTHONPYCACHEPREFIX=str(home / "pycache"),
-    )
-    return env
 
 
 # --- the data set --------------------------------------------------------------------------------
@@ -172,7 +145,7 @@ def run(args: argparse.Namespace, host: str, log: Path, work: Path, seeded_in: f
         for run in range(args.runs + 1):  # the first run is untimed: bytecode, page cache
             if fresh_cache:
                 shutil.rmtree(cache, ignore_errors=True)
-            elapsed, out = timed(argv, isolated_env(home, cache))
+            elapsed, out = timed_process(argv, isolated_env(home, cache))
             check(out)
             if run:
                 times.append(elapsed)
@@ -190,11 +163,15 @@ def run(args: argparse.Namespace, host: str, log: Path, work: Path, seeded_in: f
     rows.append(("bare httpx loop (process)", bare, f"same requests, {concurrency} in flight"))
 
     env = isolated_env(home, cache)
-    listed, _ = timed(["skopeo", "list-tags", "--tls-verify=false", f"docker://{target}"], env)
+    listed, _ = timed_process(
+        ["skopeo", "list-tags", "--tls-verify=false", f"docker://{target}"], env
+    )
     sample = min(args.skopeo_sample, tags)
     start = time.perf_counter()
     for n in range(1, sample + 1):
-        _, out = timed(["skopeo", "inspect", "--tls-verify=false", f"docker://{target}:v{n}"], env)
+        _, out = timed_process(
+            ["skopeo", "inspect", "--tls-verify=false", f"docker://{target}:v{n}"], env
+        )
         assert json.loads(out)["Created"]
     measured = time.perf_counter() - start
     skopeo = listed + measured * tags / sample
@@ -209,9 +186,9 @@ def run(args: argparse.Namespace, host: str, log: Path, work: Path, seeded_in: f
     # Requests: one cold run and one warm run, counted from the access log.
     shutil.rmtree(cache, ignore_errors=True)
     _, offset = requests_since(log, 0)
-    timed(ls_long, isolated_env(home, cache))
+    timed_process(ls_long, isolated_env(home, cache))
     cold_requests, offset = requests_since(log, offset)
-    timed(ls_long, isolated_env(home, cache))
+    timed_process(ls_long, isolated_env(home, cache))
     warm_requests, _ = requests_since(log, offset)
 
     print(

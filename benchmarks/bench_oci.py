@@ -23,7 +23,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from processes import isolated_env, tagtui_command, timed_process  # noqa: E402
 
 from tagtui.providers.oci.manifests import MANIFEST_ACCEPT  # noqa: E402
 from tagtui.providers.oci.provider import OciProvider  # noqa: E402
@@ -55,20 +55,6 @@ class Row:
     tool: str
     seconds: float
     note: str = ""
-
-
-def tagtui_command() -> list[str]:
-    script = Path(sys.executable).with_name("tagtui")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tagtui"]
-
-
-def timed_process(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, str]:
-    start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{argv[0]} failed ({done.returncode}): {done.stderr.strip()[:300]}")
-    return elapsed, done.stdout
 
 
 def median_process(
@@ -103,24 +89,6 @@ def check_tag_lines(out: str) -> None:
 
 def check_skopeo_tags(out: str) -> None:
     assert len(json.loads(out)["Tags"]) == BIG_TAGS
-
-
-def isolated_env(home: Path) -> dict[str, str]:
-    """No ambient credentials: an empty HOME and config dirs, no keyring session bus.
-
-    Python may cache bytecode (in the temporary directory, not the checkout), as it does for an
-    installed tagtui (pip compiles it at install time) even where PYTHONDONTWRITEBYTECODE is set
-    for development; the "no bytecode cache" row shows what compiling every run costs.
-    """
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "TAGTUI_", "DOCKER_"))}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_RUNTIME_DIR=str(home / "run"),
-        PYTHONPYCACHEPREFIX=str(home / "pycache"),
-    )
-    return env
 
 
 def bench_listing(host: str, runs: int, home: Path) -> list[Row]:
