@@ -215,3 +215,18 @@ async def test_this_session_only_stays_a_choice(
 
 def test_login_request_repr_hides_the_password() -> None:
     assert PASSWORD not in repr(LoginRequest("alice", PASSWORD))
+
+
+async def test_a_path_with_brackets_is_shown_as_written(
+    no_keyring: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tooltips given as strings are markup: "[b]" would vanish and "[/]" raise MarkupError.
+    auth_file = tmp_path / "[b]odd[/]" / "auth.json"
+    monkeypatch.setenv("REGISTRY_AUTH_FILE", str(auth_file))
+    app = TagtuiApp(sample_provider(password=PASSWORD))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginModal)
+        button = app.screen.query_one("#login-store-auth-file", RadioButton)
+        tooltip = button.tooltip
+        assert str(auth_file) in str(getattr(tooltip, "plain", ""))

@@ -124,9 +124,10 @@ class LoginModal(ModalScreen[LoginRequest | None]):
             if place is None:
                 # Offered all the same, greyed, so the user sees what is missing and why.
                 label = f"{_UNAVAILABLE_LABELS[option.kind]} (unavailable)"
-                tooltip = literal(option.why_not)
+                tooltip = Content(literal(option.why_not))
             else:
-                label, tooltip = place.label, literal(place.where)
+                # Content, not str: a tooltip string is markup, and a path may hold [brackets].
+                label, tooltip = place.label, Content(literal(place.where))
             buttons.append(
                 RadioButton(
                     Content(label),
