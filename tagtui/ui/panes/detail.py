@@ -13,7 +13,7 @@ from textual.worker import Worker
 
 from tagtui.errors import TagtuiError
 from tagtui.model import TagDetail
-from tagtui.session.freshness import keeps_data
+from tagtui.session.freshness import Freshness, keeps_data
 from tagtui.session.staleness import Epoch, Token
 from tagtui.session.view import (
     DetailView,
@@ -52,6 +52,7 @@ class DetailPane(DetailPanel):
         # What was shown before a refresh: shown again, marked stale, if the refresh cannot
         # reach the registry.
         self._previous: dict[tuple[str, ...], DetailView] = {}
+        self.freshness = Freshness()
 
     @property
     def shown_key(self) -> tuple[str, ...] | None:
@@ -80,6 +81,8 @@ class DetailPane(DetailPanel):
     def show_subject(self, repository: str, subject: Subject) -> None:
         key = subject_key(repository, subject)
         cached = self._cache.get(key)
+        if cached is not None and cached is self.view and key == self._epoch.current.subject:
+            return  # shown already (a rebuilt list highlights the same row again)
         if cached is not None:
             self._epoch.advance(key)
             self.workers.cancel_group(self, "detail")
@@ -122,12 +125,13 @@ class DetailPane(DetailPanel):
             if not message.token.current:
                 return
             if previous is not None and keeps_data(view):
-                since = datetime.now().strftime("%H:%M:%S")
-                self.show(previous, note=f"stale since {since}: {view.title.lower()}")
+                self.freshness.failed(datetime.now())
+                self.show(previous, note=f"{self.freshness.label()}: {view.title.lower()}")
             else:
-                self.show_message(f"{view.title}: {view}")
+                self.show_message(self.host.error_sentence(view))
             return
         self.host.connected()
+        self.freshness.succeeded()
         self._previous.pop(key, None)
         self._cache[key] = view
         self._cache.move_to_end(key)

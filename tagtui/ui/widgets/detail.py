@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.console import RenderableType
-from rich.segment import Segment
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
@@ -21,6 +20,7 @@ from textual.style import Style
 from tagtui.session.view import DetailView
 from tagtui.ui.format import literal
 from tagtui.ui.widgets.detail_sections import Caps, Section, build_sections
+from tagtui.ui.widgets.virtual_list import content_strip
 
 
 class DetailPanel(ScrollView, can_focus=True):
@@ -75,7 +75,7 @@ class DetailPanel(ScrollView, can_focus=True):
         self._rebuild()
         self.scroll_home(animate=False)
 
-    def show(self, view: DetailView, *, keep_scroll: bool = False, note: str = "") -> None:
+    def show(self, view: DetailView, *, note: str = "") -> None:
         """Show ``view``; ``note`` (e.g. that it is stale) goes in the title."""
         if view is not self._view:
             self._caps = {}
@@ -83,8 +83,7 @@ class DetailPanel(ScrollView, can_focus=True):
         title = "Detail · " + literal(view.label or view.reference)
         self.border_title = Content(f"{title} · {note}" if note else title)
         self._rebuild()
-        if not keep_scroll:
-            self.scroll_home(animate=False)
+        self.scroll_home(animate=False)
 
     def shown_sections(self) -> list[str]:
         return [section.name for section in self._sections] if self._view else []
@@ -131,7 +130,7 @@ class DetailPanel(ScrollView, can_focus=True):
             text, loading = self._message
             style = self.get_visual_style("detail--loading" if loading else "detail--message")
             for line in Content(text).wrap(width):
-                lines.append(_content_strip(line, style, width))
+                lines.append(content_strip(line, style, width))
         else:
             self._sections = build_sections(self._view, width, self._caps)
             title_style = self.get_visual_style("detail--title")
@@ -144,7 +143,7 @@ class DetailPanel(ScrollView, can_focus=True):
                 if section.body is None:
                     # An empty section takes one line: its title and "none".
                     title = Content.assemble(title, " ", Content.styled("none", muted))
-                lines.append(_content_strip(title, Style(), width))
+                lines.append(content_strip(title, Style(), width))
                 if section.body is not None:
                     lines.extend(self._strips_of(section.body, width))
                 self._spans[section.name] = (start, len(lines))
@@ -170,11 +169,3 @@ class DetailPanel(ScrollView, can_focus=True):
         if index >= len(self._lines):
             return Strip.blank(width, base)
         return self._lines[index].crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
-
-
-def _content_strip(content: Content, style: Style, width: int) -> Strip:
-    segments = [
-        Segment(text, part.rich_style if part else None)
-        for text, part in content.render(style, end="")
-    ]
-    return Strip(segments).extend_cell_length(width)

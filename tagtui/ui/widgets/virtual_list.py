@@ -284,7 +284,7 @@ class VirtualList(ScrollView, can_focus=True):
                 if index < len(lines):
                     muted = self.get_visual_style("virtual-list--muted")
                     line = lines[index].truncate(width, ellipsis=True, pad=True)
-                    return self._to_strip(line, muted, width)
+                    return content_strip(line, muted, width)
             return Strip.blank(width, base.rich_style)
         strip = self._strips.get(index)
         if strip is None:
@@ -296,14 +296,15 @@ class VirtualList(ScrollView, can_focus=True):
                 # One colour pair across the highlighted row: a badge's or a digest's own
                 # colours can vanish into the cursor's (cyan on cyan in 16 colours).
                 content = content.stylize(style)
-            strip = self._to_strip(content, style, width)
+            strip = content_strip(content, style, width)
             self._strips[index] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base.rich_style)
 
-    @staticmethod
-    def _to_strip(content: Content, style: Style, width: int) -> Strip:
-        segments = [
-            Segment(text, part.rich_style if part else None)
-            for text, part in content.render(style, end="")
-        ]
-        return Strip(segments).extend_cell_length(width, style.rich_style)
+
+def content_strip(content: Content, style: Style, width: int) -> Strip:
+    """One line of ``content`` over ``style``, padded to ``width`` cells."""
+    segments = [
+        Segment(text, part.rich_style if part else None)
+        for text, part in content.render(style, end="")
+    ]
+    return Strip(segments).extend_cell_length(width, style.rich_style)
