@@ -71,7 +71,6 @@ def parse_reference(text: str, *, allow_registry_only: bool = True) -> Reference
 
     A bare host (``localhost:5000``, ``ghcr.io``) is a registry with no repository.
     """
-    original = text
     text = text.strip()
     for scheme in ("https://", "http://"):
         if text.startswith(scheme):
@@ -85,7 +84,7 @@ def parse_reference(text: str, *, allow_registry_only: bool = True) -> Reference
     if "@" in text:
         text, digest = text.split("@", 1)
         if not _DIGEST.match(digest):
-            raise UsageError(f"invalid digest in reference {original!r}")
+            raise UsageError(f"invalid digest {digest!r} in the reference")
 
     first, sep, rest = text.partition("/")
     if sep and _looks_like_host(first):
@@ -105,13 +104,13 @@ def parse_reference(text: str, *, allow_registry_only: bool = True) -> Reference
     if colon > last_slash:
         remainder, tag = remainder[:colon], remainder[colon + 1 :]
         if not _TAG.match(tag):
-            raise UsageError(f"invalid tag {tag!r} in reference {original!r}")
+            raise UsageError(f"invalid tag {tag!r} in the reference")
 
     registry = _canonical_host(registry)
     if registry == DOCKER_HUB_API_HOST and "/" not in remainder:
         remainder = f"library/{remainder}"
     if not _NAME.match(remainder):
-        raise UsageError(f"invalid repository name {remainder!r} in reference {original!r}")
+        raise UsageError(f"invalid repository name {remainder!r} in the reference")
     return Reference(registry=registry, repository=remainder, tag=tag, digest=digest)
 
 
@@ -121,6 +120,11 @@ def _refuse_credentials(text: str) -> None:
     The message names the user and the host, never the password. ``name@sha256:…`` and
     ``name:tag@sha256:…`` are digests; after the ``@`` of credentials comes a host.
     """
+    # A digest at the end first (``alice:pw@host/app@sha256:…``): the credentials are before it.
+    named, at, digest = text.rpartition("@")
+    suffix = f"@{digest}" if at and "@" in named and _DIGEST.match(digest) else ""
+    if suffix:
+        text = named
     # The last "@": a password may hold "/" or "@"; a digest never holds "/".
     userinfo, at, rest = text.rpartition("@")
     if not at:
@@ -133,16 +137,11 @@ def _refuse_credentials(text: str) -> None:
     who = f" as {user}" if user and _NAME_COMPONENT_RE.match(user.lower()) else ""
     raise UsageError(
         "credentials do not go in a reference: run `tagtui login "
-        f"{_printable(host)}`{who} (or set TAGTUI_USERNAME and TAGTUI_PASSWORD), then open "
-        f"{_printable(rest)}"
+        f"{host}`{who} (or set TAGTUI_USERNAME and TAGTUI_PASSWORD), then open {rest}{suffix}"
     )
 
 
 _NAME_COMPONENT_RE = re.compile(r"^[a-z0-9._-]{1,64}$")
-
-
-def _printable(text: str) -> str:
-    return "".join(char if char.isprintable() else "?" for char in text)[:200]
 
 
 def _canonical_host(host: str) -> str:

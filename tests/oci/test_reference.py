@@ -119,6 +119,13 @@ def test_natural_key_compares_numbers_and_text() -> None:
         ("https://alice:s3cr3t-pw@localhost:5000", "localhost:5000", "localhost:5000"),
         ("alice:s3cr3t/pw@x@ghcr.io/o/r:1", "ghcr.io", "ghcr.io/o/r:1"),
         ("alice:s3cr3t-pw@docker.io/library/nginx", "docker.io", "docker.io/library/nginx"),
+        # A digest after the credentials: the password used to come back in "invalid digest".
+        ("alice:s3cr3t-pw@reg.example/app@" + DIGEST, "reg.example", "reg.example/app@" + DIGEST),
+        (
+            "alice:s3cr3t-pw@reg.example/app:1@" + DIGEST,
+            "reg.example",
+            "reg.example/app:1@" + DIGEST,
+        ),
     ],
 )
 def test_credentials_in_a_reference_are_refused_without_the_password(
@@ -137,3 +144,11 @@ def test_credentials_in_a_reference_are_refused_without_the_password(
 )
 def test_a_digest_after_at_is_still_a_digest(text: str) -> None:
     assert parse_reference(text).digest == DIGEST
+
+
+@pytest.mark.parametrize("text", ["alice:s3cr3t-pw@nginx", "app:s3cr3t-pw!"])
+def test_a_bad_reference_never_quotes_itself_whole(text: str) -> None:
+    # Only the part that failed is named: the input may hold a password.
+    with pytest.raises(UsageError) as caught:
+        parse_reference(text)
+    assert text not in str(caught.value)
