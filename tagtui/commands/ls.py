@@ -27,5 +27,5 @@ async def run_ls(
             out.flush()
         return 0
     tags = await provider.list_tags(repository)
-    out.write("".join(f"{sanitize(tag.name)}\t{tag.digest or '-'}\n" for tag in tags))
+    out.write("".join(f"{sanitize(tag.name)}\t{sanitize(tag.digest or '-')}\n" for tag in tags))
     return 0

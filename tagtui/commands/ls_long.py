@@ -86,7 +86,12 @@ def size_text(tag: Tag) -> str:
 
 def long_text(tags: list[Tag]) -> str:
     rows = [
-        (sanitize(tag.name), tag.digest or "-", created_text(tag.created) or "-", size_text(tag))
+        (
+            sanitize(tag.name),
+            sanitize(tag.digest or "-"),
+            created_text(tag.created) or "-",
+            size_text(tag),
+        )
         for tag in tags
     ]
     if not rows:

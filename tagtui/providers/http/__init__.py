@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tagtui.providers.http.errors import RequestRejected, vendor_message
     from tagtui.providers.http.json_fields import (
         boolean,
+        digest,
         integer,
         mapping,
         required_text,
@@ -36,6 +37,7 @@ _HOME = {
     "RequestRejected": "errors",
     "vendor_message": "errors",
     "boolean": "json_fields",
+    "digest": "json_fields",
     "integer": "json_fields",
     "mapping": "json_fields",
     "required_text": "json_fields",
@@ -56,6 +58,7 @@ __all__ = [
     "VendorHttp",
     "VendorReply",
     "boolean",
+    "digest",
     "encode_segment",
     "http_url",
     "integer",

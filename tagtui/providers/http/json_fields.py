@@ -6,10 +6,14 @@ epoch seconds or milliseconds, and fields go missing. These readers take what is
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from tagtui.errors import BadResponse
+
+# The OCI image spec's digest grammar.
+_DIGEST = re.compile(r"[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+")
 
 
 def mapping(value: Any, service: str, what: str) -> dict[str, Any]:
@@ -52,6 +56,13 @@ def text(value: Any) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None
+
+
+def digest(value: Any) -> str | None:
+    """A digest in the OCI grammar (``algorithm:encoded``), or None: an API's digest field is
+    shown, copied into references and compared, so anything else is treated as absent. Not the
+    hex length: vendors document shortened ones (NCR's ``sha256:a180b9dc``)."""
+    return value if isinstance(value, str) and _DIGEST.fullmatch(value) else None
 
 
 def integer(value: Any) -> int | None:

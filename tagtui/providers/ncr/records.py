@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from tagtui.model import Image, ImageConfig, Platform, Repository, Tag
-from tagtui.providers.http import boolean, integer, mapping, required_text, text, timestamp
+from tagtui.providers.http import boolean, digest, integer, mapping, required_text, text, timestamp
 from tagtui.providers.vendor_common import display_date, known_extras
 
 SERVICE = "NCR API"
@@ -21,7 +21,7 @@ def _digest(value: Any) -> str | None:
     # The documented example shows "sha256:sha256:..."; one algorithm prefix is meant.
     if found and found.startswith("sha256:sha256:"):
         found = found[len("sha256:") :]
-    return found
+    return digest(found)
 
 
 @dataclass(frozen=True)

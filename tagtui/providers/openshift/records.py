@@ -8,7 +8,7 @@ from typing import Any
 
 from tagtui.errors import BadResponse
 from tagtui.model import Extras, Tag, TagRevision
-from tagtui.providers.http import mapping, text, timestamp
+from tagtui.providers.http import digest, mapping, text, timestamp
 from tagtui.providers.vendor_common import display_date, known_extras
 
 SERVICE = "OpenShift API"
@@ -79,7 +79,7 @@ def parse_event(item: Any) -> Event | None:
     if not isinstance(item, dict):
         return None
     return Event(
-        digest=text(item.get("image")),
+        digest=digest(item.get("image")),
         created=timestamp(item.get("created")),
         reference=text(item.get("dockerImageReference")),
     )

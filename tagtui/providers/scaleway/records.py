@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from tagtui.model import Tag
-from tagtui.providers.http import integer, mapping, required_text, text, timestamp
+from tagtui.providers.http import digest, integer, mapping, required_text, text, timestamp
 
 SERVICE = "Scaleway API"
 
@@ -87,7 +87,7 @@ def parse_tag(item: Any) -> TagRecord:
     return TagRecord(
         id=required_text(item, "id", SERVICE, "a tag"),
         name=required_text(item, "name", SERVICE, "a tag"),
-        digest=text(item.get("digest")),
+        digest=digest(item.get("digest")),
         status=text(item.get("status")),
         created=timestamp(item.get("created_at")),
         updated=timestamp(item.get("updated_at")),
