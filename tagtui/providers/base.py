@@ -152,12 +152,17 @@ class Provider(abc.ABC):
         async def one(tag: Tag) -> Tag:
             async with limit:
                 try:
-                    return await self.describe_tag(repository, tag)
+                    return await self.describe_listed(repository, tag)
                 except (NotFound, BadResponse, Unsupported, UsageError):
                     return tag
 
         for task in asyncio.as_completed([one(tag) for tag in tags]):
             yield await task
+
+    async def describe_listed(self, repository: str, tag: Tag) -> Tag:
+        """One row of ``describe_tags``: a provider that can share work between the tags of a
+        listing (one request per digest, not per tag) says how."""
+        return await self.describe_tag(repository, tag)
 
     @abc.abstractmethod
     async def plan_delete(

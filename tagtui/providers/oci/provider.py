@@ -494,20 +494,15 @@ class OciProvider(Provider):
         # fetch_manifest by digest: once per digest for all the tags that share it.
         return await self._described(repository, tag, await self.fetch_manifest(repository, digest))
 
-    async def describe_tags(self, repository: str, tags: list[Tag]) -> AsyncIterator[Tag]:
-        """``tagtui ls -l``: one HEAD per tag, then one manifest + config per distinct digest,
-        concurrently (the connection pool bounds it); a tag that cannot be described is
-        yielded as listed."""
+    async def describe_listed(self, repository: str, tag: Tag) -> Tag:
+        """``tagtui ls -l``: the tag resolved to its digest, then one manifest + config per
+        distinct digest for the whole listing."""
         self.check_repository(repository)
-
-        async def one(tag: Tag) -> Tag:
-            try:
-                return await self._describe_by_head(repository, tag)
-            except (NotFound, BadResponse, Unsupported, UsageError):
-                return tag
-
-        for task in asyncio.as_completed([one(tag) for tag in tags]):
-            yield await task
+        if is_valid_digest(tag.digest):
+            # Just listed with its digest (GCR's manifest map): no HEAD needed.
+            manifest = await self.fetch_manifest(repository, tag.digest)  # type: ignore[arg-type]
+            return await self._described(repository, tag, manifest)
+        return await self._describe_by_head(repository, tag)
 
     # --- delete: the deleter does it and keeps what it learns about this registry -------------
 
