@@ -89,7 +89,7 @@ class Relisted:
     def gone(self) -> tuple[str, ...]:
         """Every planned or kept tag that is no longer listed, removes first."""
         plan = self.plan
-        candidates = [*plan.removes, *(n for n in plan.keeps if n not in plan.removes)]
+        candidates = [*plan.removes, *plan.keeps]
         return tuple(n for n in candidates if n not in self.remaining)
 
     @property
