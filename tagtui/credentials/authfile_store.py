@@ -123,6 +123,10 @@ def _read_for_update(target: Path, shown: str) -> dict[str, Any]:
         return {}
     except UnicodeDecodeError:
         raise CredentialError(f"cannot update {shown}: not UTF-8 text") from None
+    except OSError as err:
+        raise CredentialError(
+            f"cannot read {shown}: {err.strerror or type(err).__name__}"
+        ) from None
     if not text.strip():
         return {}
     try:
@@ -133,6 +137,8 @@ def _read_for_update(target: Path, shown: str) -> dict[str, Any]:
             f"cannot update {shown}: not valid JSON (line {err.lineno} column {err.colno}); "
             "fix or remove it"
         ) from None
+    except RecursionError:
+        raise CredentialError(f"cannot update {shown}: JSON nested too deeply") from None
     if not isinstance(document, dict):
         raise CredentialError(f"cannot update {shown}: expected a JSON object")
     return document

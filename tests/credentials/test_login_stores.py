@@ -219,6 +219,14 @@ def test_a_broken_auth_file_is_never_overwritten(isolated: IsolatedEnv) -> None:
     assert "c2VjcmV0" not in str(caught.value)
 
 
+def test_a_deeply_nested_auth_file_is_a_clear_error(isolated: IsolatedEnv) -> None:
+    from tagtui.credentials.authfile_store import save_entry
+
+    path = isolated.write_podman("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(CredentialError, match="nested too deeply"):
+        save_entry(path, "127.0.0.1:5000", "alice", "pw")
+
+
 async def test_auth_file_flag_writes_a_persistent_file_and_warns(
     registry_basic_auth: RunningRegistry,
     basic_auth_credentials: BasicAuthCredentials,
