@@ -416,10 +416,13 @@ class NcrProvider(VendorApiProvider):
             raise Unsupported(
                 "NCR's API deletes tags one at a time (or whole images); it has no digest delete"
             )
-        record = await self._tag_detail(repository, tag)
-        listed = ((t.name, t.digest) for t in await self._tags(repository))
-        sharing = tags_sharing(tag, record.digest, listed)
-        return api_tag_plan(repository, tag, record.digest, sharing, f". {SIBLINGS_UNVERIFIED}")
+        # One listing gives the tag's digest and its siblings alike (the detail would ask again).
+        listed = {t.name: t.digest for t in await self._tags(repository)}
+        if tag not in listed:
+            raise NotFound(f"tag {repository}:{tag} not found in NCR")
+        digest = listed[tag]
+        sharing = tags_sharing(tag, digest, listed.items())
+        return api_tag_plan(repository, tag, digest, sharing, f". {SIBLINGS_UNVERIFIED}")
 
     async def delete(self, plan: DeletePlan) -> DeleteResult:
         if plan.whole_digest:
