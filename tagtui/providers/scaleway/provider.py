@@ -359,8 +359,13 @@ class ScalewayProvider(VendorApiProvider):
     async def plan_delete(
         self, repository: str, tag: str, *, whole_digest: bool = False
     ) -> DeletePlan:
-        image, record = await self._require_tag(repository, tag)
-        sharing = self._sharing(await self._tags(image), record)
+        # One listing gives the tag's record and its siblings alike.
+        image = await self._find_image(repository)
+        tags = await self._tags(image)
+        record = next((t for t in tags if t.name == tag), None)
+        if record is None:
+            raise NotFound(f"tag {repository}:{tag} not found in Scaleway {self.region}")
+        sharing = self._sharing(tags, record)
         plan = api_tag_plan(repository, tag, record.digest, sharing, "")
         if not plan.keeps:
             return plan
