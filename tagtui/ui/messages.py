@@ -1,4 +1,5 @@
-"""Messages workers post to the main screen. Workers never touch widgets; handlers do.
+"""Messages workers post to their pane (and on to the screen). Workers never touch widgets;
+handlers do.
 
 Each carries the staleness ``Token`` its worker was started with, so a handler can drop a result
 the user has already moved away from (``message.token.current``). They are dataclasses, which
@@ -112,7 +113,6 @@ class ProviderFailed(Message):
     _: KW_ONLY
     retry: Retry | None = None
     token: Token | None = None
-    login: bool = True
 
     @property
     def stale(self) -> bool:

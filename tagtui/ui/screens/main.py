@@ -326,7 +326,7 @@ class MainScreen(Screen[None]):
     def on_provider_failed(self, message: msg.ProviderFailed) -> None:
         if message.stale:
             return
-        if message.login and self.wants_login(message.error) and message.retry is not None:
+        if self.wants_login(message.error) and message.retry is not None:
             self.reporter.credentials_refused(message.error)
             self.ask_login(message.error, message.retry)
             return
