@@ -9,8 +9,9 @@ from textual import on
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input
+from textual.worker import Worker
 
-from tagtui.ui.panes.host import PaneHost
+from tagtui.ui.panes.host import PaneHost, worker_failed
 from tagtui.ui.widgets.inputs import FilterInput
 
 
@@ -31,6 +32,12 @@ class FilteredPane(Vertical):
 
     def update_title(self) -> None:
         raise NotImplementedError
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A bug in one of the pane's workers: shown, never fatal.
+        error = worker_failed(event)
+        if error is not None:
+            self.host.unexpected(error)
 
     def show_titles(self, title: str, subtitle: str = "") -> None:
         """The border's texts, taken as plain text (names in them are never markup)."""

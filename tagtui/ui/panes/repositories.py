@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Input, Static
-from textual.worker import Worker
 
 from tagtui.errors import CatalogUnavailable
 from tagtui.session.repositories import RepositoryCatalog
@@ -17,7 +16,7 @@ from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.format import literal
 from tagtui.ui.panes.filtering import FilteredPane
-from tagtui.ui.panes.host import PaneHost, worker_failed
+from tagtui.ui.panes.host import PaneHost
 from tagtui.ui.widgets.inputs import FilterInput, OpenInput
 from tagtui.ui.widgets.repo_list import RepoList
 from tagtui.ui.widgets.virtual_list import VirtualList
@@ -147,11 +146,6 @@ class RepositoriesPane(FilteredPane):
             self.host.focus_now(field)
         else:
             self.repo_list.ensure(self.chosen)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        error = worker_failed(event)
-        if error is not None:
-            self.host.unexpected(error)
 
     # --- choosing -----------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.format import literal
 from tagtui.ui.panes.filtering import FilteredPane
-from tagtui.ui.panes.host import PaneHost, worker_failed
+from tagtui.ui.panes.host import PaneHost
 from tagtui.ui.widgets.inputs import FilterInput
 from tagtui.ui.widgets.tag_tree import TagRow, TagTree
 from tagtui.ui.widgets.virtual_list import VirtualList
@@ -110,11 +110,6 @@ class TagsPane(FilteredPane):
         if self.query_one("#tag-note").display:  # a delete is being planned
             subtitle = f"checking shared tags… Esc cancels · {subtitle}"
         self.show_titles(" ".join(parts), subtitle)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        error = worker_failed(event)
-        if error is not None:
-            self.host.unexpected(error)
 
     # --- the list -----------------------------------------------------------------------------
 
