@@ -20,7 +20,7 @@ from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
 from tagtui.targets import PROVIDER_NAMES, Target, open_target
 from tagtui.text import sanitize
 
-SUBCOMMANDS = ("ls", "inspect", "login", "logout", "cache")
+SUBCOMMANDS = ("ls", "inspect", "prune", "login", "logout", "cache")
 
 # The connection options (see _add_connection_options): the ones that take a value, and flags.
 # They may come before the command as well (`tagtui --timeout 2 ls HOST`), as in git or skopeo.
@@ -47,6 +47,8 @@ commands:
   tagtui ls -l REPO [--sort newest] [--json]
                                  TAG DIGEST CREATED SIZE for every tag of a repository
   tagtui inspect REF [--json]    what the detail panel shows for a tag
+  tagtui prune REPO [--match RE] [--keep RE] [--keep-last N] [--older-than AGE] [--json] [--yes]
+                                 retention rules: a dry run table, or delete with --yes
   tagtui login REGISTRY          check credentials and store them: OS keyring, else docker's
                                  credential helper, else podman's runtime auth file
   tagtui logout REGISTRY         remove them from wherever tagtui finds them
@@ -92,6 +94,12 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of MiB, not {text!r}")
     return value
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number (0 or more), not {text!r}")
+    return int(text)
 
 
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
@@ -172,6 +180,27 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("target", help="REGISTRY/REPOSITORY:TAG or …@sha256:DIGEST")
         parser.add_argument("--json", action="store_true", help="stable JSON (see README)")
         parser.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", help="pick one platform")
+        _add_connection_options(parser)
+    elif command == "prune":
+        parser.description = (
+            "Delete the tags retention rules select: a tag goes when it matches --match, does "
+            "not match --keep, is not one of the --keep-last newest matching tags and, with "
+            "--older-than, was created before the cut-off. A tag with no known date is kept. "
+            "Without --yes nothing is deleted (dry run)."
+        )
+        parser.add_argument("target", help="REGISTRY/REPOSITORY")
+        parser.add_argument("--match", metavar="RE", help="tags to consider (default: every tag)")
+        parser.add_argument("--keep", metavar="RE", help="tags never to delete")
+        parser.add_argument(
+            "--keep-last", metavar="N", type=_count, help="keep the N newest matching tags"
+        )
+        parser.add_argument(
+            "--older-than",
+            metavar="AGE",
+            help="only tags created before: 90d, 12w, 36h, or a date 2026-01-31",
+        )
+        parser.add_argument("--json", action="store_true", help="one JSON document (see README)")
+        parser.add_argument("--yes", action="store_true", help="delete (default: dry run)")
         _add_connection_options(parser)
     elif command == "cache":
         parser.description = "Show or empty the cache of manifests and configs fetched by digest."
@@ -263,6 +292,19 @@ def run_command(command: str, argv: Sequence[str]) -> int:
             _with_target(
                 args,
                 lambda t: run_ls(t, sys.stdout, long=args.long, sort=args.sort, as_json=args.json),
+            )
+        )
+    if command == "prune":
+        from tagtui.cleanup.rules import Rules
+        from tagtui.commands.prune import run_prune
+
+        rules = Rules(
+            match=args.match, keep=args.keep, keep_last=args.keep_last, older_than=args.older_than
+        )
+        return asyncio.run(
+            _with_target(
+                args,
+                lambda t: run_prune(t, sys.stdout, rules, yes=args.yes, as_json=args.json),
             )
         )
     if command == "cache":

@@ -267,6 +267,35 @@ class DeleteResult:
 
 
 @dataclass(frozen=True)
+class Unplanned:
+    """A tag a bulk delete leaves alone, and why (gone, refused by the registry, shares an
+    image with a tag that is not being deleted...)."""
+
+    tag: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlannedDeletes:
+    """What deleting many tags of one repository at once will do: one plan per thing removed
+    (a tag, or a digest with every tag on it), and the tags that cannot be planned."""
+
+    repository: str
+    plans: tuple[DeletePlan, ...]
+    unplanned: tuple[Unplanned, ...] = ()
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What one manifest holds on to in a repository: the blobs it references (config and
+    layers, with their sizes; for an index those of its platforms and the platform manifests
+    themselves) and, for an index, the manifests it references."""
+
+    blobs: tuple[tuple[str, int], ...]
+    manifests: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What a provider can do, so the UI can say so before the user tries."""
 

@@ -7,20 +7,23 @@ model in ``tagtui.model`` and failures into ``tagtui.errors`` exceptions.
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tagtui.credentials import Credential
-from tagtui.errors import BadResponse, NotFound, Unsupported, UsageError
+from tagtui.errors import BadResponse, NotFound, TagtuiError, Unsupported, UsageError
 from tagtui.model import (
     Capabilities,
     DeletePlan,
     DeleteResult,
+    Footprint,
     Image,
+    PlannedDeletes,
     Repository,
     Tag,
     TagDetail,
+    Unplanned,
     preferred_platform,
 )
 from tagtui.natsort import natural_key
@@ -174,6 +177,42 @@ class Provider(abc.ABC):
     async def delete(self, plan: DeletePlan) -> DeleteResult:
         """Carry out a plan the user confirmed; abort with ``DeleteAborted`` if the tag moved."""
 
+    async def plan_deletes(
+        self,
+        repository: str,
+        names: Sequence[str],
+        *,
+        protected: Collection[str] = (),
+        known: Mapping[str, str] | None = None,
+    ) -> PlannedDeletes:
+        """Plans for deleting every tag in ``names`` at once, never anything else: each tag's
+        own plan, and one whole-digest plan where every tag on a digest goes and the tags
+        share it (``tagtui.providers.bulk_delete``). ``protected``: digests that must not be
+        deleted whole (an index that stays refers to them). ``known``: tag -> digest resolved
+        moments ago by the caller, which a provider may use instead of resolving again (tags
+        it does not name are resolved; deletes re-resolve every tag anyway)."""
+        from tagtui.providers.bulk_delete import merge_plans, plan_each, whole_digest_candidates
+
+        plans, unplanned = await plan_each(names, lambda name: self.plan_delete(repository, name))
+        whole: list[DeletePlan] = []
+        if self.capabilities.digest_delete:
+            for plan in whole_digest_candidates(plans, names, always=False):
+                if plan.digest in protected:
+                    continue
+                try:
+                    whole.append(await self.plan_delete(repository, plan.tag, whole_digest=True))
+                except TagtuiError as err:
+                    unplanned.append(Unplanned(plan.tag, str(err)))
+        return merge_plans(repository, names, plans, whole, unplanned)
+
+    def delete_batch(self, repository: str, plans: Sequence[DeletePlan]) -> DeleteBatch:
+        """What carries out ``plans`` (confirmed together) one by one or side by side."""
+        return DeleteBatch(self)
+
+    async def footprint(self, repository: str, digest: str) -> Footprint | None:
+        """The blobs ``digest`` holds on to, with sizes; None where the API does not say."""
+        return None
+
     def pull_reference(
         self, repository: str, tag: str | None = None, digest: str | None = None
     ) -> str:
@@ -195,3 +234,15 @@ class Provider(abc.ABC):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+class DeleteBatch:
+    """Carries out the plans of one bulk delete; a provider may share work between them (one
+    fresh look at the repository instead of one per plan). Each call is one plan, checked
+    again just before it acts, exactly as ``Provider.delete``."""
+
+    def __init__(self, provider: Provider) -> None:
+        self.provider = provider
+
+    async def delete(self, plan: DeletePlan) -> DeleteResult:
+        return await self.provider.delete(plan)

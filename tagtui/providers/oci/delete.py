@@ -22,7 +22,7 @@ import gzip
 import hashlib
 import json
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -229,6 +229,82 @@ class OciDeleter:
         if self._support is DeleteSupport.DISABLED:
             raise DeletionDisabled(DISABLED_MESSAGE)
 
+    async def prepare(self, repository: str) -> DeleteSupport:
+        """What DELETE does in ``repository`` (probed once); ``DeletionDisabled`` if nothing."""
+        support = await self._probe_support(repository)
+        self._raise_if_disabled()
+        return support
+
+    async def tag_digests(
+        self,
+        repository: str,
+        *,
+        skip: frozenset[str] = frozenset(),
+        known: Mapping[str, str] | None = None,
+    ) -> dict[str, str]:
+        """Every tag of the repository (all pages) but ``skip``, with the digest it points at
+        now (HEADs where neither the listing nor ``known`` has it, with the client's
+        concurrency). A tag gone between the listing and its HEAD is left out."""
+        known = known or {}
+        digests: dict[str, str] = {}
+        to_check: list[str] = []
+        for tag in await self._list_tags(repository):
+            if tag.name in skip:
+                continue
+            if tag.name in known and tag.digest is None:
+                digests[tag.name] = known[tag.name]
+            elif tag.digest is None:
+                to_check.append(tag.name)
+            else:
+                digests[tag.name] = tag.digest
+
+        async def check(name: str) -> None:
+            digest = await self._head_digest(repository, name)
+            if digest is not None:
+                digests[name] = digest
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                for name in to_check:
+                    group.create_task(check(name))
+        except BaseExceptionGroup as failed:
+            raise _first_error(failed) from None
+        return digests
+
+    async def delete_digest_checked(
+        self, plan: DeletePlan, also_on_digest: list[str]
+    ) -> DeleteResult:
+        """A whole-digest plan of a bulk delete: every tag it removes re-resolved first, and
+        refused if a tag outside it (``also_on_digest``, from the batch's one fresh look at the
+        repository) points at the digest."""
+        if plan.method is not DeleteMethod.DIGEST_DELETE or not plan.whole_digest:
+            raise DeleteAborted("a digest delete needs an explicit whole-digest plan")
+        if not plan.digest or not is_valid_digest(plan.digest):
+            raise DeleteAborted("the plan has no digest to check against; nothing was deleted")
+        if also_on_digest:
+            raise DeleteAborted(
+                f"{agree(_natural(also_on_digest), 'now also points', 'now also point')} at "
+                f"{short_digest(plan.digest)}; nothing was deleted"
+            )
+        current = await asyncio.gather(
+            *(self._head_digest(plan.repository, name) for name in plan.removes)
+        )
+        moved = [
+            name
+            for name, digest in zip(plan.removes, current, strict=True)
+            if digest is not None and digest != plan.digest
+        ]
+        if moved:
+            raise DeleteAborted(
+                f"{agree(moved, 'now points', 'now point')} elsewhere, not at "
+                f"{short_digest(plan.digest)} as planned; nothing was deleted"
+            )
+        present = tuple(n for n, d in zip(plan.removes, current, strict=True) if d is not None)
+        if not present:
+            raise tag_gone(join_names(list(plan.removes)))
+        result = await self._send_digest_delete(plan)
+        return DeleteResult(removed=present, messages=result.messages)
+
     async def _sharing(self, repository: str, digest: str) -> list[str]:
         """Every tag of the repository pointing at ``digest`` (all pages; HEADs where the
         listing has no digest, with the client's concurrency)."""
@@ -286,6 +362,15 @@ class OciDeleter:
                 f"{agree(extra, 'now also points', 'now also point')} at "
                 f"{short_digest(plan.digest)}; nothing was deleted"
             )
+        sent = await self._send_digest_delete(plan)
+        return DeleteResult(
+            removed=tuple(name for name in plan.removes if name in sharing),
+            messages=sent.messages,
+        )
+
+    async def _send_digest_delete(self, plan: DeletePlan) -> DeleteResult:
+        """DELETE manifests/<digest>, the checks done."""
+        assert plan.digest is not None
         reply = await self._http.request(
             "DELETE",
             self._manifest_path(plan.repository, plan.digest),
@@ -299,7 +384,7 @@ class OciDeleter:
             self._support = DeleteSupport.DISABLED
             raise DeletionDisabled(DISABLED_MESSAGE)
         return DeleteResult(
-            removed=tuple(name for name in plan.removes if name in sharing),
+            removed=plan.removes,
             messages=(
                 f"method: digest delete (the image {short_digest(plan.digest)} itself is gone)",
             ),

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Hashable,
+    Mapping,
+    Sequence,
+)
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -27,14 +35,16 @@ from tagtui.model import (
     Capabilities,
     DeletePlan,
     DeleteResult,
+    Footprint,
     Image,
     ImageConfig,
+    PlannedDeletes,
     Platform,
     Repository,
     Tag,
     TagDetail,
 )
-from tagtui.providers.base import ConnectionOptions, Provider, sorted_tags
+from tagtui.providers.base import ConnectionOptions, DeleteBatch, Provider, sorted_tags
 from tagtui.providers.http.exchange import MIB, Reply
 from tagtui.providers.http.pages import PageGuard, parse_next_link
 from tagtui.providers.json_body import load_json
@@ -532,3 +542,28 @@ class OciProvider(Provider):
 
     async def delete(self, plan: DeletePlan) -> DeleteResult:
         return await self.deleter.delete(plan)
+
+    async def plan_deletes(
+        self,
+        repository: str,
+        names: Sequence[str],
+        *,
+        protected: Collection[str] = (),
+        known: Mapping[str, str] | None = None,
+    ) -> PlannedDeletes:
+        from tagtui.providers.oci import bulk
+
+        self.check_repository(repository)
+        for name in names:
+            self.check_reference(name)
+        return await bulk.plan_deletes(self.deleter, repository, names, protected, known or {})
+
+    def delete_batch(self, repository: str, plans: Sequence[DeletePlan]) -> DeleteBatch:
+        from tagtui.providers.oci.bulk import OciDeleteBatch
+
+        return OciDeleteBatch(self, self.deleter, repository, plans)
+
+    async def footprint(self, repository: str, digest: str) -> Footprint | None:
+        from tagtui.providers.oci.bulk import footprint
+
+        return await footprint(self.fetch_manifest, repository, digest)

@@ -1,0 +1,198 @@
+"""One cleanup plan for many tags: what goes, grouped by digest, what stays beside it, and the
+bytes a garbage collection can then free.
+
+The provider plans the deletes (``Provider.plan_deletes``: never a tag that was not asked
+for); this module adds what a person confirms against: per digest, the tags that go and the
+tags that stay on it, the method, and the reclaimable bytes — the config and layer blobs of the
+manifests that lose their last tag that no manifest staying in the repository uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from tagtui.errors import TagtuiError
+from tagtui.model import DeleteMethod, Footprint, PlannedDeletes, Tag, Unplanned
+from tagtui.natsort import natural_key
+from tagtui.providers.base import Provider
+
+# Footprints (manifests read) at once while planning.
+FOOTPRINT_CONCURRENCY = 16
+GC_NOTE = (
+    "space is freed only after the registry's garbage collection "
+    "(distribution: registry garbage-collect)"
+)
+
+
+@dataclass(frozen=True)
+class DigestGroup:
+    """The tags of one digest in a cleanup: those that go and those that stay on it."""
+
+    digest: str | None
+    going: tuple[str, ...]
+    staying: tuple[str, ...]
+    method: DeleteMethod
+    # No tag is left on the digest and no index that stays refers to it: its manifest is
+    # deleted (or left untagged, where the registry deletes tags by name), its blobs freed.
+    image_removed: bool
+
+
+@dataclass(frozen=True)
+class CleanupPlan:
+    repository: str
+    planned: PlannedDeletes
+    groups: tuple[DigestGroup, ...]
+    # Bytes the deleted manifests alone hold; None when the provider cannot say.
+    reclaimable: int | None
+    # How ``reclaimable`` was counted, or why it is not known.
+    reclaimable_note: str
+
+    @property
+    def going(self) -> tuple[str, ...]:
+        return tuple(name for group in self.groups for name in group.going)
+
+    @property
+    def images_removed(self) -> int:
+        """Digests left without a tag: their manifests go (or become untagged)."""
+        return sum(1 for group in self.groups if group.image_removed)
+
+    @property
+    def unplanned(self) -> tuple[Unplanned, ...]:
+        return self.planned.unplanned
+
+    @property
+    def methods(self) -> tuple[DeleteMethod, ...]:
+        return tuple(dict.fromkeys(group.method for group in self.groups))
+
+
+async def describe_all(
+    provider: Provider,
+    repository: str,
+    tags: Sequence[Tag],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Tag]:
+    """Every tag with digest, date and size (the ones already described are kept as they
+    are); an index's date is the newest of its runnable platforms."""
+    known = [t for t in tags if t.digest is not None and t.created is not None]
+    missing = [t for t in tags if t not in known]
+    done = len(known)
+    described = list(known)
+    if progress is not None:
+        progress(done, len(tags))
+    async for tag in provider.describe_tags(repository, missing):
+        described.append(tag)
+        done += 1
+        if progress is not None:
+            progress(done, len(tags))
+    return [await _newest_platform_date(provider, repository, t) for t in described]
+
+
+async def _newest_platform_date(provider: Provider, repository: str, tag: Tag) -> Tag:
+    if not tag.platform_count or tag.platform_count < 2 or tag.digest is None:
+        return tag
+    try:
+        detail = await provider.get_tag(repository, tag.name)
+        images = await asyncio.gather(
+            *(provider.get_image(repository, p.digest) for p in detail.runnable_platforms)
+        )
+    except TagtuiError:
+        return tag
+    dates = [image.config.created for image in images if image.config.created is not None]
+    if not dates:
+        return tag
+    newest = max(dates, key=_sortable)
+    return replace(tag, created=newest)
+
+
+def _sortable(moment: datetime) -> float:
+    from datetime import UTC
+
+    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).timestamp()
+
+
+async def plan_cleanup(
+    provider: Provider, repository: str, names: Iterable[str], tags: Sequence[Tag]
+) -> CleanupPlan:
+    """Plan deleting ``names`` (tags of ``repository``); ``tags`` is every tag of it, with
+    the digests known (``describe_all``) so that what stays can be told apart."""
+    wanted = sorted(set(names), key=natural_key)
+    going = set(wanted)
+    digest_of = {t.name: t.digest for t in tags}
+    footprints = await _footprints(provider, repository, {d for d in digest_of.values() if d})
+    staying_digests = {d for n, d in digest_of.items() if n not in going and d}
+    protected = {
+        child
+        for digest in staying_digests
+        for child in (footprints.get(digest) or Footprint(blobs=())).manifests
+    }
+    known = {name: digest for name, digest in digest_of.items() if digest}
+    planned = await provider.plan_deletes(repository, wanted, protected=protected, known=known)
+    groups = _groups(planned, digest_of, protected)
+    reclaimable, note = _reclaimable(planned, groups, digest_of, footprints)
+    return CleanupPlan(repository, planned, groups, reclaimable, note)
+
+
+async def _footprints(
+    provider: Provider, repository: str, digests: set[str]
+) -> dict[str, Footprint | None]:
+    limit = asyncio.Semaphore(FOOTPRINT_CONCURRENCY)
+
+    async def one(digest: str) -> tuple[str, Footprint | None]:
+        async with limit:
+            try:
+                return digest, await provider.footprint(repository, digest)
+            except TagtuiError:
+                return digest, None
+
+    return dict(await asyncio.gather(*(one(d) for d in sorted(digests))))
+
+
+def _groups(
+    planned: PlannedDeletes, digest_of: dict[str, str | None], protected: set[str]
+) -> tuple[DigestGroup, ...]:
+    """One group per digest (per plan where the provider plans without digests: Tutum)."""
+    going = {name for plan in planned.plans for name in plan.removes}
+    merged: dict[object, DigestGroup] = {}
+    for index, plan in enumerate(planned.plans):
+        key: object = plan.digest if plan.digest is not None else index
+        on_digest = set(plan.shared_tags)
+        if plan.digest is not None:
+            on_digest |= {name for name, digest in digest_of.items() if digest == plan.digest}
+        earlier = merged.get(key)
+        names = set(plan.removes) | set(earlier.going if earlier else ())
+        staying = on_digest - going | set(earlier.staying if earlier else ())
+        merged[key] = DigestGroup(
+            digest=plan.digest,
+            going=tuple(sorted(names, key=natural_key)),
+            staying=tuple(sorted(staying, key=natural_key)),
+            method=earlier.method if earlier else plan.method,
+            image_removed=not staying and plan.digest not in (None, *protected),
+        )
+    return tuple(sorted(merged.values(), key=lambda group: natural_key(group.going[0])))
+
+
+def _reclaimable(
+    planned: PlannedDeletes,
+    groups: tuple[DigestGroup, ...],
+    digest_of: dict[str, str | None],
+    footprints: dict[str, Footprint | None],
+) -> tuple[int | None, str]:
+    going = {name for group in groups for name in group.going}
+    unknown = [n for n, d in digest_of.items() if d is None and n not in going]
+    freed = {g.digest for g in groups if g.digest and g.image_removed}
+    kept = {d for n, d in digest_of.items() if d and n not in going}
+    if unknown:
+        return None, f"not known: {len(unknown):,} tags that stay could not be resolved"
+    if any(footprints.get(d) is None for d in freed | kept):
+        return None, "not known: this registry's API does not list the blobs of an image"
+    blobs_kept = {b for d in kept for b, _ in footprints[d].blobs}  # type: ignore[union-attr]
+    sizes: dict[str, int] = {}
+    for digest in freed:
+        for blob, size in footprints[digest].blobs:  # type: ignore[union-attr]
+            if blob not in blobs_kept:
+                sizes[blob] = size
+    return sum(sizes.values()), f"compressed, counted once per blob; {GC_NOTE}"
