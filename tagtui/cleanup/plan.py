@@ -170,7 +170,13 @@ def _groups(
             going=tuple(sorted(names, key=natural_key)),
             staying=tuple(sorted(staying, key=natural_key)),
             method=earlier.method if earlier else plan.method,
-            image_removed=not staying and plan.digest not in (None, *protected),
+            image_removed=not staying
+            and (
+                # Digest-less whole-image delete (Tutum): the image goes with its last tag.
+                plan.method is DeleteMethod.API_IMAGE_DELETE
+                if plan.digest is None
+                else plan.digest not in protected
+            ),
         )
     return tuple(sorted(merged.values(), key=lambda group: natural_key(group.going[0])))
 
@@ -187,6 +193,9 @@ def _reclaimable(
     kept = {d for n, d in digest_of.items() if d and n not in going}
     if unknown:
         return None, f"not known: {len(unknown):,} tags that stay could not be resolved"
+    if any(g.image_removed and g.digest is None for g in groups):
+        # An image removed without a digest (Tutum): nothing says which blobs it held.
+        return None, "not known: this registry's API does not list the blobs of an image"
     if any(footprints.get(d) is None for d in freed | kept):
         return None, "not known: this registry's API does not list the blobs of an image"
     blobs_kept = {b for d in kept for b, _ in footprints[d].blobs}  # type: ignore[union-attr]
