@@ -10,7 +10,7 @@ manifests that lose their last tag that no manifest staying in the repository us
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -187,21 +187,57 @@ def _reclaimable(
     digest_of: dict[str, str | None],
     footprints: dict[str, Footprint | None],
 ) -> tuple[int | None, str]:
-    going = {name for group in groups for name in group.going}
-    unknown = [n for n, d in digest_of.items() if d is None and n not in going]
-    freed = {g.digest for g in groups if g.digest and g.image_removed}
-    kept = {d for n, d in digest_of.items() if d and n not in going}
-    if unknown:
-        return None, f"not known: {len(unknown):,} tags that stay could not be resolved"
     if any(g.image_removed and g.digest is None for g in groups):
         # An image removed without a digest (Tutum): nothing says which blobs it held.
-        return None, "not known: this registry's API does not list the blobs of an image"
-    if any(footprints.get(d) is None for d in freed | kept):
-        return None, "not known: this registry's API does not list the blobs of an image"
-    blobs_kept = {b for d in kept for b, _ in footprints[d].blobs}  # type: ignore[union-attr]
+        return None, NOT_LISTED
+    going = {name for group in groups for name in group.going}
+    return reclaimable_bytes(going, digest_of, footprints)
+
+
+NOT_LISTED = "not known: this registry's API does not list the blobs of an image"
+
+
+def reclaimable_bytes(
+    going: set[str], digest_of: Mapping[str, str | None], footprints: Mapping[str, Footprint | None]
+) -> tuple[int | None, str]:
+    """The config and layer blobs of the manifests left without a tag (and no staying index
+    referring to them) that no manifest staying in the repository uses; or None and why."""
+    unknown = [n for n, d in digest_of.items() if d is None and n not in going]
+    if unknown:
+        return None, f"not known: {len(unknown):,} tags that stay could not be resolved"
+    kept = {d for n, d in digest_of.items() if d and n not in going}
+    if any(footprints.get(d) is None for d in kept):
+        return None, NOT_LISTED
+    kept_prints = [footprints[d] for d in kept]
+    protected = {child for fp in kept_prints if fp for child in fp.manifests}
+    freed = {d for n, d in digest_of.items() if d and n in going} - kept - protected
+    if any(footprints.get(d) is None for d in freed):
+        return None, NOT_LISTED
+    blobs_kept = {blob for fp in kept_prints if fp for blob, _ in fp.blobs}
     sizes: dict[str, int] = {}
     for digest in freed:
-        for blob, size in footprints[digest].blobs:  # type: ignore[union-attr]
+        footprint = footprints[digest]
+        assert footprint is not None
+        for blob, size in footprint.blobs:
             if blob not in blobs_kept:
                 sizes[blob] = size
     return sum(sizes.values()), f"compressed, counted once per blob; {GC_NOTE}"
+
+
+@dataclass(frozen=True)
+class Footprints:
+    """Every tag's digest and what each digest holds on to: enough to count reclaimable bytes
+    for any choice of tags without asking the registry again (the rules dialog's preview)."""
+
+    digest_of: Mapping[str, str | None]
+    footprints: Mapping[str, Footprint | None]
+
+    def reclaimable(self, going: set[str]) -> tuple[int | None, str]:
+        return reclaimable_bytes(going, self.digest_of, self.footprints)
+
+
+async def load_footprints(provider: Provider, repository: str, tags: Sequence[Tag]) -> Footprints:
+    """``tags`` with their digests known (``describe_all``)."""
+    digest_of = {t.name: t.digest for t in tags}
+    digests = {d for d in digest_of.values() if d}
+    return Footprints(digest_of, await _footprints(provider, repository, digests))
