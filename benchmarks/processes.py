@@ -15,10 +15,19 @@ def tagtui_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "tagtui"]
 
 
-def timed_process(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+def timed_run(
+    argv: Sequence[str], env: dict[str, str] | None = None
+) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Wall time and outcome of one process, whatever its exit status (stdin: /dev/null)."""
     start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
-    elapsed = time.perf_counter() - start
+    done = subprocess.run(
+        argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, check=False
+    )
+    return time.perf_counter() - start, done
+
+
+def timed_process(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    elapsed, done = timed_run(argv, env)
     if done.returncode != 0:
         raise SystemExit(f"{argv[0]} failed ({done.returncode}): {done.stderr.strip()[:300]}")
     return elapsed, done.stdout
