@@ -26,6 +26,7 @@ from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
 from tagtui.ui.widgets.tag_tree import TagRow
 
 if TYPE_CHECKING:
+    from tagtui.ui.flows.bulk_delete import BulkDeleteFlow
     from tagtui.ui.screens.main import MainScreen
 
 
@@ -40,9 +41,10 @@ def deleted_note(repository: str, result: DeleteResult) -> str:
 
 
 def start_delete(
-    screen: MainScreen, running: DeleteFlow | None, *, whole_digest: bool
-) -> DeleteFlow | None:
-    """``d`` (or ``D``): start a delete of the highlighted tag, or say why not."""
+    screen: MainScreen, running: DeleteFlow | BulkDeleteFlow | None, *, whole_digest: bool
+) -> DeleteFlow | BulkDeleteFlow | None:
+    """``d`` (or ``D``): start a delete of the marked tags, else of the highlighted tag, or
+    say why not."""
     if screen.focused_pane() == "repo-pane":
         screen.notify(
             "Open a repository (Enter) and highlight a tag to delete it.",
@@ -51,8 +53,9 @@ def start_delete(
             markup=False,
         )
         return None
+    marked = screen.tags_pane.marked_tags() if screen.repository is not None else []
     row = screen.tag_tree.highlighted_row
-    if screen.repository is None or not isinstance(row, TagRow):
+    if not marked and (screen.repository is None or not isinstance(row, TagRow)):
         screen.notify("Highlight a tag to delete it.", severity="warning", markup=False)
         return None
     provider = screen.provider
@@ -79,6 +82,14 @@ def start_delete(
         return None
     if running is not None:
         running.cancel_planning()  # d on another tag replaces a plan still computed
+    if marked and screen.repository is not None:
+        # With marks, d deletes the marked tags (all of them, in one confirmation).
+        from tagtui.ui.flows.bulk_delete import BulkDeleteFlow
+
+        bulk = BulkDeleteFlow(screen, screen.repository, marked)
+        bulk.worker = screen.run_worker(bulk.run(), group=DELETE_GROUP, exit_on_error=False)
+        return bulk
+    assert isinstance(row, TagRow) and screen.repository is not None
     # Without tag deletion the only honest offer is the whole digest.
     flow = DeleteFlow(
         screen, screen.repository, row.name, whole_digest or not capabilities.tag_delete

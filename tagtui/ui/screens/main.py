@@ -7,7 +7,7 @@ key is for, what the highlighted tag row shows in the detail pane, errors and th
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -38,6 +38,9 @@ from tagtui.ui.widgets.header import StatusHeader
 from tagtui.ui.widgets.repo_list import RepoList
 from tagtui.ui.widgets.tag_tree import NoteRow, PlatformRow, RevisionRow, TagRow, TagTree
 from tagtui.ui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from tagtui.ui.flows.bulk_delete import BulkDeleteFlow
 
 # Below this width the tag tree and the detail stack on the right of a narrow repository pane.
 NARROW_WIDTH = 120
@@ -77,7 +80,7 @@ class MainScreen(Screen[None]):
         self._login: LoginFlow | None = None
         self._login_declined = False
         # The delete the user started last (ui/flows/delete.py): Esc cancels its planning.
-        self._delete_flow: DeleteFlow | None = None
+        self._delete_flow: DeleteFlow | BulkDeleteFlow | None = None
 
     # --- layout -------------------------------------------------------------------------------
 

@@ -1,0 +1,115 @@
+"""Deleting the marked tags, from ``d`` to the reloaded list, top to bottom.
+
+1. ``d`` with marks (``start_delete`` hands over here): one worker for the whole flow.
+2. Resolve every tag of the repository (digest, date) that the session does not know yet, with
+   progress in the tag pane; Esc cancels, nothing changed.
+3. Plan (``tagtui.cleanup.plan``): grouped by digest; unmarked tags sharing a digest stay.
+4. Confirm (``BulkDeleteModal``); Cancel has the focus.
+5. Carry out (``tagtui.cleanup.run``) under ``BulkProgressModal``: bounded concurrency, each tag
+   re-resolved just before its delete, Esc stops what has not started.
+6. The result stays on screen; what went leaves the list and the marks, the list is reloaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual.worker import Worker
+
+from tagtui.cleanup.plan import CleanupPlan, describe_all, plan_cleanup
+from tagtui.cleanup.run import DELETED, Outcome, Progress, carry_out
+from tagtui.ui.errors import as_error
+from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal
+
+if TYPE_CHECKING:
+    from tagtui.ui.screens.main import MainScreen
+
+
+class BulkDeleteFlow:
+    """One bulk delete of the marked tags; ``planning`` while Esc may still call it off."""
+
+    def __init__(self, screen: MainScreen, repository: str, names: list[str]) -> None:
+        self.screen = screen
+        self.repository = repository
+        self.names = names
+        self.planning = False
+        self.worker: Worker[None] | None = None
+
+    @property
+    def acting(self) -> bool:
+        return self.worker is not None and not self.worker.is_finished and not self.planning
+
+    def cancel_planning(self) -> bool:
+        if not self.planning or self.worker is None:
+            return False
+        self.worker.cancel()
+        return True
+
+    async def run(self) -> None:
+        screen = self.screen
+        plan = await self._plan()
+        if plan is None or plan.repository != screen.repository:
+            return
+        reference = screen.provider.pull_name(plan.repository)
+        if not await screen.app.push_screen_wait(BulkDeleteModal(plan, reference)):
+            return
+        outcomes = await self._carry_out(plan)
+        done = [o.tag for o in outcomes if o.status == DELETED]
+        not_done = len(outcomes) - len(done)
+        note = f"Deleted {len(done):,} of {len(outcomes):,} tags"
+        note += f"; {not_done:,} not deleted (see the result)." if not_done else "."
+        screen.notify(note, title="Bulk delete", markup=False)
+        if plan.repository != screen.repository:
+            return
+        screen.detail.forget()
+        tags = screen.tags_pane
+        tags.remove_tags(tuple(done))
+        screen.repos_pane.set_tag_count(plan.repository, len(tags.catalog))
+        tags.reload(select=tags.highlighted_tag())
+
+    async def _plan(self) -> CleanupPlan | None:
+        screen = self.screen
+        provider = screen.provider
+        catalog = screen.catalog
+        tags = [tag for name in catalog.order if (tag := catalog.tag(name)) is not None]
+        self.planning = True
+        count = len(self.names)
+
+        def progress(done: int, total: int) -> None:
+            screen.tags_pane.show_planning(
+                f"Planning the delete of {count:,} marked tags: resolving {done:,}/{total:,}. "
+                "Esc cancels."
+            )
+
+        try:
+            progress(0, len(tags))
+            described = await describe_all(provider, self.repository, tags, progress=progress)
+            screen.tags_pane.show_planning(
+                f"Planning the delete of {count:,} marked tags: checking what shares their "
+                "images. Esc cancels."
+            )
+            return await plan_cleanup(provider, self.repository, self.names, described)
+        except asyncio.CancelledError:
+            screen.notify("Delete cancelled: nothing was changed.", title="Delete", markup=False)
+            raise
+        except Exception as exc:
+            screen.report(as_error(exc))
+            return None
+        finally:
+            self.planning = False
+            screen.tags_pane.show_planning(None)
+
+    async def _carry_out(self, plan: CleanupPlan) -> list[Outcome]:
+        screen = self.screen
+        modal = BulkProgressModal(len(plan.going))
+        await screen.app.push_screen(modal)
+
+        def advance(progress: Progress, _step: object) -> None:
+            modal.advance(progress)
+
+        outcomes = await carry_out(
+            screen.provider, plan.planned, on_progress=advance, stop=modal.stop
+        )
+        modal.show_result(outcomes)
+        return outcomes

@@ -1,0 +1,234 @@
+"""Deleting many tags: one confirmation grouped by digest, then progress that Esc can stop.
+
+The confirmation shows, per digest, the tags that go and the tags that stay on it, the method,
+and totals (tags, images removed, reclaimable bytes and how they were counted); the tags that
+will not be deleted are listed with the reason. Cancel has the focus: Enter never deletes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, ProgressBar, Static
+
+from tagtui.cleanup.plan import CleanupPlan, DigestGroup
+from tagtui.cleanup.run import DELETED, FAILED, NOT_STARTED, SKIPPED, Outcome, Progress
+from tagtui.text import human_size, short_digest
+from tagtui.ui import glyphs
+from tagtui.ui.format import literal
+from tagtui.ui.screens.delete import names_text, tag_count
+
+# Past this many digests the list says how many more there are.
+GROUP_LIMIT = 1000
+
+SCROLL_BINDINGS: list[BindingType] = [
+    Binding("j,down", "scroll_body('down')", "Scroll", key_display="j/k"),
+    Binding("k,up", "scroll_body('up')", "Scroll up", show=False),
+    Binding("pagedown", "scroll_body('page_down')", "Page down", show=False),
+    Binding("pageup", "scroll_body('page_up')", "Page up", show=False),
+]
+
+
+def _scroll(screen: ModalScreen, where: str) -> None:
+    body = screen.query_one("#delete-body", VerticalScroll)
+    {
+        "down": body.scroll_down,
+        "up": body.scroll_up,
+        "page_down": body.scroll_page_down,
+        "page_up": body.scroll_page_up,
+    }[where](animate=False)
+
+
+def group_lines(groups: Sequence[DigestGroup]) -> Content:
+    """Per digest: what goes, what stays, how."""
+    parts: list[Content] = []
+    for group in groups[:GROUP_LIMIT]:
+        head = f"{short_digest(group.digest)} · " if group.digest else ""
+        fate = "image removed" if group.image_removed else "image stays"
+        parts.append(Content.assemble((f"{head}{group.method.value} · {fate}", "bold")))
+        parts.append(Content("  goes: " + names_text(group.going)))
+        if group.staying:
+            parts.append(Content("  stays on it: " + names_text(group.staying)))
+    if len(groups) > GROUP_LIMIT:
+        parts.append(Content(f"… and {len(groups) - GROUP_LIMIT:,} more digests"))
+    return Content("\n").join(parts)
+
+
+class BulkDeleteModal(ModalScreen[bool]):
+    """Shows a ``CleanupPlan``; ``y`` confirms it, ``n``/Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "confirm", "Delete"),
+        Binding("n,escape", "cancel", "Cancel", key_display="n/Esc"),
+        *SCROLL_BINDINGS,
+    ]
+
+    def __init__(self, plan: CleanupPlan, repository: str) -> None:
+        super().__init__()
+        self.plan = plan
+        self.repository = repository
+
+    @property
+    def _count(self) -> int:
+        return len(self.plan.going)
+
+    def compose(self) -> ComposeResult:
+        plan = self.plan
+        title = f"Delete {tag_count(self._count)}" if self._count else "Nothing can be deleted"
+        with Vertical(id="delete-dialog", classes="dialog"):
+            yield Static(Content(title), classes="dialog-title", markup=False)
+            with VerticalScroll(id="delete-body", can_focus=False):
+                yield Static(self._facts(), id="delete-facts", markup=False)
+                if plan.groups:
+                    yield Static(group_lines(plan.groups), id="bulk-groups", markup=False)
+                if plan.unplanned:
+                    lines = [
+                        Content.assemble(
+                            (f"Not deleted ({tag_count(len(plan.unplanned))}):", "bold")
+                        )
+                    ]
+                    lines += [
+                        Content(f"  {literal(u.tag)} — {literal(u.reason)}")
+                        for u in plan.unplanned[:GROUP_LIMIT]
+                    ]
+                    yield Static(
+                        Content("\n").join(lines), id="bulk-unplanned", classes="delete-warning"
+                    )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content("Cancel (n)"), id="cancel", variant="primary")
+                if self._count:
+                    label = f"Delete {tag_count(self._count)} (y)"
+                    yield Button(Content(label), id="confirm", variant="error")
+        yield Footer()
+
+    def _facts(self) -> Table:
+        plan = self.plan
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0))
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column(overflow="fold")
+        if plan.reclaimable is None:
+            space = plan.reclaimable_note
+        else:
+            space = f"{human_size(plan.reclaimable)} ({plan.reclaimable_note})"
+        images = plan.images_removed
+        for key, value in (
+            ("Repository", literal(self.repository)),
+            ("Tags", f"{tag_count(self._count)} deleted"),
+            ("Images", f"{images:,} removed (no tag left on them)"),
+            ("Reclaimable", space),
+            ("Method", ", ".join(m.value for m in plan.methods) or "-"),
+        ):
+            table.add_row(Text(key), Text(value))
+        return table
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm")
+
+    def action_confirm(self) -> None:
+        if self._count:
+            self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_scroll_body(self, where: str) -> None:
+        _scroll(self, where)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self._count) if action == "confirm" else True
+
+
+def result_text(outcomes: Sequence[Outcome]) -> Content:
+    """What was and was not done: counts, then every tag that was not deleted and why."""
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in (DELETED, SKIPPED, FAILED)}
+    not_started = sum(1 for o in outcomes if o.status == NOT_STARTED)
+    head = f"Deleted {counts[DELETED]:,} of {tag_count(len(outcomes))}."
+    rest = [f"{counts[SKIPPED]:,} skipped", f"{counts[FAILED]:,} failed"]
+    if not_started:
+        rest.append(f"{not_started:,} not started (cancelled)")
+    lines = [Content.assemble((head, "bold"), " " + ", ".join(rest) + ".")]
+    for outcome in outcomes:
+        if outcome.status in (SKIPPED, FAILED):
+            lines.append(
+                Content(
+                    f"{glyphs.WARNING} {literal(outcome.tag)}: {outcome.status} — "
+                    f"{literal(outcome.message)}"
+                )
+            )
+    return Content("\n").join(lines)
+
+
+class BulkProgressModal(ModalScreen[None]):
+    """Progress of a bulk delete; Esc stops it (the deletes in flight finish), then the
+    result, which Esc or Enter closes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "stop", "Cancel", key_display="Esc"),
+        *SCROLL_BINDINGS,
+    ]
+
+    def __init__(self, total: int) -> None:
+        super().__init__()
+        self.total = total
+        self.stop = asyncio.Event()
+        self.finished = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="delete-dialog", classes="dialog"):
+            yield Static(
+                Content(f"Deleting {tag_count(self.total)}"), classes="dialog-title", markup=False
+            )
+            yield ProgressBar(total=self.total, show_eta=False, id="bulk-progress")
+            yield Static(Content(f"0 / {self.total:,} · no failures"), id="bulk-count")
+            with VerticalScroll(id="delete-body", can_focus=False):
+                yield Static(Content(""), id="bulk-result", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content("Cancel (Esc)"), id="stop", variant="warning")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stop", Button).focus()
+
+    def advance(self, progress: Progress) -> None:
+        self.query_one(ProgressBar).update(progress=progress.done)
+        failed = "no failures" if not progress.failed else f"{progress.failed:,} not deleted"
+        cancelling = " · cancelling: the deletes under way finish" if self.stop.is_set() else ""
+        self.query_one("#bulk-count", Static).update(
+            Content(f"{progress.done:,} / {progress.total:,} · {failed}{cancelling}")
+        )
+
+    def show_result(self, outcomes: Sequence[Outcome]) -> None:
+        self.finished = True
+        self.query_one("#bulk-result", Static).update(result_text(outcomes))
+        button = self.query_one("#stop", Button)
+        button.label = Content("Close (Esc)")
+        button.variant = "primary"
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_stop()
+
+    def action_stop(self) -> None:
+        if self.finished:
+            self.dismiss(None)
+            return
+        self.stop.set()
+        self.query_one("#bulk-count", Static).update(
+            Content("Cancelling: the deletes under way finish, nothing else starts…")
+        )
+
+    def action_scroll_body(self, where: str) -> None:
+        _scroll(self, where)
