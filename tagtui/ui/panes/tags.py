@@ -1,8 +1,9 @@
 """The tag pane: one repository's tags as a tree, with the workers that fill it in.
 
-It owns the ``TagCatalog`` the tree renders and every worker that feeds it: the tag list, the
-``describe_tag`` calls for the rows on screen, the platforms of an opened index, and the dates
-fetched for newest-first. Every result carries the staleness token of the list it was asked for.
+It owns the ``TagCatalog`` the tree renders, the ``TagMarks`` on its tags, and every worker that
+feeds the catalog: the tag list, the ``describe_tag`` calls for the rows on screen, the platforms
+of an opened index, and the dates fetched for newest-first. Every result carries the staleness
+token of the list it was asked for.
 """
 
 from __future__ import annotations
