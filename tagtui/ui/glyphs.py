@@ -13,6 +13,7 @@ EXPANDED = "▼"
 PLATFORMS = "▪"  # "▪2": two platforms
 REVISIONS = "«"  # "«2": two older images in an OpenShift tag's history
 SHARED = "≡"  # "≡abc123×3": three tags share this digest
+MARKED = "●"  # a marked tag, in the tag tree's leading column
 WARNING = "▲"
 CONNECTING = "○"
 CONNECTED = "●"

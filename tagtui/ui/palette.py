@@ -70,6 +70,12 @@ def actions(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
         ),
         ("Toggle tag sort", "Name ↔ newest first", screen.action_cycle_sort),
         (
+            "Mark every shown tag",
+            "Mark the tags the filter shows (all without one)",
+            screen.action_mark_shown,
+        ),
+        ("Clear all marks", "Unmark every tag", screen.action_clear_marks),
+        (
             "Filter repositories",
             "Narrow the repository list",
             lambda: screen.action_filter("repo-pane"),

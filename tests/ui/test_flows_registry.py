@@ -240,11 +240,11 @@ async def test_tags_that_cannot_be_read_are_marked_and_the_rest_still_list(
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
         rows = {line.split("│")[3].strip() for line in screen_text(app).splitlines()[2:8]}
-        assert "latest                                     84601ed7" in rows
+        assert "latest                                    84601ed7" in rows
         marked = {row.rsplit("! error", 1)[0].strip() for row in rows if row.endswith("! error")}
         assert marked == {
             "esc\\x1b[2Jx",
-            "invoice<U+202E>gnp.…",
+            "invoice<U+202E>gnp…",
             "two lines",
             "v\ufffd1",
             "zero<U+200B>width",

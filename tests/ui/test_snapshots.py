@@ -191,3 +191,10 @@ def test_newest_first_once_the_dates_are_known(snap_compare: SnapCompare, tmp_pa
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=run)
+
+
+def test_three_marked_tags_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    # Space marks and moves down; the cursor ends on a marked row; the title counts the marks.
+    app = demo_app(tmp_path, repository="acme/web")
+    keys_pressed = keys("space", "down", "space", "space", "up")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys_pressed)

@@ -1,13 +1,15 @@
 """The tag pane: one repository's tags as a tree, with the workers that fill it in.
 
-It owns the ``TagCatalog`` the tree renders and every worker that feeds it: the tag list, the
-``describe_tag`` calls for the rows on screen, the platforms of an opened index, and the dates
-fetched for newest-first. Every result carries the staleness token of the list it was asked for.
+It owns the ``TagCatalog`` the tree renders, the ``TagMarks`` on its tags, and every worker that
+feeds the catalog: the tag list, the ``describe_tag`` calls for the rows on screen, the platforms
+of an opened index, and the dates fetched for newest-first. Every result carries the staleness
+token of the list it was asked for.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import datetime
 
 from textual import on, work
@@ -22,6 +24,7 @@ from tagtui.errors import RateLimited
 from tagtui.model import Tag, TagDetail
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.freshness import Freshness, keeps_data
+from tagtui.session.marks import TagMarks
 from tagtui.session.staleness import Epoch, Token
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
@@ -56,7 +59,9 @@ class TagsPane(FilteredPane):
         # The repository chosen; the catalog holds its tags once they are listed.
         self.repository: str | None = None
         self.catalog = TagCatalog()
-        self.tag_tree = self.filtered = TagTree(self.catalog, id="tags")
+        # Tags marked for acting on several at once (kept through filter and sort).
+        self.marks = TagMarks()
+        self.tag_tree = self.filtered = TagTree(self.catalog, marks=self.marks, id="tags")
         self.listing = False
         # Subject: the repository whose tags are listed (describe, children and dates too).
         self._epoch = Epoch()
@@ -98,6 +103,8 @@ class TagsPane(FilteredPane):
                 shown = sum(1 for row in tree.rows if isinstance(row, TagRow))
                 count = f"{shown:,}/{count}"
             parts.append(count)
+        if self.marks:
+            parts.append(f"· {len(self.marks):,} marked")
         subtitle = f"sort: {self.catalog.sort}"
         progress = self.catalog.dates_progress
         if progress is not None:
@@ -117,6 +124,7 @@ class TagsPane(FilteredPane):
         """List the tags of ``name``; the cursor goes to ``select`` when it is listed."""
         if name != self.repository:
             self.clear_filter()
+            self.marks.clear()  # marks belong to one repository
         self.repository = name
         self.reload(select=select, fresh=True)
 
@@ -196,6 +204,7 @@ class TagsPane(FilteredPane):
         if message.error is not None:
             title = message.error.title.lower()
             catalog.clear()
+            self.marks.clear()
             tree.show_empty(f"Could not list the tags ({title}). Press r to retry.")
             self.update_title()
             self.post_message(self.Listed(message.repository, 0, failed=True))
@@ -203,6 +212,7 @@ class TagsPane(FilteredPane):
         self.host.connected()
         self.freshness.succeeded()
         refresh = catalog.load(message.repository, message.tags, server_order=message.sort)
+        self.marks.keep_only(catalog.order)  # a tag the refresh no longer lists loses its mark
         tree.listed(select=message.select, refresh=refresh)
         if message.select and not tree.select_tag(message.select) and message.tags:
             self.app.notify(
@@ -227,7 +237,50 @@ class TagsPane(FilteredPane):
         """Deleted tags leave the list at once (a re-list follows)."""
         tree = self.tag_tree
         self.catalog.remove(names)
+        self.marks.unmark(names)
         tree.rebuild(cursor=tree.cursor)
+        self.update_title()
+
+    # --- marks ----------------------------------------------------------------------------------
+
+    def marked_tags(self) -> list[str]:
+        """The marked tags, in the catalog's current order."""
+        return self.marks.ordered(self.catalog.order)
+
+    def set_marks(self, names: Iterable[str]) -> None:
+        """Mark exactly ``names`` (those listed), replacing every mark."""
+        catalog = self.catalog
+        self.marks.clear()
+        self.marks.mark(name for name in names if name in catalog)
+        self._marks_changed()
+
+    def clear_marks(self) -> None:
+        """``u``: no tag is marked any more."""
+        if self.marks:
+            self.marks.clear()
+            self._marks_changed()
+
+    def mark_shown(self) -> None:
+        """``*``: mark every tag the filter shows (all of them without a filter)."""
+        self.marks.mark(self.tag_tree.shown_tags())
+        self._marks_changed()
+
+    def toggle_mark(self) -> None:
+        """Space: mark or unmark the highlighted tag, then move down (holding Space marks a
+        run of tags, as in ranger or mc)."""
+        tree = self.tag_tree
+        row = tree.highlighted_row
+        if not isinstance(row, TagRow):
+            if row is not None:
+                self.app.notify("Only tags can be marked", severity="warning", markup=False)
+            return
+        self.marks.toggle(row.name)
+        tree.action_cursor_down()
+        self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self.tag_tree.refresh_rows()
+        self.update_title()
 
     # --- facts for the rows on screen ----------------------------------------------------------
 

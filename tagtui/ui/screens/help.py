@@ -45,6 +45,9 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("s", "sort: name ↔ newest first"),
             ("d", "delete the tag (asks first, shows tags sharing its digest)"),
+            ("Space", "mark / unmark the tag, move down"),
+            ("*  u", "mark every tag shown; clear marks"),
+            (glyphs.MARKED, "a marked tag (the title counts them)"),
             (f"{glyphs.SHARED}abc123×3", "three tags share this digest"),
             (f"{glyphs.SHARED}abc123×3+", "three or more: some tags' digests are not known yet"),
             (

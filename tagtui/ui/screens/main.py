@@ -245,6 +245,15 @@ class MainScreen(Screen[None]):
     def action_cycle_sort(self) -> None:
         self.tags_pane.cycle_sort()
 
+    def action_toggle_mark(self) -> None:
+        self.tags_pane.toggle_mark()
+
+    def action_mark_shown(self) -> None:
+        self.tags_pane.mark_shown()
+
+    def action_clear_marks(self) -> None:
+        self.tags_pane.clear_marks()
+
     def action_refresh(self) -> None:
         if self.focused_pane() == "repo-pane" or self.repository is None:
             self.load_repositories()

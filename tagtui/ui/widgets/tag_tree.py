@@ -18,6 +18,7 @@ from textual.message import Message
 
 from tagtui.model import Tag
 from tagtui.session.catalog import TagCatalog
+from tagtui.session.marks import TagMarks
 from tagtui.session.view import PlatformSubject, RevisionSubject, TagSubject
 from tagtui.ui import glyphs
 from tagtui.ui.format import date_short, human_size, literal, short_digest
@@ -39,6 +40,9 @@ class NoteRow:
 
 Row = TagRow | PlatformRow | RevisionRow | NoteRow
 
+# The mark column of an unmarked row: as wide as the mark glyph.
+MARK_BLANK = " " * len(glyphs.MARKED)
+
 
 class TagTree(VirtualList):
     """Rows: ``TagRow`` / ``PlatformRow`` / ``RevisionRow`` / ``NoteRow``."""
@@ -55,6 +59,9 @@ class TagTree(VirtualList):
         Binding("c", "screen.copy", "Copy"),
         Binding("d", "screen.delete", "Delete"),
         Binding("r", "screen.refresh", "Refresh"),
+        Binding("space", "screen.toggle_mark", "Mark", key_display="Space"),
+        Binding("asterisk", "screen.mark_shown", "Mark shown", show=False),
+        Binding("u", "screen.clear_marks", "Clear marks", show=False),
         Binding("z", "screen.zoom", "Zoom", show=False),
     ]
 
@@ -68,9 +75,15 @@ class TagTree(VirtualList):
     class Back(Message):
         """← on a top-level row: the user wants the repository list."""
 
-    def __init__(self, catalog: TagCatalog, *, id: str | None = None) -> None:
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"tag-tree--marked"}
+
+    def __init__(
+        self, catalog: TagCatalog, *, marks: TagMarks | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.catalog = catalog
+        # The marked tags (the pane owns them): drawn with a mark in the leading column.
+        self.marks = marks if marks is not None else TagMarks()
         self.filter_text = ""
         self._expanded: set[str] = set()
         # Row objects per name and the order's rows, kept for the order they were built from:
@@ -238,6 +251,10 @@ class TagTree(VirtualList):
         else:
             self.post_message(self.Back())
 
+    def shown_tags(self) -> list[str]:
+        """The tags the filter lets through, in order (open tags' children left out)."""
+        return [row.name for row in self._rows if isinstance(row, TagRow)]
+
     # --- rendering ----------------------------------------------------------------------------
 
     def empty_message(self) -> str:
@@ -250,9 +267,11 @@ class TagTree(VirtualList):
             return self._render_tag(row.name, width)
         muted = self.component_style("virtual-list--muted")
         branch = "└─ " if id(row) in self._last_children else "├─ "
+        # The mark column (blank: only tags are marked) keeps the branches under the ►.
+        indent = MARK_BLANK + "  "
         if isinstance(row, PlatformRow):
             platform = row.platform
-            left = Content.assemble(("  " + branch, muted), literal(platform.name))
+            left = Content.assemble((indent + branch, muted), literal(platform.name))
             # No date column: a platform's name may use that room (size and digest stay aligned).
             right = self._columns(
                 width,
@@ -266,7 +285,9 @@ class TagTree(VirtualList):
         if isinstance(row, RevisionRow):
             revision = row.revision
             label = literal(revision.reference) or "revision"
-            left = Content.assemble(("  " + branch, muted), (f"{glyphs.REVISIONS} ", muted), label)
+            left = Content.assemble(
+                (indent + branch, muted), (f"{glyphs.REVISIONS} ", muted), label
+            )
             right = self._columns(
                 width,
                 date_short(revision.created),
@@ -276,7 +297,7 @@ class TagTree(VirtualList):
             )
             return _justify(left, right, width)
         note: NoteRow = row
-        return Content.assemble(("  └─ ", muted), (literal(note.text), muted))
+        return Content.assemble((indent + "└─ ", muted), (literal(note.text), muted))
 
     def _render_tag(self, name: str, width: int) -> Content:
         catalog = self.catalog
@@ -288,7 +309,16 @@ class TagTree(VirtualList):
             marker = f"{glyphs.EXPANDED} "
         else:
             marker = f"{glyphs.COLLAPSED} " if expandable else "  "
-        parts: list[Content | tuple[str, Any] | str] = [(marker, muted), literal(name)]
+        # A fixed leading column: a mark, or a blank as wide, so the names never shift.
+        if name in self.marks:
+            marked = self.component_style("tag-tree--marked")
+            parts: list[Content | tuple[str, Any] | str] = [
+                (glyphs.MARKED, marked),
+                (marker, muted),
+                Content.styled(literal(name), marked),
+            ]
+        else:
+            parts = [MARK_BLANK, (marker, muted), literal(name)]
         children = catalog.children(name)
         if children is not None and children.platforms:
             parts.append((f" {glyphs.PLATFORMS}{len(children.platforms)}", muted))
