@@ -177,6 +177,7 @@ class BulkProgressModal(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stop", "Cancel", key_display="Esc"),
+        Binding("escape,enter", "close", "Close", key_display="Esc"),
         *SCROLL_BINDINGS,
     ]
 
@@ -216,14 +217,27 @@ class BulkProgressModal(ModalScreen[None]):
         button = self.query_one("#stop", Button)
         button.label = Content("Close (Esc)")
         button.variant = "primary"
+        self.refresh_bindings()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.action_stop()
+        if self.finished:
+            self.action_close()
+        else:
+            self.action_stop()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop":
+            return not self.finished
+        if action == "close":
+            return self.finished
+        return True
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
     def action_stop(self) -> None:
-        if self.finished:
-            self.dismiss(None)
+        if self.stop.is_set():
             return
         self.stop.set()
         self.query_one("#bulk-count", Static).update(
