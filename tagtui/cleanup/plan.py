@@ -91,6 +91,26 @@ async def describe_all(
     return [await _newest_platform_date(provider, repository, t) for t in described]
 
 
+async def resolve_all(
+    provider: Provider,
+    repository: str,
+    tags: Sequence[Tag],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Tag]:
+    """Every tag with its digest, dates not looked for (no rule needs them)."""
+    known = [t for t in tags if t.digest is not None]
+    missing = [t for t in tags if t.digest is None]
+    resolved = list(known)
+    if progress is not None:
+        progress(len(resolved), len(tags))
+    async for tag in provider.resolve_tags(repository, missing):
+        resolved.append(tag)
+        if progress is not None:
+            progress(len(resolved), len(tags))
+    return resolved
+
+
 async def _newest_platform_date(provider: Provider, repository: str, tag: Tag) -> Tag:
     if not tag.platform_count or tag.platform_count < 2 or tag.digest is None:
         return tag
@@ -191,7 +211,11 @@ def _reclaimable(
         # An image removed without a digest (Tutum): nothing says which blobs it held.
         return None, NOT_LISTED
     going = {name for group in groups for name in group.going}
-    return reclaimable_bytes(going, digest_of, footprints)
+    size, note = reclaimable_bytes(going, digest_of, footprints)
+    if size is not None and all(g.method is DeleteMethod.LAYOUT_REF_DELETE for g in groups):
+        # A local layout deletes the blobs nothing uses any more at once.
+        note = "compressed, counted once per blob; freed at once (unused blobs are deleted)"
+    return size, note
 
 
 NOT_LISTED = "not known: this registry's API does not list the blobs of an image"

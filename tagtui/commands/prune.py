@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from tagtui.cleanup.plan import CleanupPlan, describe_all, plan_cleanup
+from tagtui.cleanup.plan import CleanupPlan, describe_all, plan_cleanup, resolve_all
 from tagtui.cleanup.rules import Decision, Rules, decide
 from tagtui.cleanup.run import DELETED, FAILED, NOT_STARTED, SKIPPED, Outcome, carry_out
 from tagtui.commands.ls_long import created_text
@@ -41,7 +41,11 @@ async def run_prune(
     now = now or datetime.now(UTC)
     rules.check(now)
     listed = await provider.list_tags(repository)
-    tags = await describe_all(provider, repository, listed)
+    # Deleting without a date rule, for a person: digests are enough (the table shows the
+    # dates the listing gave; the dry run and --json look them all up).
+    quick = yes and not as_json and not rules.needs_dates
+    resolve = resolve_all if quick else describe_all
+    tags = await resolve(provider, repository, listed)
     decisions = decide(sorted(tags, key=lambda tag: natural_key(tag.name)), rules, now)
     wanted = [d.tag.name for d in decisions if d.delete]
     if wanted:

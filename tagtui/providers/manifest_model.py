@@ -7,10 +7,12 @@ Everything is pure (no I/O).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from tagtui.model import (
     Extras,
+    Footprint,
     Image,
     ImageConfig,
     Layer,
@@ -152,4 +154,25 @@ def described_tag(
         size=size,
         media_type=manifest.media_type or tag.media_type,
         platform_count=len(runnable) if manifest.is_index else None,
+    )
+
+
+def footprint_of(manifest: Manifest, children: Sequence[Manifest | None]) -> Footprint:
+    """The blobs of an image (config and layers) or of an index (its platforms' configs and
+    layers); a platform that could not be read adds nothing."""
+    blobs: dict[str, int] = {}
+
+    def add_image(image: Manifest) -> None:
+        for descriptor in (image.config, *image.layers):
+            if descriptor is not None and descriptor.size is not None:
+                blobs[descriptor.digest] = descriptor.size
+
+    if not manifest.is_index:
+        add_image(manifest)
+        return Footprint(blobs=tuple(blobs.items()))
+    for child in children:
+        if child is not None:
+            add_image(child)
+    return Footprint(
+        blobs=tuple(blobs.items()), manifests=tuple(d.digest for d in manifest.manifests)
     )

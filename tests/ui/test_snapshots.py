@@ -15,11 +15,15 @@ from typing import Any
 import pytest
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
+from textual.widgets import ProgressBar
 
+from tagtui.demo import prepare_demo_store
+from tagtui.model import DeletePlan, DeleteResult
 from tagtui.providers.layout import LayoutProvider
 from tagtui.ui.app import TagtuiApp
+from tagtui.ui.screens.bulk_delete import BulkProgressModal
 from tests.ui.conftest import settle
-from tests.ui.demo import demo_provider
+from tests.ui.demo import StableDemoProvider, demo_provider
 from tests.ui.fakes import FakeProvider, Gate, sample_provider
 from tests.ui.helpers import main_screen
 
@@ -198,3 +202,68 @@ def test_three_marked_tags_80x24(snap_compare: SnapCompare, tmp_path: Path) -> N
     app = demo_app(tmp_path, repository="acme/web")
     keys_pressed = keys("space", "down", "space", "space", "up")
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys_pressed)
+
+
+def _marked_acme_api(tmp_path: Path, provider: LayoutProvider | None = None) -> TagtuiApp:
+    return TagtuiApp(provider or demo_provider(tmp_path), repository="acme/api")
+
+
+async def _mark_three(pilot: Pilot[Any]) -> None:
+    # main-3f9c2ab (shares with v1.3.0-rc.1), staging (shares with latest, prod, v1.2.0), v1.0.0.
+    await settle(pilot)
+    main_screen(pilot.app).tags_pane.set_marks(["main-3f9c2ab", "staging", "v1.0.0"])
+    await pilot.press("d")
+    await settle(pilot)
+
+
+def test_bulk_delete_confirmation_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    # One confirmation for the marked tags, grouped by digest: what goes, what stays on it.
+    app = _marked_acme_api(tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_mark_three)
+
+
+class HeldDemoProvider(StableDemoProvider):
+    """The demo store, with the delete of ``staging`` held until the test ends."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.held = Gate()
+
+    async def delete(self, plan: DeletePlan) -> DeleteResult:
+        if plan.tag == "staging":
+            await self.held.wait()
+        return await super().delete(plan)
+
+
+def test_bulk_delete_progress_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    # Two of three deletes done, one under way: the bar, the count and Esc to cancel.
+    provider = HeldDemoProvider(prepare_demo_store(tmp_path / "store"))
+    app = _marked_acme_api(tmp_path, provider)
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await _mark_three(pilot)
+        await pilot.press("y")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, BulkProgressModal)
+                and pilot.app.screen.query_one(ProgressBar).progress == 2
+            ),
+        )
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run)
+
+
+def test_bulk_delete_result_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    app = _marked_acme_api(tmp_path)
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await _mark_three(pilot)
+        await pilot.press("y")
+        await wait_until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, BulkProgressModal) and pilot.app.screen.finished,
+        )
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run)

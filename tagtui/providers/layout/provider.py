@@ -20,6 +20,7 @@ from tagtui.model import (
     DeleteMethod,
     DeletePlan,
     DeleteResult,
+    Footprint,
     Image,
     ImageConfig,
     Platform,
@@ -35,6 +36,7 @@ from tagtui.providers.layout.oci import OciLayoutStore, is_oci_layout
 from tagtui.providers.layout.store import LegacyImage, Ref, RepositoryStore
 from tagtui.providers.manifest_model import (
     described_tag,
+    footprint_of,
     manifest_detail,
     manifest_image,
     pair_layers,
@@ -299,6 +301,20 @@ class LayoutProvider(Provider):
             return None
         body = store.blobs.read(descriptor.digest, size=descriptor.size, what="config")
         return parse_config(body, f"config {descriptor.digest} of {store.name}")
+
+    async def footprint(self, repository: str, digest: str) -> Footprint | None:
+        return await self._run(self._footprint, repository, digest)
+
+    def _footprint(self, repository: str, digest: str) -> Footprint:
+        store = self._store(repository)
+        manifest = self._manifest(store, digest, store.blobs.blob_size(digest), None)
+        children: list[Manifest | None] = []
+        for child in manifest.manifests:
+            try:
+                children.append(self._manifest(store, child.digest, child.size, child.media_type))
+            except TagtuiError:
+                children.append(None)
+        return footprint_of(manifest, children)
 
     def _image(self, store: RepositoryStore, manifest: Manifest) -> Image:
         return manifest_image(manifest, self._config(store, manifest) or ImageConfig())

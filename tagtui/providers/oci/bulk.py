@@ -26,6 +26,7 @@ from tagtui.model import (
 from tagtui.natsort import natural_sorted
 from tagtui.providers.base import DeleteBatch, Provider
 from tagtui.providers.bulk_delete import merge_plans, whole_digest_candidates
+from tagtui.providers.manifest_model import footprint_of
 from tagtui.providers.oci.delete import OciDeleter, plan_for
 from tagtui.providers.oci.manifests import Manifest
 
@@ -98,27 +99,6 @@ class OciDeleteBatch(DeleteBatch):
         for name, digest in digests.items():
             staying[digest].append(name)
         return staying
-
-
-def footprint_of(manifest: Manifest, children: Sequence[Manifest | None]) -> Footprint:
-    """The blobs of an image (config and layers) or of an index (its platforms' configs and
-    layers); a platform that could not be read adds nothing."""
-    blobs: dict[str, int] = {}
-
-    def add_image(image: Manifest) -> None:
-        for descriptor in (image.config, *image.layers):
-            if descriptor is not None and descriptor.size is not None:
-                blobs[descriptor.digest] = descriptor.size
-
-    if not manifest.is_index:
-        add_image(manifest)
-        return Footprint(blobs=tuple(blobs.items()))
-    for child in children:
-        if child is not None:
-            add_image(child)
-    return Footprint(
-        blobs=tuple(blobs.items()), manifests=tuple(d.digest for d in manifest.manifests)
-    )
 
 
 async def footprint(

@@ -17,6 +17,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -513,6 +514,23 @@ class OciProvider(Provider):
             manifest = await self.fetch_manifest(repository, tag.digest)  # type: ignore[arg-type]
             return await self._described(repository, tag, manifest)
         return await self._describe_by_head(repository, tag)
+
+    async def resolve_tags(self, repository: str, tags: list[Tag]) -> AsyncIterator[Tag]:
+        """One GET per tag: the digest, and the manifest kept for what comes next (the blobs
+        it holds on to), instead of a HEAD and then a GET by digest."""
+        self.check_repository(repository)
+
+        async def one(tag: Tag) -> Tag:
+            if tag.digest is not None:
+                return tag
+            try:
+                manifest = await self.fetch_manifest(repository, tag.name)
+            except (NotFound, BadResponse, Unsupported, UsageError):
+                return tag
+            return replace(tag, digest=manifest.digest, media_type=manifest.media_type)
+
+        for task in asyncio.as_completed([one(tag) for tag in tags]):
+            yield await task
 
     # --- delete: the deleter does it and keeps what it learns about this registry -------------
 

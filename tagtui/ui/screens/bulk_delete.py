@@ -190,7 +190,10 @@ class BulkProgressModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="delete-dialog", classes="dialog"):
             yield Static(
-                Content(f"Deleting {tag_count(self.total)}"), classes="dialog-title", markup=False
+                Content(f"Deleting {tag_count(self.total)}"),
+                id="bulk-title",
+                classes="dialog-title",
+                markup=False,
             )
             yield ProgressBar(total=self.total, show_eta=False, id="bulk-progress")
             yield Static(Content(f"0 / {self.total:,} · no failures"), id="bulk-count")
@@ -213,6 +216,9 @@ class BulkProgressModal(ModalScreen[None]):
 
     def show_result(self, outcomes: Sequence[Outcome]) -> None:
         self.finished = True
+        ended = "Cancelled" if self.stop.is_set() else "Finished"
+        title = f"{ended}: deleting {tag_count(self.total)}"
+        self.query_one("#bulk-title", Static).update(Content(title))
         self.query_one("#bulk-result", Static).update(result_text(outcomes))
         button = self.query_one("#stop", Button)
         button.label = Content("Close (Esc)")

@@ -1,0 +1,58 @@
+"""The bulk delete dialogs on the demo store: Esc during the deletes, hostile names literal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import ProgressBar
+
+from tagtui.cleanup.run import FAILED, Outcome
+from tagtui.demo import prepare_demo_store
+from tagtui.ui.app import TagtuiApp
+from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal, result_text
+from tests.ui.conftest import settle
+from tests.ui.helpers import main_screen
+from tests.ui.screen import screen_text
+from tests.ui.test_snapshots import HeldDemoProvider, wait_until
+
+
+async def test_esc_while_deleting_lets_the_delete_under_way_finish(tmp_path: Path) -> None:
+    provider = HeldDemoProvider(prepare_demo_store(tmp_path / "store"))
+    app = TagtuiApp(provider, repository="acme/api")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.tags_pane.set_marks(["main-3f9c2ab", "staging", "v1.0.0"])
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, BulkDeleteModal)
+        await pilot.press("y")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, BulkProgressModal)
+                and app.screen.query_one(ProgressBar).progress == 2
+            ),
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Cancelling" in screen_text(app)
+        provider.held.open()  # the delete under way (staging) finishes
+        flow = screen._delete_flow
+        assert flow is not None and flow.worker is not None
+        await flow.worker.wait()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Cancelled: deleting 3 tags" in text
+        assert "Deleted 3 of 3 tags." in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, BulkProgressModal)
+        assert "staging" not in screen.catalog
+
+
+def test_result_names_failures_literally() -> None:
+    hostile = "[bold]x\x1b[2J"
+    text = result_text([Outcome(hostile, FAILED, "[red]boom\x1b]0;t\x07")]).plain
+    assert "[bold]x\\x1b[2J: failed — [red]boom\\x1b]0;t\\x07" in text
+    assert "\x1b" not in text
