@@ -76,6 +76,11 @@ def actions(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
         ),
         ("Clear all marks", "Unmark every tag", screen.action_clear_marks),
         (
+            "Clean up…",
+            "Retention rules (match, keep, keep newest N, older than) marking what goes",
+            screen.action_cleanup,
+        ),
+        (
             "Filter repositories",
             "Narrow the repository list",
             lambda: screen.action_filter("repo-pane"),

@@ -22,6 +22,7 @@ from tagtui.model import DeletePlan, DeleteResult
 from tagtui.providers.layout import LayoutProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.bulk_delete import BulkProgressModal
+from tagtui.ui.screens.cleanup import CleanupDialog
 from tests.ui.conftest import settle
 from tests.ui.demo import StableDemoProvider, demo_provider
 from tests.ui.fakes import FakeProvider, Gate, sample_provider
@@ -260,10 +261,26 @@ def test_bulk_delete_result_80x24(snap_compare: SnapCompare, tmp_path: Path) -> 
     async def run(pilot: Pilot[Any]) -> None:
         await _mark_three(pilot)
         await pilot.press("y")
+        flow = main_screen(pilot.app)._delete_flow
+        assert flow is not None and flow.worker is not None
+        await flow.worker.wait()  # settle does not wait for a flow while its dialog is up
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run)
+
+
+def test_cleanup_dialog_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    # The rules at the bottom, the tags they would delete marked in the tree above.
+    app = _marked_acme_api(tmp_path)
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("p")
         await wait_until(
             pilot,
-            lambda: isinstance(pilot.app.screen, BulkProgressModal) and pilot.app.screen.finished,
+            lambda: isinstance(pilot.app.screen, CleanupDialog) and not pilot.app.screen.lookup,
         )
-        await settle(pilot)
+        await pilot.press(*"^v1", "tab", "tab", "1")
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)

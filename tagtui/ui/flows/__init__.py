@@ -5,4 +5,5 @@ across messages."""
 # The worker groups flows run in: while a modal is up, their worker waits for the user.
 DELETE_GROUP = "delete"
 LOGIN_GROUP = "login"
-FLOW_GROUPS = frozenset({DELETE_GROUP, LOGIN_GROUP})
+CLEANUP_GROUP = "cleanup"
+FLOW_GROUPS = frozenset({DELETE_GROUP, LOGIN_GROUP, CLEANUP_GROUP})

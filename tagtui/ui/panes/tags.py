@@ -477,6 +477,12 @@ class TagsPane(FilteredPane):
             self._top_unless_moved_from = None
         self.update_title()
 
+    def learn_tags(self, tags: list[Tag]) -> None:
+        """Tags described elsewhere (the cleanup dialog): their rows show the facts too."""
+        if tags:
+            self.tag_tree.facts_changed(self.catalog.update(tags))
+            self.update_title()
+
     # --- delete planning --------------------------------------------------------------------------
 
     def show_planning(self, text: str | None) -> None:

@@ -44,7 +44,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Tags",
         (
             ("s", "sort: name ↔ newest first"),
-            ("d", "delete the tag (asks first, shows tags sharing its digest)"),
+            ("d", "delete the tag, or the marked tags (asks first)"),
+            ("p", "clean up: retention rules; their result shows as marks"),
             ("Space", "mark / unmark the tag, move down"),
             ("*  u", "mark every tag shown; clear marks"),
             (glyphs.MARKED, "a marked tag (the title counts them)"),

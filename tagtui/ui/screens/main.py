@@ -254,6 +254,11 @@ class MainScreen(Screen[None]):
     def action_clear_marks(self) -> None:
         self.tags_pane.clear_marks()
 
+    def action_cleanup(self) -> None:
+        from tagtui.ui.flows.cleanup import start_cleanup
+
+        start_cleanup(self)
+
     def action_refresh(self) -> None:
         if self.focused_pane() == "repo-pane" or self.repository is None:
             self.load_repositories()

@@ -62,6 +62,7 @@ class TagTree(VirtualList):
         Binding("space", "screen.toggle_mark", "Mark", key_display="Space"),
         Binding("asterisk", "screen.mark_shown", "Mark shown", show=False),
         Binding("u", "screen.clear_marks", "Clear marks", show=False),
+        Binding("p", "screen.cleanup", "Clean up", show=False),
         Binding("z", "screen.zoom", "Zoom", show=False),
     ]
 
