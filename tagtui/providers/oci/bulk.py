@@ -13,14 +13,16 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 
-from tagtui.errors import TagtuiError
+from tagtui.errors import BadResponse, NotFound, TagtuiError, Unsupported, UsageError
 from tagtui.model import (
     DeleteMethod,
     DeletePlan,
     DeleteResult,
     Footprint,
     PlannedDeletes,
+    Tag,
     Unplanned,
 )
 from tagtui.natsort import natural_sorted
@@ -99,6 +101,24 @@ class OciDeleteBatch(DeleteBatch):
         for name, digest in digests.items():
             staying[digest].append(name)
         return staying
+
+
+async def resolve_one(
+    fetch: Callable[[str, str], Awaitable[Manifest]],
+    remember: Callable[[str, Manifest], None],
+    repository: str,
+    tag: Tag,
+) -> Tag:
+    """``tag`` with its digest, from one GET of its manifest (kept by ``remember``); as listed
+    when it cannot be read."""
+    if tag.digest is not None:
+        return tag
+    try:
+        manifest = await fetch(repository, tag.name)
+    except (NotFound, BadResponse, Unsupported, UsageError):
+        return tag
+    remember(repository, manifest)
+    return replace(tag, digest=manifest.digest, media_type=manifest.media_type)
 
 
 async def footprint(

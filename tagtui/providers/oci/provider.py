@@ -17,7 +17,6 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -51,6 +50,7 @@ from tagtui.providers.http.pages import PageGuard, parse_next_link
 from tagtui.providers.json_body import load_json
 from tagtui.providers.manifest_model import (
     described_tag,
+    footprint_of,
     manifest_detail,
     manifest_image,
     platforms_of,
@@ -82,6 +82,7 @@ _T = TypeVar("_T")
 # Far beyond any real registry (pages are capped by PageGuard); cut off with BadResponse.
 MAX_TAGS = 2_000_000
 CACHE_ENTRIES = 512
+FOOTPRINT_ENTRIES = 200_000
 BLOB_LIMIT_HINT = " (--max-blob-size raises the limit)"
 
 _NAME = re.compile(
@@ -122,6 +123,9 @@ class OciProvider(Provider):
         self._deleter: OciDeleter | None = None
         self._manifests = Lru(CACHE_ENTRIES)
         self._configs = Lru(CACHE_ENTRIES)
+        # What each image holds on to (a few digests and sizes): kept for every image a bulk
+        # delete resolves, far more than the manifests themselves.
+        self._footprints = Lru(FOOTPRINT_ENTRIES)
         self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
         # The on-disk cache, opened on first use (only if the options ask for it).
         self._disk: ContentCache | None = None
@@ -492,6 +496,7 @@ class OciProvider(Provider):
 
     async def _described(self, repository: str, tag: Tag, manifest: Manifest) -> Tag:
         image: Manifest | None = manifest
+        self._remember_footprint(repository, manifest)
         if manifest.is_index:
             chosen = preferred_child(manifest)
             image = await self.fetch_manifest(repository, chosen.digest) if chosen else None
@@ -504,6 +509,10 @@ class OciProvider(Provider):
             raise NotFound(f"{self.reference_text(repository, tag.name)} not found")
         # fetch_manifest by digest: once per digest for all the tags that share it.
         return await self._described(repository, tag, await self.fetch_manifest(repository, digest))
+
+    def _remember_footprint(self, repository: str, manifest: Manifest) -> None:
+        if not manifest.is_index:
+            self._footprints.put((repository, manifest.digest), footprint_of(manifest, []))
 
     async def describe_listed(self, repository: str, tag: Tag) -> Tag:
         """``tagtui ls -l``: the tag resolved to its digest, then one manifest + config per
@@ -518,18 +527,13 @@ class OciProvider(Provider):
     async def resolve_tags(self, repository: str, tags: list[Tag]) -> AsyncIterator[Tag]:
         """One GET per tag: the digest, and the manifest kept for what comes next (the blobs
         it holds on to), instead of a HEAD and then a GET by digest."""
+        from tagtui.providers.oci.bulk import resolve_one
+
         self.check_repository(repository)
-
-        async def one(tag: Tag) -> Tag:
-            if tag.digest is not None:
-                return tag
-            try:
-                manifest = await self.fetch_manifest(repository, tag.name)
-            except (NotFound, BadResponse, Unsupported, UsageError):
-                return tag
-            return replace(tag, digest=manifest.digest, media_type=manifest.media_type)
-
-        for task in asyncio.as_completed([one(tag) for tag in tags]):
+        pending = [
+            resolve_one(self.fetch_manifest, self._remember_footprint, repository, t) for t in tags
+        ]
+        for task in asyncio.as_completed(pending):
             yield await task
 
     # --- delete: the deleter does it and keeps what it learns about this registry -------------
@@ -584,4 +588,8 @@ class OciProvider(Provider):
     async def footprint(self, repository: str, digest: str) -> Footprint | None:
         from tagtui.providers.oci.bulk import footprint
 
-        return await footprint(self.fetch_manifest, repository, digest)
+        known = self._footprints.get((repository, digest))
+        if known is None:
+            known = await footprint(self.fetch_manifest, repository, digest)
+            self._footprints.put((repository, digest), known)
+        return known
