@@ -176,12 +176,16 @@ def _groups(
 ) -> tuple[DigestGroup, ...]:
     """One group per digest (per plan where the provider plans without digests: Tutum)."""
     going = {name for plan in planned.plans for name in plan.removes}
+    tags_on: dict[str, set[str]] = {}
+    for name, digest in digest_of.items():
+        if digest is not None:
+            tags_on.setdefault(digest, set()).add(name)
     merged: dict[object, DigestGroup] = {}
     for index, plan in enumerate(planned.plans):
         key: object = plan.digest if plan.digest is not None else index
         on_digest = set(plan.shared_tags)
         if plan.digest is not None:
-            on_digest |= {name for name, digest in digest_of.items() if digest == plan.digest}
+            on_digest |= tags_on.get(plan.digest, set())
         earlier = merged.get(key)
         names = set(plan.removes) | set(earlier.going if earlier else ())
         staying = on_digest - going | set(earlier.staying if earlier else ())

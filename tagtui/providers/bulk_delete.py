@@ -48,12 +48,13 @@ def whole_digest_candidates(
     better than deleting its tags one by one: always (``always``: the provider frees the image
     that way), or when the tags share the digest or the tag alone is refused."""
     chosen: dict[str, DeletePlan] = {}
+    asked = set(names)
     for plan in plans:
         digest = plan.digest
         if digest is None or plan.whole_digest or digest in chosen:
             continue
         on_digest = set(plan.shared_tags) | {plan.tag}
-        if not on_digest <= set(names):
+        if not on_digest <= asked:
             continue
         if always or len(on_digest) > 1 or plan.refused:
             chosen[digest] = plan

@@ -173,3 +173,38 @@ async def test_hostile_error_bodies_become_literal_notifications() -> None:
         assert "registry said:" in text and "[bold]x[/] [/ \\x1b]0;pwned" in text
         assert_terminal_safe(terminal_output(app))
         assert app.is_running
+
+
+async def test_hostile_names_in_the_bulk_delete_and_cleanup_dialogs() -> None:
+    from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal
+    from tagtui.ui.screens.cleanup import CleanupDialog
+    from tests.ui.test_snapshots import wait_until
+
+    provider = hostile_provider()
+    app = TagtuiApp(provider, repository=REPO)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("p")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, CleanupDialog) and not app.screen.lookup
+        )
+        await pilot.press(*"^\\[")  # the tags starting with [
+        await pilot.pause()
+        assert screen.tags_pane.marked_tags()
+        assert f"Clean up {REPO}" in screen_text(app)
+        assert_terminal_safe(terminal_output(app))
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert isinstance(app.screen, BulkDeleteModal)
+        text = screen_text(app)
+        assert "[bold]x[/]\\x1b[31mred\\x1b[0m漢字テスト🚀" in text
+        assert_terminal_safe(terminal_output(app))
+        await pilot.press("y")
+        flow = screen._delete_flow
+        assert flow is not None and flow.worker is not None
+        await flow.worker.wait()
+        await pilot.pause()
+        assert isinstance(app.screen, BulkProgressModal)
+        assert_terminal_safe(terminal_output(app))
+        assert "twin" in screen.catalog  # unmarked: it stays
