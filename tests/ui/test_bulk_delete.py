@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.widgets import ProgressBar
@@ -56,3 +57,27 @@ def test_result_names_failures_literally() -> None:
     text = result_text([Outcome(hostile, FAILED, "[red]boom\x1b]0;t\x07")]).plain
     assert "[bold]x\\x1b[2J: failed — [red]boom\\x1b]0;t\\x07" in text
     assert "\x1b" not in text
+
+
+async def test_thousands_of_marked_tags_scroll_inside_the_dialog_at_80x24(tmp_path: Path) -> None:
+    from tests.ui.demo import demo_provider
+
+    app = TagtuiApp(demo_provider(tmp_path), repository="big/tags")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("asterisk", "d")
+        await settle(pilot)
+        assert isinstance(app.screen, BulkDeleteModal)
+        first = screen_text(app)
+        assert "Delete 2,044 tags" in first and "Cancel (n)" in first
+        for _ in range(20):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        later = screen_text(app)
+        # Tags further down the list came into view.
+        assert set(re.findall(r"\bt\d+\b", later)) - set(re.findall(r"\bt\d+\b", first))
+        # Title and buttons never scroll away.
+        assert "Delete 2,044 tags" in later and "Cancel (n)" in later
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(main_screen(app).catalog) == 2044  # nothing deleted

@@ -263,6 +263,7 @@ class OciDeleter:
             if digest is not None:
                 digests[name] = digest
 
+        # A TaskGroup cancels the rest if one fails: a plan with an unknown tag is not a plan.
         try:
             async with asyncio.TaskGroup() as group:
                 for name in to_check:
@@ -308,26 +309,8 @@ class OciDeleter:
     async def _sharing(self, repository: str, digest: str) -> list[str]:
         """Every tag of the repository pointing at ``digest`` (all pages; HEADs where the
         listing has no digest, with the client's concurrency)."""
-        sharing: list[str] = []
-        to_check: list[str] = []
-        for tag in await self._list_tags(repository):
-            if tag.digest is None:
-                to_check.append(tag.name)
-            elif tag.digest == digest:
-                sharing.append(tag.name)
-
-        async def check(name: str) -> None:
-            if await self._head_digest(repository, name) == digest:
-                sharing.append(name)
-
-        # A TaskGroup cancels the rest if one fails: a plan with an unknown tag is not a plan.
-        try:
-            async with asyncio.TaskGroup() as group:
-                for name in to_check:
-                    group.create_task(check(name))
-        except BaseExceptionGroup as failed:
-            raise _first_error(failed) from None
-        return _natural(sharing)
+        digests = await self.tag_digests(repository)
+        return _natural([name for name, on in digests.items() if on == digest])
 
     # --- carrying out -----------------------------------------------------------------------
 

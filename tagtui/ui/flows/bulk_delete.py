@@ -12,39 +12,23 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
-
-from textual.worker import Worker
 
 from tagtui.cleanup.plan import CleanupPlan, describe_all, plan_cleanup
 from tagtui.cleanup.run import DELETED, Outcome, Progress, carry_out
-from tagtui.ui.errors import as_error
+from tagtui.ui.flows.planning import PlanningFlow
 from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal
 
 if TYPE_CHECKING:
     from tagtui.ui.screens.main import MainScreen
 
 
-class BulkDeleteFlow:
-    """One bulk delete of the marked tags; ``planning`` while Esc may still call it off."""
+class BulkDeleteFlow(PlanningFlow):
+    """One bulk delete of the marked tags."""
 
     def __init__(self, screen: MainScreen, repository: str, names: list[str]) -> None:
-        self.screen = screen
-        self.repository = repository
+        super().__init__(screen, repository)
         self.names = names
-        self.planning = False
-        self.worker: Worker[None] | None = None
-
-    @property
-    def acting(self) -> bool:
-        return self.worker is not None and not self.worker.is_finished and not self.planning
-
-    def cancel_planning(self) -> bool:
-        if not self.planning or self.worker is None:
-            return False
-        self.worker.cancel()
-        return True
 
     async def run(self) -> None:
         screen = self.screen
@@ -60,20 +44,13 @@ class BulkDeleteFlow:
         note = f"Deleted {len(done):,} of {len(outcomes):,} tags"
         note += f"; {not_done:,} not deleted (see the result)." if not_done else "."
         screen.notify(note, title="Bulk delete", markup=False)
-        if plan.repository != screen.repository:
-            return
-        screen.detail.forget()
-        tags = screen.tags_pane
-        tags.remove_tags(tuple(done))
-        screen.repos_pane.set_tag_count(plan.repository, len(tags.catalog))
-        tags.reload(select=tags.highlighted_tag())
+        self.take_off_the_list(plan.repository, done)
 
     async def _plan(self) -> CleanupPlan | None:
         screen = self.screen
         provider = screen.provider
         catalog = screen.catalog
         tags = [tag for name in catalog.order if (tag := catalog.tag(name)) is not None]
-        self.planning = True
         count = len(self.names)
 
         def progress(done: int, total: int) -> None:
@@ -82,23 +59,15 @@ class BulkDeleteFlow:
                 "Esc cancels."
             )
 
-        try:
-            progress(0, len(tags))
+        async def compute() -> CleanupPlan:
             described = await describe_all(provider, self.repository, tags, progress=progress)
             screen.tags_pane.show_planning(
                 f"Planning the delete of {count:,} marked tags: checking what shares their "
                 "images. Esc cancels."
             )
             return await plan_cleanup(provider, self.repository, self.names, described)
-        except asyncio.CancelledError:
-            screen.notify("Delete cancelled: nothing was changed.", title="Delete", markup=False)
-            raise
-        except Exception as exc:
-            screen.report(as_error(exc))
-            return None
-        finally:
-            self.planning = False
-            screen.tags_pane.show_planning(None)
+
+        return await self.planned(f"Planning the delete of {count:,} marked tags…", compute)
 
     async def _carry_out(self, plan: CleanupPlan) -> list[Outcome]:
         screen = self.screen

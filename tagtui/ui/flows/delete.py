@@ -12,21 +12,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
-
-from textual.worker import Worker
 
 from tagtui.model import DeletePlan, DeleteResult
 from tagtui.text import join_names
 from tagtui.ui.errors import as_error
-from tagtui.ui.flows import DELETE_GROUP
+from tagtui.ui.flows.planning import PlanningFlow
 from tagtui.ui.format import literal, short_digest
 from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
 from tagtui.ui.widgets.tag_tree import TagRow
 
 if TYPE_CHECKING:
-    from tagtui.ui.flows.bulk_delete import BulkDeleteFlow
     from tagtui.ui.screens.main import MainScreen
 
 
@@ -41,8 +37,8 @@ def deleted_note(repository: str, result: DeleteResult) -> str:
 
 
 def start_delete(
-    screen: MainScreen, running: DeleteFlow | BulkDeleteFlow | None, *, whole_digest: bool
-) -> DeleteFlow | BulkDeleteFlow | None:
+    screen: MainScreen, running: PlanningFlow | None, *, whole_digest: bool
+) -> PlanningFlow | None:
     """``d`` (or ``D``): start a delete of the marked tags, else of the highlighted tag, or
     say why not."""
     if screen.focused_pane() == "repo-pane":
@@ -86,40 +82,21 @@ def start_delete(
         # With marks, d deletes the marked tags (all of them, in one confirmation).
         from tagtui.ui.flows.bulk_delete import BulkDeleteFlow
 
-        bulk = BulkDeleteFlow(screen, screen.repository, marked)
-        bulk.worker = screen.run_worker(bulk.run(), group=DELETE_GROUP, exit_on_error=False)
-        return bulk
+        return BulkDeleteFlow(screen, screen.repository, marked).start()
     assert isinstance(row, TagRow) and screen.repository is not None
     # Without tag deletion the only honest offer is the whole digest.
-    flow = DeleteFlow(
+    return DeleteFlow(
         screen, screen.repository, row.name, whole_digest or not capabilities.tag_delete
-    )
-    flow.worker = screen.run_worker(flow.run(), group=DELETE_GROUP, exit_on_error=False)
-    return flow
+    ).start()
 
 
-class DeleteFlow:
-    """One delete the user started; ``planning`` while Esc may still call it off."""
+class DeleteFlow(PlanningFlow):
+    """One delete of one tag (or of its digest with every tag on it)."""
 
     def __init__(self, screen: MainScreen, repository: str, tag: str, whole_digest: bool) -> None:
-        self.screen = screen
-        self.repository = repository
+        super().__init__(screen, repository)
         self.tag = tag
         self.whole_digest = whole_digest
-        self.planning = False
-        self.worker: Worker[None] | None = None
-
-    @property
-    def acting(self) -> bool:
-        """Past planning and not finished: the plan is being confirmed or carried out."""
-        return self.worker is not None and not self.worker.is_finished and not self.planning
-
-    def cancel_planning(self) -> bool:
-        """Esc while the plan is computed: stop, nothing was changed."""
-        if not self.planning or self.worker is None:
-            return False
-        self.worker.cancel()
-        return True
 
     async def run(self) -> None:
         screen = self.screen
@@ -132,14 +109,7 @@ class DeleteFlow:
             screen.report(as_error(exc))
             return
         screen.notify(deleted_note(plan.repository, result), title="Deleted", markup=False)
-        if plan.repository != screen.repository:
-            return
-        # What went leaves the list at once; then the tags are listed again to be sure.
-        screen.detail.forget()
-        tags = screen.tags_pane
-        tags.remove_tags(result.removed)
-        screen.repos_pane.set_tag_count(plan.repository, len(tags.catalog))
-        tags.reload(select=tags.highlighted_tag())
+        self.take_off_the_list(plan.repository, result.removed)
 
     async def _plan_and_confirm(self) -> DeletePlan | None:
         """The plan the user confirmed, or None (cancelled, failed, or moved elsewhere)."""
@@ -173,20 +143,9 @@ class DeleteFlow:
             else f"the digest of {literal(self.tag)}"
         )
         # Finding every tag on the digest can take seconds: say so at once.
-        self.planning = True
-        screen.tags_pane.show_planning(
-            f"Checking which tags share {of} ({len(screen.catalog):,} tags). Esc cancels."
-        )
-        try:
-            return await screen.provider.plan_delete(
+        return await self.planned(
+            f"Checking which tags share {of} ({len(screen.catalog):,} tags). Esc cancels.",
+            lambda: screen.provider.plan_delete(
                 self.repository, self.tag, whole_digest=whole_digest
-            )
-        except asyncio.CancelledError:
-            screen.notify("Delete cancelled: nothing was changed.", title="Delete", markup=False)
-            raise
-        except Exception as exc:
-            screen.report(as_error(exc))
-            return None
-        finally:
-            self.planning = False
-            screen.tags_pane.show_planning(None)
+            ),
+        )

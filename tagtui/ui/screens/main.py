@@ -25,7 +25,7 @@ from tagtui.session.catalog import TagCatalog
 from tagtui.session.view import PlatformSubject, RevisionSubject, Subject, TagSubject
 from tagtui.ui import messages as msg
 from tagtui.ui.flows import LOGIN_GROUP
-from tagtui.ui.flows.delete import DeleteFlow, start_delete
+from tagtui.ui.flows.delete import start_delete
 from tagtui.ui.flows.login import LoginFlow
 from tagtui.ui.format import literal
 from tagtui.ui.panes.detail import DetailPane
@@ -40,7 +40,7 @@ from tagtui.ui.widgets.tag_tree import NoteRow, PlatformRow, RevisionRow, TagRow
 from tagtui.ui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
-    from tagtui.ui.flows.bulk_delete import BulkDeleteFlow
+    from tagtui.ui.flows.planning import PlanningFlow
 
 # Below this width the tag tree and the detail stack on the right of a narrow repository pane.
 NARROW_WIDTH = 120
@@ -80,7 +80,7 @@ class MainScreen(Screen[None]):
         self._login: LoginFlow | None = None
         self._login_declined = False
         # The delete the user started last (ui/flows/delete.py): Esc cancels its planning.
-        self._delete_flow: DeleteFlow | BulkDeleteFlow | None = None
+        self._delete_flow: PlanningFlow | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
