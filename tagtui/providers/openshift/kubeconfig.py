@@ -242,7 +242,8 @@ def ssl_context(
             if stripped.startswith(b"-----BEGIN"):
                 context.load_verify_locations(cadata=stripped.decode("ascii"))
             else:
-                context.load_verify_locations(cadata=stripped)
+                # DER is binary: a last byte of 0x0a or 0x20 belongs to the certificate.
+                context.load_verify_locations(cadata=ca_data)
         except (ssl.SSLError, ValueError, UnicodeDecodeError):
             raise ConfigError(
                 "certificate-authority-data in kubeconfig is not a PEM or DER certificate"

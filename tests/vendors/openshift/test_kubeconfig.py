@@ -313,3 +313,34 @@ async def test_token_from_the_os_keyring(
     assert provider.credential_source == "keyring"
     assert provider.credential_key == host
     assert (await stream_names(provider))[0] == "app"
+
+
+def test_der_ending_in_a_whitespace_byte_is_not_cut() -> None:
+    # DER is binary: a certificate whose last byte is 0x0a was once stripped into garbage.
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tagtui.providers.openshift.kubeconfig import ssl_context
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "whitespace-ca")])
+    for serial in range(1, 5000):
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(serial)
+            .not_valid_before(datetime.datetime(2024, 1, 1))
+            .not_valid_after(datetime.datetime(2034, 1, 1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        )
+        der = builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+        if der[-1:] in (b"\n", b" "):
+            break
+    else:
+        raise AssertionError("no certificate ending in a whitespace byte was made")
+    assert ssl_context(der, None) is not None
