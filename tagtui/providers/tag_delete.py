@@ -77,6 +77,15 @@ def refuse_if_moved(tag: str, current: str | None, planned: str | None) -> None:
         )
 
 
+def refuse_if_joined(extra: list[str], digest: str | None) -> None:
+    """Abort a digest delete when tags outside the plan (``extra``) now point at ``digest``."""
+    if extra:
+        raise DeleteAborted(
+            f"{agree(extra, 'now also points', 'now also point')} at "
+            f"{short_digest(digest)}; nothing was deleted"
+        )
+
+
 @dataclass(frozen=True)
 class Relisted:
     """The tags listed again after a delete, held against the plan."""

@@ -37,7 +37,7 @@ from tagtui.errors import (
     UsageError,
 )
 from tagtui.model import DeleteMethod, DeletePlan, DeleteResult, Tag
-from tagtui.natsort import natural_key
+from tagtui.natsort import natural_sorted
 from tagtui.providers.http.exchange import Reply
 from tagtui.providers.oci.errormap import Subject, parse_registry_errors
 from tagtui.providers.oci.http import RegistryHttp
@@ -52,7 +52,13 @@ from tagtui.providers.oci.manifests import (
     digest_of,
     is_valid_digest,
 )
-from tagtui.providers.tag_delete import alone_summary, only_tag_summary, refuse_if_moved, tag_gone
+from tagtui.providers.tag_delete import (
+    alone_summary,
+    only_tag_summary,
+    refuse_if_joined,
+    refuse_if_moved,
+    tag_gone,
+)
 from tagtui.text import agree, join_names, short_digest
 
 DISABLED_MESSAGE = "deletion is disabled on this registry (storage.delete.enabled)"
@@ -67,10 +73,6 @@ class DeleteSupport(enum.Enum):
     TAG = "tag"  # DELETE manifests/<tag> works (OCI 1.1, distribution 3, Quay)
     DIGEST_ONLY = "digest"  # only DELETE manifests/<digest> (distribution 2.x, Harbor)
     DISABLED = "disabled"  # storage.delete.enabled: false, or the registry never deletes
-
-
-def _natural(names: set[str] | list[str]) -> list[str]:
-    return sorted(names, key=natural_key)
 
 
 def _refuse_digest_as_tag(reference: str, whole_digest: bool) -> None:
@@ -186,7 +188,8 @@ class OciDeleter:
         self._raise_if_disabled()
         sharing = await self._sharing(repository, digest)
         if tag not in sharing and not is_valid_digest(tag):
-            sharing = _natural([*sharing, tag])  # it moved while we looked: delete() will refuse
+            # It moved while we looked: delete() will refuse.
+            sharing = natural_sorted([*sharing, tag])
         return plan_for(
             repository, tag, digest, sharing, support=support, whole_digest=whole_digest
         )
@@ -282,11 +285,7 @@ class OciDeleter:
             raise DeleteAborted("a digest delete needs an explicit whole-digest plan")
         if not plan.digest or not is_valid_digest(plan.digest):
             raise DeleteAborted("the plan has no digest to check against; nothing was deleted")
-        if also_on_digest:
-            raise DeleteAborted(
-                f"{agree(_natural(also_on_digest), 'now also points', 'now also point')} at "
-                f"{short_digest(plan.digest)}; nothing was deleted"
-            )
+        refuse_if_joined(natural_sorted(also_on_digest), plan.digest)
         current = await asyncio.gather(
             *(self._head_digest(plan.repository, name) for name in plan.removes)
         )
@@ -310,7 +309,7 @@ class OciDeleter:
         """Every tag of the repository pointing at ``digest`` (all pages; HEADs where the
         listing has no digest, with the client's concurrency)."""
         digests = await self.tag_digests(repository)
-        return _natural([name for name, on in digests.items() if on == digest])
+        return natural_sorted([name for name, on in digests.items() if on == digest])
 
     # --- carrying out -----------------------------------------------------------------------
 
@@ -339,12 +338,7 @@ class OciDeleter:
         assert plan.digest is not None
         # Everything pointing at the digest goes: it must be exactly what the user confirmed.
         sharing = await self._sharing(plan.repository, plan.digest)
-        extra = [name for name in sharing if name not in plan.removes]
-        if extra:
-            raise DeleteAborted(
-                f"{agree(extra, 'now also points', 'now also point')} at "
-                f"{short_digest(plan.digest)}; nothing was deleted"
-            )
+        refuse_if_joined([name for name in sharing if name not in plan.removes], plan.digest)
         sent = await self._send_digest_delete(plan)
         return DeleteResult(
             removed=tuple(name for name in plan.removes if name in sharing),

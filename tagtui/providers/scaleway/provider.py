@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from tagtui.credentials import Credential
-from tagtui.errors import ConfigError, Conflict, DeleteAborted, NotFound, UsageError
+from tagtui.errors import ConfigError, Conflict, NotFound, UsageError
 from tagtui.model import (
     Capabilities,
     DeletePlan,
@@ -53,6 +53,7 @@ from tagtui.providers.scaleway.records import (
 from tagtui.providers.tag_delete import (
     Relisted,
     api_tag_plan,
+    refuse_if_joined,
     refuse_if_moved,
     relisted_outcome,
     tag_gone,
@@ -417,11 +418,7 @@ class ScalewayProvider(VendorApiProvider):
             extra = [
                 n for n in self._sharing(await self._tags(image), record) if n not in plan.removes
             ]
-            if extra:
-                raise DeleteAborted(
-                    f"{agree(extra, 'now also points', 'now also point')} at "
-                    f"{short_digest(plan.digest)}; nothing was deleted"
-                )
+            refuse_if_joined(extra, plan.digest)
         path = f"/tags/{encode_segment(record.id)}"
         subject = f"tag {plan.repository}:{plan.tag}"
         try:
