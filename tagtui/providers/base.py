@@ -7,7 +7,15 @@ model in ``tagtui.model`` and failures into ``tagtui.errors`` exceptions.
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +76,28 @@ def sorted_tags(tags: Iterable[Tag], sort: str | None = None) -> list[Tag]:
         dated = sorted(by_name, key=lambda t: t.created, reverse=True)
         return dated + sorted_tags(t for t in tags if not t.created)
     return sorted(tags, key=lambda tag: natural_key(tag.name))
+
+
+async def each_finished(
+    tags: Iterable[Tag], one: Callable[[Tag], Awaitable[Tag]], *, limit: int | None = None
+) -> AsyncIterator[Tag]:
+    """``one(tag)`` for every tag, concurrently (at most ``limit`` at once), in the order they
+    finish; a tag ``one`` cannot read (gone, broken, unsupported) comes back as listed."""
+    import asyncio
+
+    gate = asyncio.Semaphore(limit) if limit else None
+
+    async def guarded(tag: Tag) -> Tag:
+        try:
+            if gate is None:
+                return await one(tag)
+            async with gate:
+                return await one(tag)
+        except (NotFound, BadResponse, Unsupported, UsageError):
+            return tag
+
+    for task in asyncio.as_completed([guarded(tag) for tag in tags]):
+        yield await task
 
 
 class Provider(abc.ABC):
@@ -148,19 +178,10 @@ class Provider(abc.ABC):
     async def describe_tags(self, repository: str, tags: list[Tag]) -> AsyncIterator[Tag]:
         """``tagtui ls -l``: every tag described, concurrently, in the order they finish; a tag
         that cannot be described (gone, broken, unsupported) comes back as listed."""
-        import asyncio
-
-        limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
-
-        async def one(tag: Tag) -> Tag:
-            async with limit:
-                try:
-                    return await self.describe_listed(repository, tag)
-                except (NotFound, BadResponse, Unsupported, UsageError):
-                    return tag
-
-        for task in asyncio.as_completed([one(tag) for tag in tags]):
-            yield await task
+        async for tag in each_finished(
+            tags, lambda tag: self.describe_listed(repository, tag), limit=DESCRIBE_CONCURRENCY
+        ):
+            yield tag
 
     async def resolve_tags(self, repository: str, tags: list[Tag]) -> AsyncIterator[Tag]:
         """Every tag with its digest (other facts only where they come free), concurrently, in

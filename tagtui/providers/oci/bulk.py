@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
-from tagtui.errors import BadResponse, NotFound, TagtuiError, Unsupported, UsageError
+from tagtui.errors import TagtuiError
 from tagtui.model import (
     DeleteMethod,
     DeletePlan,
@@ -26,7 +26,7 @@ from tagtui.model import (
     Unplanned,
 )
 from tagtui.natsort import natural_sorted
-from tagtui.providers.base import DeleteBatch, Provider
+from tagtui.providers.base import DeleteBatch, Provider, each_finished
 from tagtui.providers.bulk_delete import merge_plans, whole_digest_candidates
 from tagtui.providers.manifest_model import footprint_of
 from tagtui.providers.oci.delete import OciDeleter, plan_for
@@ -103,22 +103,23 @@ class OciDeleteBatch(DeleteBatch):
         return staying
 
 
-async def resolve_one(
+def resolve_each(
     fetch: Callable[[str, str], Awaitable[Manifest]],
     remember: Callable[[str, Manifest], None],
     repository: str,
-    tag: Tag,
-) -> Tag:
-    """``tag`` with its digest, from one GET of its manifest (kept by ``remember``); as listed
-    when it cannot be read."""
-    if tag.digest is not None:
-        return tag
-    try:
+    tags: list[Tag],
+) -> AsyncIterator[Tag]:
+    """Each tag with its digest, from one GET of its manifest (kept by ``remember``), in the
+    order they finish; as listed when it cannot be read."""
+
+    async def one(tag: Tag) -> Tag:
+        if tag.digest is not None:
+            return tag
         manifest = await fetch(repository, tag.name)
-    except (NotFound, BadResponse, Unsupported, UsageError):
-        return tag
-    remember(repository, manifest)
-    return replace(tag, digest=manifest.digest, media_type=manifest.media_type)
+        remember(repository, manifest)
+        return replace(tag, digest=manifest.digest, media_type=manifest.media_type)
+
+    return each_finished(tags, one)
 
 
 async def footprint(

@@ -527,14 +527,13 @@ class OciProvider(Provider):
     async def resolve_tags(self, repository: str, tags: list[Tag]) -> AsyncIterator[Tag]:
         """One GET per tag: the digest, and the manifest kept for what comes next (the blobs
         it holds on to), instead of a HEAD and then a GET by digest."""
-        from tagtui.providers.oci.bulk import resolve_one
+        from tagtui.providers.oci.bulk import resolve_each
 
         self.check_repository(repository)
-        pending = [
-            resolve_one(self.fetch_manifest, self._remember_footprint, repository, t) for t in tags
-        ]
-        for task in asyncio.as_completed(pending):
-            yield await task
+        async for tag in resolve_each(
+            self.fetch_manifest, self._remember_footprint, repository, tags
+        ):
+            yield tag
 
     # --- delete: the deleter does it and keeps what it learns about this registry -------------
 
