@@ -219,18 +219,29 @@ class Provider(abc.ABC):
         deleted whole (an index that stays refers to them). ``known``: tag -> digest resolved
         moments ago by the caller, which a provider may use instead of resolving again (tags
         it does not name are resolved; deletes re-resolve every tag anyway)."""
-        from tagtui.providers.bulk_delete import merge_plans, plan_each, whole_digest_candidates
+        from tagtui.providers.bulk_delete import (
+            merge_plans,
+            plan_each,
+            reads_shared,
+            whole_digest_candidates,
+        )
 
-        plans, unplanned = await plan_each(names, lambda name: self.plan_delete(repository, name))
         whole: list[DeletePlan] = []
-        if self.capabilities.digest_delete:
-            for plan in whole_digest_candidates(plans, names, always=False):
-                if plan.digest in protected:
-                    continue
-                try:
-                    whole.append(await self.plan_delete(repository, plan.tag, whole_digest=True))
-                except TagtuiError as err:
-                    unplanned.append(Unplanned(plan.tag, str(err)))
+        # The plans read what they share (the tag list) once: see bulk_delete.read_once.
+        with reads_shared():
+            plans, unplanned = await plan_each(
+                names, lambda name: self.plan_delete(repository, name)
+            )
+            if self.capabilities.digest_delete:
+                for plan in whole_digest_candidates(plans, names, always=False):
+                    if plan.digest in protected:
+                        continue
+                    try:
+                        whole.append(
+                            await self.plan_delete(repository, plan.tag, whole_digest=True)
+                        )
+                    except TagtuiError as err:
+                        unplanned.append(Unplanned(plan.tag, str(err)))
         return merge_plans(repository, names, plans, whole, unplanned)
 
     def delete_batch(self, repository: str, plans: Sequence[DeletePlan]) -> DeleteBatch:

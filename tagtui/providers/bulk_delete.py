@@ -10,7 +10,10 @@ same plan reached from several tags counts once. Nothing here may remove a tag o
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Collection, Hashable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from tagtui.errors import TagtuiError
 from tagtui.model import DeletePlan, PlannedDeletes, Unplanned
@@ -19,6 +22,37 @@ from tagtui.text import join_names
 
 # Single-tag plans computed at once by the default ``plan_deletes``.
 PLAN_CONCURRENCY = 8
+
+_T = TypeVar("_T")
+# What the single-tag plans of one bulk plan read in common (key -> the one read); None outside.
+_SHARED: ContextVar[dict[Hashable, asyncio.Future[Any]] | None] = ContextVar(
+    "tagtui_shared_reads", default=None
+)
+
+
+@contextlib.contextmanager
+def reads_shared() -> Iterator[None]:
+    """Within: ``read_once`` reads each key once (one bulk plan, all its single-tag plans)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+async def read_once(key: Hashable, read: Callable[[], Awaitable[_T]]) -> _T:
+    """``read()``; within ``reads_shared``, once for every plan asking with ``key``: a bulk
+    plan lists the repository once for all its tags, not once per tag."""
+    shared = _SHARED.get()
+    if shared is None:
+        return await read()
+    pending = shared.get(key)
+    if pending is None:
+        pending = shared[key] = asyncio.ensure_future(read())
+        # Retrieve a failure even if every waiter was cancelled (no "never retrieved").
+        pending.add_done_callback(lambda task: task.cancelled() or task.exception())
+    # shield: one cancelled plan must not cancel the read the others wait for.
+    return await asyncio.shield(pending)
 
 
 async def plan_each(

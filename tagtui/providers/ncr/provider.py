@@ -26,6 +26,7 @@ from tagtui.errors import (
 )
 from tagtui.model import DeletePlan, DeleteResult, Image, Repository, Tag, TagDetail
 from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
+from tagtui.providers.bulk_delete import read_once
 from tagtui.providers.http import (
     PageGuard,
     VendorHttp,
@@ -417,7 +418,8 @@ class NcrProvider(VendorApiProvider):
                 "NCR's API deletes tags one at a time (or whole images); it has no digest delete"
             )
         # One listing gives the tag's digest and its siblings alike (the detail would ask again).
-        listed = {t.name: t.digest for t in await self._tags(repository)}
+        tags = await read_once(("tags", repository), lambda: self._tags(repository))
+        listed = {t.name: t.digest for t in tags}
         if tag not in listed:
             raise NotFound(f"tag {repository}:{tag} not found in NCR")
         digest = listed[tag]

@@ -35,6 +35,7 @@ from tagtui.model import (
     TagDetail,
 )
 from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
+from tagtui.providers.bulk_delete import read_once
 from tagtui.providers.http import (
     PageGuard,
     VendorHttp,
@@ -451,7 +452,7 @@ class OpenShiftProvider(VendorApiProvider):
         document = await self._image_tag(repository, tag)
         record = self._record(tag, document)
         digest = record.current.digest if record.current else None
-        stream = await self._fetch_stream(repository)
+        stream = await read_once(("stream", repository), lambda: self._fetch_stream(repository))
         listed = ((t.name, t.current.digest if t.current else None) for t in stream.tags)
         sharing = tags_sharing(tag, digest, listed)
         others = [n for n in sharing if n != tag]

@@ -22,6 +22,7 @@ from tagtui.model import (
     TagDetail,
 )
 from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
+from tagtui.providers.bulk_delete import read_once
 from tagtui.providers.http import (
     PageGuard,
     RequestRejected,
@@ -362,7 +363,7 @@ class ScalewayProvider(VendorApiProvider):
     ) -> DeletePlan:
         # One listing gives the tag's record and its siblings alike.
         image = await self._find_image(repository)
-        tags = await self._tags(image)
+        tags = await read_once(("tags", repository), lambda: self._tags(image))
         record = next((t for t in tags if t.name == tag), None)
         if record is None:
             raise NotFound(f"tag {repository}:{tag} not found in Scaleway {self.region}")

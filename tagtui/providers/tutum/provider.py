@@ -35,6 +35,7 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_sorted
 from tagtui.providers.base import ConnectionOptions, ProviderOptions, sorted_tags
+from tagtui.providers.bulk_delete import read_once
 from tagtui.providers.http import PageGuard, VendorHttp, VendorReply, http_url, mapping, sequence
 from tagtui.providers.tutum.records import (
     IMAGES,
@@ -368,7 +369,7 @@ class TutumProvider(VendorApiProvider):
     async def plan_delete(
         self, repository: str, tag: str, *, whole_digest: bool = False
     ) -> DeletePlan:
-        image = await self._fetch_image(repository)
+        image = await read_once(("image", repository), lambda: self._fetch_image(repository))
         names = natural_sorted(list(self._tag_uris(image)))
         if tag not in names:
             raise NotFound(f"tag {repository}:{tag} not found in Tutum")
