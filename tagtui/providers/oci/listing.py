@@ -44,10 +44,6 @@ class Pages:
         self.params: dict[str, str] | None = {"n": str(PAGE_SIZE)}
         self._seen: set[tuple[str, str]] = set()
 
-    @property
-    def count(self) -> int:
-        return len(self._seen)
-
     def visit(self) -> bool:
         """Note the page about to be asked for; False if it was asked for before (a loop)."""
         key = (self.target, repr(sorted((self.params or {}).items())))
