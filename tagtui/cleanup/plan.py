@@ -10,7 +10,7 @@ manifests that lose their last tag that no manifest staying in the repository us
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -77,17 +77,12 @@ async def describe_all(
 ) -> list[Tag]:
     """Every tag with digest, date and size (the ones already described are kept as they
     are); an index's date is the newest of its runnable platforms."""
-    known = [t for t in tags if t.digest is not None and t.created is not None]
-    missing = [t for t in tags if t not in known]
-    done = len(known)
-    described = list(known)
-    if progress is not None:
-        progress(done, len(tags))
-    async for tag in provider.describe_tags(repository, missing):
-        described.append(tag)
-        done += 1
-        if progress is not None:
-            progress(done, len(tags))
+    described = await _complete(
+        tags,
+        lambda t: t.digest is not None and t.created is not None,
+        lambda missing: provider.describe_tags(repository, missing),
+        progress,
+    )
     return [await _newest_platform_date(provider, repository, t) for t in described]
 
 
@@ -99,16 +94,30 @@ async def resolve_all(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Tag]:
     """Every tag with its digest, dates not looked for (no rule needs them)."""
-    known = [t for t in tags if t.digest is not None]
-    missing = [t for t in tags if t.digest is None]
-    resolved = list(known)
+    return await _complete(
+        tags,
+        lambda t: t.digest is not None,
+        lambda missing: provider.resolve_tags(repository, missing),
+        progress,
+    )
+
+
+async def _complete(
+    tags: Sequence[Tag],
+    known: Callable[[Tag], bool],
+    fetch: Callable[[list[Tag]], AsyncIterator[Tag]],
+    progress: Callable[[int, int], None] | None,
+) -> list[Tag]:
+    """The ``known`` tags as they are, then those ``fetch`` completes for the others."""
+    done = [t for t in tags if known(t)]
+    missing = [t for t in tags if not known(t)]
     if progress is not None:
-        progress(len(resolved), len(tags))
-    async for tag in provider.resolve_tags(repository, missing):
-        resolved.append(tag)
+        progress(len(done), len(tags))
+    async for tag in fetch(missing):
+        done.append(tag)
         if progress is not None:
-            progress(len(resolved), len(tags))
-    return resolved
+            progress(len(done), len(tags))
+    return done
 
 
 async def _newest_platform_date(provider: Provider, repository: str, tag: Tag) -> Tag:
