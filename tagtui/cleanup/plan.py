@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 
+from tagtui.cleanup.rules import utc
 from tagtui.errors import TagtuiError
 from tagtui.model import DeleteMethod, Footprint, PlannedDeletes, Tag, Unplanned
 from tagtui.natsort import natural_key
@@ -133,14 +133,8 @@ async def _newest_platform_date(provider: Provider, repository: str, tag: Tag) -
     dates = [image.config.created for image in images if image.config.created is not None]
     if not dates:
         return tag
-    newest = max(dates, key=_sortable)
+    newest = max(dates, key=utc)
     return replace(tag, created=newest)
-
-
-def _sortable(moment: datetime) -> float:
-    from datetime import UTC
-
-    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).timestamp()
 
 
 async def plan_cleanup(
