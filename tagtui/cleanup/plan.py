@@ -21,10 +21,13 @@ from tagtui.providers.base import Provider
 
 # Footprints (manifests read) at once while planning.
 FOOTPRINT_CONCURRENCY = 16
+# How reclaimable bytes are counted, and when they are freed.
+COUNTED = "compressed, counted once per blob"
 GC_NOTE = (
     "space is freed only after the registry's garbage collection "
     "(distribution: registry garbage-collect)"
 )
+NOT_LISTED = "not known: this registry's API does not list the blobs of an image"
 
 
 @dataclass(frozen=True)
@@ -221,11 +224,8 @@ def _reclaimable(
     size, note = reclaimable_bytes(going, digest_of, footprints)
     if size is not None and all(g.method is DeleteMethod.LAYOUT_REF_DELETE for g in groups):
         # A local layout deletes the blobs nothing uses any more at once.
-        note = "compressed, counted once per blob; freed at once (unused blobs are deleted)"
+        note = f"{COUNTED}; freed at once (unused blobs are deleted)"
     return size, note
-
-
-NOT_LISTED = "not known: this registry's API does not list the blobs of an image"
 
 
 def reclaimable_bytes(
@@ -252,7 +252,7 @@ def reclaimable_bytes(
         for blob, size in footprint.blobs:
             if blob not in blobs_kept:
                 sizes[blob] = size
-    return sum(sizes.values()), f"compressed, counted once per blob; {GC_NOTE}"
+    return sum(sizes.values()), f"{COUNTED}; {GC_NOTE}"
 
 
 @dataclass(frozen=True)
