@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-from bench_ui import DIGEST, MemoryProvider  # noqa: E402
+from bench_ui import DIGEST, MemoryProvider, until  # noqa: E402
 
 from tagtui.model import Image, ImageConfig, Layer  # noqa: E402
 
@@ -68,14 +68,6 @@ class OneImage(MemoryProvider):
         return self.image
 
 
-async def _until(condition, pilot, limit: float = 120.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.perf_counter() + limit
-    while not condition():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("condition not reached")
-        await pilot.pause()
-
-
 async def _press(pilot, key: str) -> float:  # type: ignore[no-untyped-def]
     """Key press to the next frame painted with its effect, in ms."""
     start = time.perf_counter()
@@ -92,7 +84,7 @@ async def measure(image: Image, presses: int) -> dict[str, float]:
     figures: dict[str, float] = {}
     async with app.run_test(size=(160, 50)) as pilot:
         detail = app.screen.detail  # type: ignore[attr-defined]
-        await _until(lambda: detail.view is not None, pilot)
+        await until(lambda: detail.view is not None, pilot, limit=120.0)
         await pilot.pause()
         figures["detail shown"] = (time.perf_counter() - start) * 1e3
         detail.focus()

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from processes import isolated_env, tagtui_command, timed_process  # noqa: E402
+from processes import isolated_env, missing_tools, tagtui_command, timed_process  # noqa: E402
 
 REPO = "long/tags"
 _REQUEST = re.compile(r'"(GET|HEAD|PUT|POST|PATCH|DELETE) (\S+) HTTP/')
@@ -226,10 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.bare:
         asyncio.run(bare_loop(args.bare[0], int(args.bare[1])))
         return 0
-    for binary in ("docker-registry", "skopeo"):
-        if shutil.which(binary) is None:
-            print(f"bench_ls_long: {binary} is not installed", file=sys.stderr)
-            return 2
+    if missing_tools("bench_ls_long"):
+        return 2
     from tests.support.registry import ram_storage, start_registry
 
     with tempfile.TemporaryDirectory(prefix="tagtui-bench-long-") as tmp:

@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -34,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-from processes import isolated_env, tagtui_command, timed_process  # noqa: E402
+from processes import isolated_env, missing_tools, tagtui_command, timed_process  # noqa: E402
 
 from tagtui.providers.oci.manifests import MANIFEST_ACCEPT  # noqa: E402
 from tagtui.providers.oci.provider import OciProvider  # noqa: E402
@@ -345,10 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--listing-only", action="store_true", help="run (a) only, not (b)")
     args = parser.parse_args(argv)
-    for binary in ("docker-registry", "skopeo"):
-        if shutil.which(binary) is None:
-            print(f"bench_oci: {binary} is not installed", file=sys.stderr)
-            return 2
+    if missing_tools("bench_oci"):
+        return 2
 
     with tempfile.TemporaryDirectory(prefix="tagtui-bench-") as tmp:
         workdir = Path(tmp)

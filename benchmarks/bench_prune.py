@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import os
 import re
-import shutil
 import statistics
 import sys
 import tempfile
@@ -42,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from processes import isolated_env, tagtui_command, timed_run  # noqa: E402
+from processes import isolated_env, missing_tools, tagtui_command, timed_run  # noqa: E402
 
 PREFIX = "prune"
 WARMUP_TAGS = 3
@@ -406,10 +405,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.bare:
         print(asyncio.run(delete_tags(args.bare[0], args.bare[1], None, int(args.bare[2]))))
         return 0
-    for binary in ("docker-registry", "skopeo"):
-        if shutil.which(binary) is None:
-            print(f"bench_prune: {binary} is not installed", file=sys.stderr)
-            return 2
+    if missing_tools("bench_prune"):
+        return 2
     from tests.support.registry import ram_storage, start_registry
 
     with tempfile.TemporaryDirectory(prefix="tagtui-bench-prune-") as tmp:

@@ -128,7 +128,8 @@ class PaintClock:
         return next((t for t in self.times if t >= moment), None)
 
 
-async def _until(condition, pilot, limit: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+async def until(condition, pilot, limit: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until ``condition()`` holds (TimeoutError after ``limit`` seconds)."""
     deadline = time.perf_counter() + limit
     while not condition():
         if time.perf_counter() > deadline:
@@ -154,7 +155,7 @@ async def run(repos: int, tags: int) -> dict[str, float]:
     async with app.run_test(size=(160, 48)) as pilot:
         screen = app.screen
         repo_list = screen.repo_list  # type: ignore[attr-defined]
-        await _until(lambda: repo_list.total == repos, pilot)
+        await until(lambda: repo_list.total == repos, pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert provider.first_page_at is not None and provider.last_page_at is not None
@@ -172,7 +173,7 @@ async def run(repos: int, tags: int) -> dict[str, float]:
         )
 
         screen.open_repository(BIG_REPO)  # type: ignore[attr-defined]
-        await _until(lambda: len(screen.catalog) == tags, pilot)  # type: ignore[attr-defined]
+        await until(lambda: len(screen.catalog) == tags, pilot)  # type: ignore[attr-defined]
         await pilot.pause()
         assert provider.tags_at is not None
         first_tags = tag_paint.first_after(provider.tags_at)

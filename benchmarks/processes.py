@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -51,3 +52,12 @@ def isolated_env(home: Path, cache: Path | None = None) -> dict[str, str]:
         PYTHONPYCACHEPREFIX=str(home / "pycache"),
     )
     return env
+
+
+def missing_tools(bench: str, binaries: Sequence[str] = ("docker-registry", "skopeo")) -> bool:
+    """Whether one of ``binaries`` is not installed (said on stderr, as ``bench: X ...``)."""
+    for binary in binaries:
+        if shutil.which(binary) is None:
+            print(f"{bench}: {binary} is not installed", file=sys.stderr)
+            return True
+    return False

@@ -10,10 +10,10 @@ manifests that lose their last tag that no manifest staying in the repository us
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 
+from tagtui.cleanup.rules import utc
 from tagtui.errors import TagtuiError
 from tagtui.model import DeleteMethod, Footprint, PlannedDeletes, Tag, Unplanned
 from tagtui.natsort import natural_key
@@ -21,10 +21,13 @@ from tagtui.providers.base import Provider
 
 # Footprints (manifests read) at once while planning.
 FOOTPRINT_CONCURRENCY = 16
+# How reclaimable bytes are counted, and when they are freed.
+COUNTED = "compressed, counted once per blob"
 GC_NOTE = (
     "space is freed only after the registry's garbage collection "
     "(distribution: registry garbage-collect)"
 )
+NOT_LISTED = "not known: this registry's API does not list the blobs of an image"
 
 
 @dataclass(frozen=True)
@@ -77,17 +80,12 @@ async def describe_all(
 ) -> list[Tag]:
     """Every tag with digest, date and size (the ones already described are kept as they
     are); an index's date is the newest of its runnable platforms."""
-    known = [t for t in tags if t.digest is not None and t.created is not None]
-    missing = [t for t in tags if t not in known]
-    done = len(known)
-    described = list(known)
-    if progress is not None:
-        progress(done, len(tags))
-    async for tag in provider.describe_tags(repository, missing):
-        described.append(tag)
-        done += 1
-        if progress is not None:
-            progress(done, len(tags))
+    described = await _complete(
+        tags,
+        lambda t: t.digest is not None and t.created is not None,
+        lambda missing: provider.describe_tags(repository, missing),
+        progress,
+    )
     return [await _newest_platform_date(provider, repository, t) for t in described]
 
 
@@ -99,16 +97,30 @@ async def resolve_all(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Tag]:
     """Every tag with its digest, dates not looked for (no rule needs them)."""
-    known = [t for t in tags if t.digest is not None]
-    missing = [t for t in tags if t.digest is None]
-    resolved = list(known)
+    return await _complete(
+        tags,
+        lambda t: t.digest is not None,
+        lambda missing: provider.resolve_tags(repository, missing),
+        progress,
+    )
+
+
+async def _complete(
+    tags: Sequence[Tag],
+    known: Callable[[Tag], bool],
+    fetch: Callable[[list[Tag]], AsyncIterator[Tag]],
+    progress: Callable[[int, int], None] | None,
+) -> list[Tag]:
+    """The ``known`` tags as they are, then those ``fetch`` completes for the others."""
+    done = [t for t in tags if known(t)]
+    missing = [t for t in tags if not known(t)]
     if progress is not None:
-        progress(len(resolved), len(tags))
-    async for tag in provider.resolve_tags(repository, missing):
-        resolved.append(tag)
+        progress(len(done), len(tags))
+    async for tag in fetch(missing):
+        done.append(tag)
         if progress is not None:
-            progress(len(resolved), len(tags))
-    return resolved
+            progress(len(done), len(tags))
+    return done
 
 
 async def _newest_platform_date(provider: Provider, repository: str, tag: Tag) -> Tag:
@@ -124,14 +136,8 @@ async def _newest_platform_date(provider: Provider, repository: str, tag: Tag) -
     dates = [image.config.created for image in images if image.config.created is not None]
     if not dates:
         return tag
-    newest = max(dates, key=_sortable)
+    newest = max(dates, key=utc)
     return replace(tag, created=newest)
-
-
-def _sortable(moment: datetime) -> float:
-    from datetime import UTC
-
-    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).timestamp()
 
 
 async def plan_cleanup(
@@ -218,11 +224,8 @@ def _reclaimable(
     size, note = reclaimable_bytes(going, digest_of, footprints)
     if size is not None and all(g.method is DeleteMethod.LAYOUT_REF_DELETE for g in groups):
         # A local layout deletes the blobs nothing uses any more at once.
-        note = "compressed, counted once per blob; freed at once (unused blobs are deleted)"
+        note = f"{COUNTED}; freed at once (unused blobs are deleted)"
     return size, note
-
-
-NOT_LISTED = "not known: this registry's API does not list the blobs of an image"
 
 
 def reclaimable_bytes(
@@ -249,7 +252,7 @@ def reclaimable_bytes(
         for blob, size in footprint.blobs:
             if blob not in blobs_kept:
                 sizes[blob] = size
-    return sum(sizes.values()), f"compressed, counted once per blob; {GC_NOTE}"
+    return sum(sizes.values()), f"{COUNTED}; {GC_NOTE}"
 
 
 @dataclass(frozen=True)

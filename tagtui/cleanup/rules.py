@@ -44,7 +44,7 @@ def parse_cutoff(text: str, now: datetime) -> datetime:
     match = _AGE.match(text)
     if match:
         amount, unit = int(match.group(1)), match.group(2).lower()
-        return _utc(now) - amount * _UNITS[unit]
+        return utc(now) - amount * _UNITS[unit]
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -55,10 +55,11 @@ def parse_cutoff(text: str, now: datetime) -> datetime:
                 f"--older-than {text!r}: give an age like 90d, 12w or 36h, or a date like "
                 "2026-01-31"
             ) from None
-    return _utc(moment)
+    return utc(moment)
 
 
-def _utc(moment: datetime) -> datetime:
+def utc(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC datetime (a naive one is taken as UTC)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -117,7 +118,7 @@ def decide(tags: Sequence[Tag], rules: Rules, now: datetime) -> list[Decision]:
         dated = [t for t in matching if t.created is not None]
         # Newest first; a tie is broken by name so the same tags are kept every run.
         dated.sort(key=lambda t: natural_key(t.name))
-        dated.sort(key=lambda t: _utc(t.created), reverse=True)  # type: ignore[arg-type]
+        dated.sort(key=lambda t: utc(t.created), reverse=True)  # type: ignore[arg-type]
         newest = {t.name for t in dated[: rules.keep_last]}
     matched = {t.name for t in matching}
     decisions = []
@@ -142,6 +143,6 @@ def _reason(
         return NO_DATE
     if tag.name in newest:
         return KEEP_LAST
-    if cutoff is not None and tag.created is not None and _utc(tag.created) >= cutoff:
+    if cutoff is not None and tag.created is not None and utc(tag.created) >= cutoff:
         return NEWER
     return None

@@ -70,16 +70,17 @@ async def carry_out(
     batch = provider.delete_batch(planned.repository, plans)
     total = sum(len(plan.removes) for plan in plans)
     results: dict[int, list[Outcome]] = {}
-    counts = {"done": 0, "failed": 0}
+    done = failed = 0
     queue: asyncio.Queue[int] = asyncio.Queue()
     for index in range(len(plans)):
         queue.put_nowait(index)
 
     def report(step: list[Outcome]) -> None:
-        counts["done"] += len(step)
-        counts["failed"] += sum(1 for o in step if o.status != DELETED)
+        nonlocal done, failed
+        done += len(step)
+        failed += sum(1 for o in step if o.status != DELETED)
         if on_progress is not None:
-            on_progress(Progress(counts["done"], total, counts["failed"]), step)
+            on_progress(Progress(done, total, failed), step)
 
     async def one(plan: DeletePlan) -> list[Outcome]:
         try:

@@ -32,7 +32,8 @@ async def run_ls_long(target: Target, out: TextIO, *, long: bool, sort: str, as_
             "registry": provider.display_name,
             "repositories": names,
         }
-        return _dump(document, out)
+        write_json(document, out)
+        return 0
     tags = await provider.list_tags(repository)
     if long:
         tags = [tag async for tag in provider.describe_tags(repository, tags)]
@@ -44,15 +45,16 @@ async def run_ls_long(target: Target, out: TextIO, *, long: bool, sort: str, as_
             "repository": repository,
             "tags": [tag_json(tag, long=long) for tag in tags],
         }
-        return _dump(document, out)
+        write_json(document, out)
+        return 0
     out.write(long_text(tags))
     return 0
 
 
-def _dump(document: dict[str, Any], out: TextIO) -> int:
+def write_json(document: dict[str, Any], out: TextIO) -> None:
+    """One JSON document, ASCII only, then a newline (``ls --json``, ``prune --json``)."""
     json.dump(document, out, indent=2, ensure_ascii=True, allow_nan=False)
     out.write("\n")
-    return 0
 
 
 def created_text(value: datetime | None) -> str | None:

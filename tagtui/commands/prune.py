@@ -8,14 +8,13 @@ prints one line per tag; exit 1 if any failed or was skipped. ``--json`` prints 
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from tagtui.cleanup.plan import CleanupPlan, describe_all, plan_cleanup, resolve_all
 from tagtui.cleanup.rules import Decision, Rules, decide
 from tagtui.cleanup.run import DELETED, FAILED, NOT_STARTED, SKIPPED, Outcome, carry_out
-from tagtui.commands.ls_long import created_text
+from tagtui.commands.ls_long import created_text, write_json
 from tagtui.errors import UsageError
 from tagtui.model import PlannedDeletes, Tag
 from tagtui.natsort import natural_key
@@ -56,7 +55,7 @@ async def run_prune(
     outcomes = await carry_out(provider, plan.planned) if yes and plan.groups else None
     display = provider.pull_name(repository)
     if as_json:
-        _dump(_document(display, rules, decisions, plan, outcomes), out)
+        write_json(_document(display, rules, decisions, plan, outcomes), out)
     else:
         out.write(_table(decisions))
         out.write(_summary(decisions, plan, dry_run=not yes) + "\n")
@@ -98,11 +97,6 @@ def _document(
         if outcomes is None
         else [{"tag": o.tag, "status": o.status, "message": o.message} for o in outcomes],
     }
-
-
-def _dump(document: dict[str, Any], out: TextIO) -> None:
-    json.dump(document, out, indent=2, ensure_ascii=True, allow_nan=False)
-    out.write("\n")
 
 
 def _table(decisions: list[Decision]) -> str:

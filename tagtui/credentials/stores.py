@@ -16,8 +16,9 @@ Everything here blocks (keyring, helper processes, files): async callers use
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tagtui.credentials import Credential, docker_config, keyring_store, podman
@@ -252,9 +253,28 @@ def forget(host: str, env: Mapping[str, str], auth_file: Path | None = None) -> 
     removed: list[str] = []
     looked: list[str] = []
     failed: list[str] = []
+    for shown, remove in _places_holding(host, env, auth_file):
+        looked.append(shown)
+        try:
+            if remove():
+                removed.append(shown)
+        except CredentialError as err:
+            failed.append(str(err))
+    return Forgotten(tuple(removed), tuple(looked), tuple(failed))
+
+
+def _places_holding(
+    host: str, env: Mapping[str, str], auth_file: Path | None
+) -> Iterator[tuple[str, Callable[[], bool]]]:
+    """Each place to remove ``host``'s credential from, shown, and how (True: one was there)."""
     if auth_file is None:
-        _forget_in_keyring(host, removed, looked, failed)
-        _forget_in_helper(host, env, removed, looked, failed)
+        usable, _ = keyring_store.keyring_usable()
+        if usable:
+            yield "the OS keyring", partial(keyring_store.delete, host)
+        configured = configured_helper(host, env)
+        if configured is not None and find_helper(configured[0], env) is not None:
+            name = configured[0]
+            yield helper_source(sanitize(name)), partial(_erase_from_helper, name, host, env)
         files = [*podman.auth_paths(env), config_path(env)]
     else:
         files = [Path(os.path.expanduser(auth_file))]
@@ -264,42 +284,12 @@ def forget(host: str, env: Mapping[str, str], auth_file: Path | None = None) -> 
         if real in seen or not path.exists():
             continue
         seen.add(real)
-        shown = sanitize(str(path))
-        looked.append(shown)
-        try:
-            if remove_entry(path, host):
-                removed.append(shown)
-        except CredentialError as err:
-            failed.append(str(err))
-    return Forgotten(tuple(removed), tuple(looked), tuple(failed))
+        yield sanitize(str(path)), partial(remove_entry, path, host)
 
 
-def _forget_in_keyring(host: str, removed: list[str], looked: list[str], failed: list[str]) -> None:
-    usable, _ = keyring_store.keyring_usable()
-    if not usable:
-        return
-    looked.append("the OS keyring")
-    try:
-        if keyring_store.delete(host):
-            removed.append("the OS keyring")
-    except CredentialError as err:
-        failed.append(str(err))
-
-
-def _forget_in_helper(
-    host: str, env: Mapping[str, str], removed: list[str], looked: list[str], failed: list[str]
-) -> None:
-    configured = configured_helper(host, env)
-    if configured is None or find_helper(configured[0], env) is None:
-        return
-    name = configured[0]
-    looked.append(helper_source(sanitize(name)))
+def _erase_from_helper(name: str, host: str, env: Mapping[str, str]) -> bool:
     # Asked first, so "removed" is only said of a credential that was there.
     if get_from_helper(name, server_url(host), env) is None:
-        return
-    try:
-        erase_from_helper(name, server_url(host), env)
-    except CredentialError as err:
-        failed.append(str(err))
-    else:
-        removed.append(helper_source(sanitize(name)))
+        return False
+    erase_from_helper(name, server_url(host), env)
+    return True

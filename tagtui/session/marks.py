@@ -21,9 +21,6 @@ class TagMarks:
     def __len__(self) -> int:
         return len(self._names)
 
-    def __bool__(self) -> bool:
-        return bool(self._names)
-
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
 
