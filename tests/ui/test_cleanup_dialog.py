@@ -11,11 +11,10 @@ from textual.pilot import Pilot
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.bulk_delete import BulkDeleteModal
 from tagtui.ui.screens.cleanup import CleanupDialog
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, wait_until
 from tests.ui.demo import demo_provider
 from tests.ui.helpers import main_screen
 from tests.ui.screen import screen_text
-from tests.ui.test_snapshots import wait_until
 
 
 async def open_dialog(pilot: Pilot[Any]) -> CleanupDialog:

@@ -14,7 +14,7 @@ from tagtui.errors import ServerError
 from tagtui.model import Port
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, wait_until
 from tests.ui.fakes import FakeProvider, make_image
 from tests.ui.helpers import main_screen, notification_texts, shown_reference
 from tests.ui.screen import screen_text, terminal_output
@@ -178,7 +178,6 @@ async def test_hostile_error_bodies_become_literal_notifications() -> None:
 async def test_hostile_names_in_the_bulk_delete_and_cleanup_dialogs() -> None:
     from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal
     from tagtui.ui.screens.cleanup import CleanupDialog
-    from tests.ui.test_snapshots import wait_until
 
     provider = hostile_provider()
     app = TagtuiApp(provider, repository=REPO)

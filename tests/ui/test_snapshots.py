@@ -13,18 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.widgets import ProgressBar
 
 from tagtui.demo import prepare_demo_store
-from tagtui.model import DeletePlan, DeleteResult
 from tagtui.providers.layout import LayoutProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.bulk_delete import BulkProgressModal
 from tagtui.ui.screens.cleanup import CleanupDialog
-from tests.ui.conftest import settle
-from tests.ui.demo import StableDemoProvider, demo_provider
+from tests.ui.conftest import settle, wait_until
+from tests.ui.demo import HeldDemoProvider, demo_provider
 from tests.ui.fakes import FakeProvider, Gate, sample_provider
 from tests.ui.helpers import main_screen
 
@@ -130,18 +128,6 @@ def test_narrow_tags_focused_with_detail(snap_compare: SnapCompare, tmp_path: Pa
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)
 
 
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], rounds: int = 500) -> None:
-    """Process messages until ``condition`` holds (for states held open by a gate: no settle)."""
-    for _ in range(rounds):
-        await pilot.pause()
-        try:
-            if condition():
-                return
-        except NoMatches:  # the screen is still being composed
-            continue
-    raise AssertionError("the awaited state never came")
-
-
 def test_repositories_still_loading(snap_compare: SnapCompare) -> None:
     # The first page is on screen with its count and the loading marker; the rest is held back.
     provider = FakeProvider(name="registry.example:5000", page_size=100)
@@ -221,19 +207,6 @@ def test_bulk_delete_confirmation_80x24(snap_compare: SnapCompare, tmp_path: Pat
     # One confirmation for the marked tags, grouped by digest: what goes, what stays on it.
     app = _marked_acme_api(tmp_path)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_mark_three)
-
-
-class HeldDemoProvider(StableDemoProvider):
-    """The demo store, with the delete of ``staging`` held until the test ends."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.held = Gate()
-
-    async def delete(self, plan: DeletePlan) -> DeleteResult:
-        if plan.tag == "staging":
-            await self.held.wait()
-        return await super().delete(plan)
 
 
 def test_bulk_delete_progress_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
