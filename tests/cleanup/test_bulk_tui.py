@@ -8,8 +8,7 @@ import pytest
 from tagtui.providers.oci.provider import OciProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal
-from tests.cleanup.conftest import REPO, CleanupRepo
-from tests.cleanup.test_prune_registry import listed
+from tests.cleanup.conftest import REPO, CleanupRepo, listed
 from tests.ui.conftest import settle
 from tests.ui.helpers import main_screen, notification_texts, row_names
 from tests.ui.screen import screen_text
