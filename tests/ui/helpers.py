@@ -39,3 +39,10 @@ def shown_reference(app: App[Any]) -> str | None:
     """The reference the detail panel shows (wrapping makes the screen text unreliable)."""
     view = main_screen(app).detail.view
     return view.reference if view is not None else None
+
+
+async def finish_delete_flow(app: App[Any]) -> None:
+    """Wait for the delete flow's worker itself (settle does not wait while its dialog is up)."""
+    flow = main_screen(app)._delete_flow
+    assert flow is not None and flow.worker is not None
+    await flow.worker.wait()

@@ -16,7 +16,7 @@ from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
 from tests.ui.conftest import settle, wait_until
 from tests.ui.fakes import FakeProvider, make_image
-from tests.ui.helpers import main_screen, notification_texts, shown_reference
+from tests.ui.helpers import finish_delete_flow, main_screen, notification_texts, shown_reference
 from tests.ui.screen import screen_text, terminal_output
 
 MARKUP = "[bold]x[/]"
@@ -200,9 +200,7 @@ async def test_hostile_names_in_the_bulk_delete_and_cleanup_dialogs() -> None:
         assert "[bold]x[/]\\x1b[31mred\\x1b[0m漢字テスト🚀" in text
         assert_terminal_safe(terminal_output(app))
         await pilot.press("y")
-        flow = screen._delete_flow
-        assert flow is not None and flow.worker is not None
-        await flow.worker.wait()
+        await finish_delete_flow(app)
         await pilot.pause()
         assert isinstance(app.screen, BulkProgressModal)
         assert_terminal_safe(terminal_output(app))

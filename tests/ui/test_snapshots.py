@@ -24,7 +24,7 @@ from tagtui.ui.screens.cleanup import CleanupDialog
 from tests.ui.conftest import settle, wait_until
 from tests.ui.demo import HeldDemoProvider, demo_provider
 from tests.ui.fakes import FakeProvider, Gate, sample_provider
-from tests.ui.helpers import main_screen
+from tests.ui.helpers import finish_delete_flow, main_screen
 
 SnapCompare = Callable[..., bool]
 
@@ -234,9 +234,7 @@ def test_bulk_delete_result_80x24(snap_compare: SnapCompare, tmp_path: Path) -> 
     async def run(pilot: Pilot[Any]) -> None:
         await _mark_three(pilot)
         await pilot.press("y")
-        flow = main_screen(pilot.app)._delete_flow
-        assert flow is not None and flow.worker is not None
-        await flow.worker.wait()  # settle does not wait for a flow while its dialog is up
+        await finish_delete_flow(pilot.app)
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)
