@@ -6,8 +6,11 @@ from typing import Any
 
 from textual.app import App
 from textual.notifications import Notification
+from textual.pilot import Pilot
 
+from tagtui.ui.screens.cleanup import CleanupDialog
 from tagtui.ui.screens.main import MainScreen
+from tests.ui.conftest import settle, wait_until
 
 
 def main_screen(app: App[Any]) -> MainScreen:
@@ -46,3 +49,13 @@ async def finish_delete_flow(app: App[Any]) -> None:
     flow = main_screen(app)._delete_flow
     assert flow is not None and flow.worker is not None
     await flow.worker.wait()
+
+
+async def open_cleanup_dialog(pilot: Pilot[Any]) -> CleanupDialog:
+    """Settle, press p, and wait until the dialog has looked up the tags' dates."""
+    await settle(pilot)
+    await pilot.press("p")
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, CleanupDialog) and not app.screen.lookup)
+    assert isinstance(app.screen, CleanupDialog)
+    return app.screen

@@ -11,7 +11,7 @@ from __future__ import annotations
 from tagtui.errors import ServerError
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
-from tests.ui.conftest import settle, wait_until
+from tests.ui.conftest import settle
 from tests.ui.fakes import (
     CLEAR,
     LONG,
@@ -24,7 +24,13 @@ from tests.ui.fakes import (
     TAG,
     hostile_provider,
 )
-from tests.ui.helpers import finish_delete_flow, main_screen, notification_texts, shown_reference
+from tests.ui.helpers import (
+    finish_delete_flow,
+    main_screen,
+    notification_texts,
+    open_cleanup_dialog,
+    shown_reference,
+)
 from tests.ui.screen import assert_terminal_safe, screen_text, terminal_output
 
 
@@ -127,17 +133,13 @@ async def test_hostile_error_bodies_become_literal_notifications() -> None:
 
 async def test_hostile_names_in_the_bulk_delete_and_cleanup_dialogs() -> None:
     from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal
-    from tagtui.ui.screens.cleanup import CleanupDialog
 
     provider = hostile_provider()
     app = TagtuiApp(provider, repository=REPO)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = main_screen(app)
-        await pilot.press("p")
-        await wait_until(
-            pilot, lambda: isinstance(app.screen, CleanupDialog) and not app.screen.lookup
-        )
+        await open_cleanup_dialog(pilot)
         await pilot.press(*"^\\[")  # the tags starting with [
         await pilot.pause()
         assert screen.tags_pane.marked_tags()

@@ -20,11 +20,10 @@ from tagtui.demo import prepare_demo_store
 from tagtui.providers.layout import LayoutProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.bulk_delete import BulkProgressModal
-from tagtui.ui.screens.cleanup import CleanupDialog
 from tests.ui.conftest import settle, wait_until
 from tests.ui.demo import HeldDemoProvider, demo_provider
 from tests.ui.fakes import FakeProvider, Gate, sample_provider
-from tests.ui.helpers import finish_delete_flow, main_screen
+from tests.ui.helpers import finish_delete_flow, main_screen, open_cleanup_dialog
 
 SnapCompare = Callable[..., bool]
 
@@ -245,12 +244,7 @@ def test_cleanup_dialog_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None
     app = _marked_acme_api(tmp_path)
 
     async def run(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        await pilot.press("p")
-        await wait_until(
-            pilot,
-            lambda: isinstance(pilot.app.screen, CleanupDialog) and not pilot.app.screen.lookup,
-        )
+        await open_cleanup_dialog(pilot)
         await pilot.press(*"^v1", "tab", "tab", "1")
         await pilot.pause()
 
