@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
 
 from tests.support.push import (
@@ -50,6 +51,21 @@ class CleanupRepo:
             self.digests[tag] = digest
             self.own_bytes[tag] = image.config.size + own.blob.size
         return digest
+
+
+def listed(repo: CleanupRepo) -> dict[str, str]:
+    """Every tag of the repository now, with its digest."""
+    with httpx.Client(base_url=repo.registry.url) as client:
+        names = client.get(f"/v2/{REPO}/tags/list").json().get("tags") or []
+        accept = (
+            "application/vnd.oci.image.index.v1+json,application/vnd.oci.image.manifest.v1+json"
+        )
+        return {
+            name: client.head(f"/v2/{REPO}/manifests/{name}", headers={"Accept": accept}).headers[
+                "docker-content-digest"
+            ]
+            for name in names
+        }
 
 
 def seed_cleanup(repo: CleanupRepo) -> None:

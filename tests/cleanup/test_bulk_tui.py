@@ -8,20 +8,12 @@ import pytest
 from tagtui.providers.oci.provider import OciProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal
-from tests.cleanup.conftest import REPO, CleanupRepo
-from tests.cleanup.test_prune_registry import listed
+from tests.cleanup.conftest import REPO, CleanupRepo, listed
 from tests.ui.conftest import settle
-from tests.ui.helpers import main_screen, notification_texts, row_names
+from tests.ui.helpers import finish_delete_flow, main_screen, notification_texts, row_names
 from tests.ui.screen import screen_text
 
 pytestmark = pytest.mark.real
-
-
-async def _finish(app: TagtuiApp) -> None:
-    """Wait for the bulk delete worker itself (settle does not wait while a modal is up)."""
-    flow = main_screen(app)._delete_flow
-    assert flow is not None and flow.worker is not None
-    await flow.worker.wait()
 
 
 async def test_marked_tags_go_in_one_confirmation(cleanup_repo: CleanupRepo) -> None:
@@ -48,7 +40,7 @@ async def test_marked_tags_go_in_one_confirmation(cleanup_repo: CleanupRepo) -> 
         await settle(pilot)
         await pilot.press("y")
         await pilot.pause()
-        await _finish(app)
+        await finish_delete_flow(app)
         await pilot.pause()
         assert isinstance(app.screen, BulkProgressModal)
         text = screen_text(app)

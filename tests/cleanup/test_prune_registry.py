@@ -13,26 +13,11 @@ from tagtui.cleanup.plan import describe_all, plan_cleanup
 from tagtui.cleanup.run import DELETED, NOT_STARTED, SKIPPED, carry_out
 from tagtui.model import DeleteMethod
 from tagtui.providers.oci.provider import OciProvider
-from tests.cleanup.conftest import PRS, REPO, CleanupRepo
+from tests.cleanup.conftest import PRS, REPO, CleanupRepo, listed
 from tests.support.cli import tagtui
 from tests.support.push import PushClient, build_image, image_config, tar_gz_layer
 
 pytestmark = pytest.mark.real
-
-
-def listed(repo: CleanupRepo) -> dict[str, str]:
-    """Every tag of the repository now, with its digest."""
-    with httpx.Client(base_url=repo.registry.url) as client:
-        names = client.get(f"/v2/{REPO}/tags/list").json().get("tags") or []
-        accept = (
-            "application/vnd.oci.image.index.v1+json,application/vnd.oci.image.manifest.v1+json"
-        )
-        return {
-            name: client.head(f"/v2/{REPO}/manifests/{name}", headers={"Accept": accept}).headers[
-                "docker-content-digest"
-            ]
-            for name in names
-        }
 
 
 def prune(repo: CleanupRepo, home: Path, *args: str):

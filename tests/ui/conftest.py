@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Input
@@ -83,3 +85,15 @@ async def settle(pilot: Pilot[object], rounds: int = 100) -> None:
         # Failed and cancelled workers count as done here; tests look at what they showed.
         await asyncio.gather(*(worker.wait() for worker in running()), return_exceptions=True)
     raise AssertionError("the app did not settle: workers kept running")
+
+
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], rounds: int = 500) -> None:
+    """Process messages until ``condition`` holds (for states held open by a gate: no settle)."""
+    for _ in range(rounds):
+        await pilot.pause()
+        try:
+            if condition():
+                return
+        except NoMatches:  # the screen is still being composed
+            continue
+    raise AssertionError("the awaited state never came")

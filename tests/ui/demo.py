@@ -11,7 +11,9 @@ import tempfile
 from pathlib import Path
 
 from tagtui.demo import prepare_demo_store
+from tagtui.model import DeletePlan, DeleteResult
 from tagtui.providers.layout import LayoutProvider
+from tests.ui.fakes import Gate
 
 SHOWN_PATH = "/tmp/tagtui-demo"
 
@@ -33,3 +35,16 @@ class StableDemoProvider(LayoutProvider):
 def demo_provider(directory: Path | None = None) -> StableDemoProvider:
     root = Path(directory) if directory is not None else Path(tempfile.mkdtemp(prefix="tagtui-"))
     return StableDemoProvider(prepare_demo_store(root / "store"))
+
+
+class HeldDemoProvider(StableDemoProvider):
+    """The demo store, with the delete of ``staging`` held until the test ends."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.held = Gate()
+
+    async def delete(self, plan: DeletePlan) -> DeleteResult:
+        if plan.tag == "staging":
+            await self.held.wait()
+        return await super().delete(plan)

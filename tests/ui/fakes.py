@@ -332,3 +332,54 @@ def sample_provider(**kwargs: object) -> FakeProvider:
         provider.add_repo(f"team/service-{n}")
         provider.add_image_tag(f"team/service-{n}", "v1", make_image(f"svc-{n}"))
     return provider
+
+
+# Registry data that tries to be markup or terminal control (tests/ui/test_hostile.py).
+MARKUP = "[bold]x[/]"
+OPEN_CLOSE = "[/"
+NUMERIC = "[00]"
+ANSI = "\x1b[31mred\x1b[0m"
+CLEAR = "\x1b[2J\x1b[H"
+OSC_TITLE = "\x1b]0;pwned\x07"
+OSC_CLIPBOARD = "\x1b]52;c;ZXZpbA==\x07"
+C1_CSI = "\x9b31m"
+WIDE = "漢字テスト🚀"
+LONG = "L" * 5000
+REPO = "evil/[bold]repo[/]"
+TAG = f"{MARKUP}{ANSI}{WIDE}"
+
+
+def hostile_provider() -> FakeProvider:
+    provider = FakeProvider(name=f"reg{OPEN_CLOSE}{NUMERIC}")
+    image = make_image(
+        "hostile",
+        author=f"{MARKUP} {OSC_TITLE}",
+        entrypoint=(OSC_CLIPBOARD, MARKUP),
+        cmd=(CLEAR, LONG),
+        env=(
+            ("MARKUP", MARKUP),
+            ("OPEN", OPEN_CLOSE),
+            ("NUMERIC", NUMERIC),
+            ("ANSI", ANSI),
+            ("OSC", OSC_TITLE),
+            ("C1", C1_CSI),
+            ("WIDE", WIDE),
+            ("LONG", LONG),
+            (f"KEY{MARKUP}", "v"),
+        ),
+        labels=(
+            ("org.example.markup", MARKUP),
+            (f"label{OPEN_CLOSE}", f"{OSC_CLIPBOARD}{CLEAR}"),
+            ("multi\nline", "a\r\nb\tc"),
+            ("long", LONG),
+        ),
+        ports=(Port(80, f"tcp{MARKUP}"),),
+        volumes=(f"/data/{ANSI}",),
+        user=MARKUP,
+        working_dir=OPEN_CLOSE,
+    )
+    provider.add_image_tag(REPO, TAG, image)
+    provider.add_image_tag(REPO, "twin", image)
+    provider.add_image_tag(REPO, f"{LONG}-tag", image)
+    provider.add_image_tag(REPO, OPEN_CLOSE.replace("[", "[[") + NUMERIC, image)
+    return provider

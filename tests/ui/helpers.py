@@ -6,8 +6,11 @@ from typing import Any
 
 from textual.app import App
 from textual.notifications import Notification
+from textual.pilot import Pilot
 
+from tagtui.ui.screens.cleanup import CleanupDialog
 from tagtui.ui.screens.main import MainScreen
+from tests.ui.conftest import settle, wait_until
 
 
 def main_screen(app: App[Any]) -> MainScreen:
@@ -39,3 +42,20 @@ def shown_reference(app: App[Any]) -> str | None:
     """The reference the detail panel shows (wrapping makes the screen text unreliable)."""
     view = main_screen(app).detail.view
     return view.reference if view is not None else None
+
+
+async def finish_delete_flow(app: App[Any]) -> None:
+    """Wait for the delete flow's worker itself (settle does not wait while its dialog is up)."""
+    flow = main_screen(app)._delete_flow
+    assert flow is not None and flow.worker is not None
+    await flow.worker.wait()
+
+
+async def open_cleanup_dialog(pilot: Pilot[Any]) -> CleanupDialog:
+    """Settle, press p, and wait until the dialog has looked up the tags' dates."""
+    await settle(pilot)
+    await pilot.press("p")
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, CleanupDialog) and not app.screen.lookup)
+    assert isinstance(app.screen, CleanupDialog)
+    return app.screen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console
 from textual.app import App
@@ -43,3 +44,17 @@ def terminal_output(app: App[object]) -> str:
     """The exact string a real driver would write to repaint the whole screen."""
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     return update.render_segments(app.console)
+
+
+# Any SGR that sets a foreground or background colour: 30-37, 38;..., 39? no (default), 40-47,
+# 48;..., 90-97, 100-107.
+COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m")
+
+# The app's own output: SGR colours and absolute cursor moves, nothing else.
+_OWN_SEQUENCES = re.compile(r"\x1b\[[0-9;:]*m|\x1b\[\d+;\d+H")
+
+
+def assert_terminal_safe(output: str) -> None:
+    leftover = _OWN_SEQUENCES.sub("", output)
+    for char in ("\x1b", "\x07", "\x9b", "\x9d", "\x90", "\x9c", "\x00", "\x08", "\r"):
+        assert char not in leftover, (char, leftover[max(0, leftover.find(char) - 80) :][:200])

@@ -11,10 +11,10 @@ from tagtui.cleanup.run import FAILED, Outcome
 from tagtui.demo import prepare_demo_store
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal, result_text
-from tests.ui.conftest import settle
-from tests.ui.helpers import main_screen
+from tests.ui.conftest import settle, wait_until
+from tests.ui.demo import HeldDemoProvider
+from tests.ui.helpers import finish_delete_flow, main_screen
 from tests.ui.screen import screen_text
-from tests.ui.test_snapshots import HeldDemoProvider, wait_until
 
 
 async def test_esc_while_deleting_lets_the_delete_under_way_finish(tmp_path: Path) -> None:
@@ -39,9 +39,7 @@ async def test_esc_while_deleting_lets_the_delete_under_way_finish(tmp_path: Pat
         await pilot.pause()
         assert "Cancelling" in screen_text(app)
         provider.held.open()  # the delete under way (staging) finishes
-        flow = screen._delete_flow
-        assert flow is not None and flow.worker is not None
-        await flow.worker.wait()
+        await finish_delete_flow(app)
         await pilot.pause()
         text = screen_text(app)
         assert "Cancelled: deleting 3 tags" in text

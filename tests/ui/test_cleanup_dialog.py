@@ -4,27 +4,13 @@ live; Esc puts the marks back; applying hands over to the bulk delete's confirma
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from textual.pilot import Pilot
 
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.bulk_delete import BulkDeleteModal
-from tagtui.ui.screens.cleanup import CleanupDialog
 from tests.ui.conftest import settle
 from tests.ui.demo import demo_provider
-from tests.ui.helpers import main_screen
+from tests.ui.helpers import main_screen, open_cleanup_dialog
 from tests.ui.screen import screen_text
-from tests.ui.test_snapshots import wait_until
-
-
-async def open_dialog(pilot: Pilot[Any]) -> CleanupDialog:
-    await settle(pilot)
-    await pilot.press("p")
-    app = pilot.app
-    await wait_until(pilot, lambda: isinstance(app.screen, CleanupDialog) and not app.screen.lookup)
-    assert isinstance(app.screen, CleanupDialog)
-    return app.screen
 
 
 async def test_rules_mark_the_tags_they_would_delete(tmp_path: Path) -> None:
@@ -33,7 +19,7 @@ async def test_rules_mark_the_tags_they_would_delete(tmp_path: Path) -> None:
         pane = main_screen(app).tags_pane
         await settle(pilot)
         pane.set_marks(["latest"])
-        await open_dialog(pilot)
+        await open_cleanup_dialog(pilot)
         # No rule yet: every tag would go, and the tree shows it.
         assert len(pane.marked_tags()) == 8
         await pilot.press(*"^v1")
@@ -56,7 +42,7 @@ async def test_rules_mark_the_tags_they_would_delete(tmp_path: Path) -> None:
 async def test_a_bad_rule_says_why_and_offers_nothing(tmp_path: Path) -> None:
     app = TagtuiApp(demo_provider(tmp_path), repository="acme/api")
     async with app.run_test(size=(80, 24)) as pilot:
-        dialog = await open_dialog(pilot)
+        dialog = await open_cleanup_dialog(pilot)
         await pilot.press("tab", "tab", "tab", *"soon")
         await pilot.pause()
         assert "give an age like 90d" in screen_text(app)
@@ -67,7 +53,7 @@ async def test_a_bad_rule_says_why_and_offers_nothing(tmp_path: Path) -> None:
 async def test_applying_opens_the_grouped_confirmation(tmp_path: Path) -> None:
     app = TagtuiApp(demo_provider(tmp_path), repository="acme/api")
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_dialog(pilot)
+        await open_cleanup_dialog(pilot)
         await pilot.press(*"^staging$|^v1.0")
         await pilot.press("ctrl+d")
         await settle(pilot)

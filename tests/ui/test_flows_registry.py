@@ -28,8 +28,7 @@ from tests.support.registry import (
 from tests.support.seed import BIG, BIG_TAG_COUNT, HOSTILE, MULTI, RICH, rich_images
 from tests.ui.conftest import settle
 from tests.ui.helpers import main_screen, notification_texts, row_names, shown_reference
-from tests.ui.screen import screen_text, terminal_output
-from tests.ui.test_hostile import assert_terminal_safe
+from tests.ui.screen import assert_terminal_safe, screen_text, terminal_output
 
 pytestmark = pytest.mark.real
 

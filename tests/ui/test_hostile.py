@@ -8,74 +8,30 @@ app's own colour and cursor-position sequences.
 
 from __future__ import annotations
 
-import re
-
 from tagtui.errors import ServerError
-from tagtui.model import Port
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
 from tests.ui.conftest import settle
-from tests.ui.fakes import FakeProvider, make_image
-from tests.ui.helpers import main_screen, notification_texts, shown_reference
-from tests.ui.screen import screen_text, terminal_output
-
-MARKUP = "[bold]x[/]"
-OPEN_CLOSE = "[/"
-NUMERIC = "[00]"
-ANSI = "\x1b[31mred\x1b[0m"
-CLEAR = "\x1b[2J\x1b[H"
-OSC_TITLE = "\x1b]0;pwned\x07"
-OSC_CLIPBOARD = "\x1b]52;c;ZXZpbA==\x07"
-C1_CSI = "\x9b31m"
-WIDE = "漢字テスト🚀"
-LONG = "L" * 5000
-REPO = "evil/[bold]repo[/]"
-TAG = f"{MARKUP}{ANSI}{WIDE}"
-
-# The app's own output: SGR colours and absolute cursor moves, nothing else.
-_OWN_SEQUENCES = re.compile(r"\x1b\[[0-9;:]*m|\x1b\[\d+;\d+H")
-
-
-def hostile_provider() -> FakeProvider:
-    provider = FakeProvider(name=f"reg{OPEN_CLOSE}{NUMERIC}")
-    image = make_image(
-        "hostile",
-        author=f"{MARKUP} {OSC_TITLE}",
-        entrypoint=(OSC_CLIPBOARD, MARKUP),
-        cmd=(CLEAR, LONG),
-        env=(
-            ("MARKUP", MARKUP),
-            ("OPEN", OPEN_CLOSE),
-            ("NUMERIC", NUMERIC),
-            ("ANSI", ANSI),
-            ("OSC", OSC_TITLE),
-            ("C1", C1_CSI),
-            ("WIDE", WIDE),
-            ("LONG", LONG),
-            (f"KEY{MARKUP}", "v"),
-        ),
-        labels=(
-            ("org.example.markup", MARKUP),
-            (f"label{OPEN_CLOSE}", f"{OSC_CLIPBOARD}{CLEAR}"),
-            ("multi\nline", "a\r\nb\tc"),
-            ("long", LONG),
-        ),
-        ports=(Port(80, f"tcp{MARKUP}"),),
-        volumes=(f"/data/{ANSI}",),
-        user=MARKUP,
-        working_dir=OPEN_CLOSE,
-    )
-    provider.add_image_tag(REPO, TAG, image)
-    provider.add_image_tag(REPO, "twin", image)
-    provider.add_image_tag(REPO, f"{LONG}-tag", image)
-    provider.add_image_tag(REPO, OPEN_CLOSE.replace("[", "[[") + NUMERIC, image)
-    return provider
-
-
-def assert_terminal_safe(output: str) -> None:
-    leftover = _OWN_SEQUENCES.sub("", output)
-    for char in ("\x1b", "\x07", "\x9b", "\x9d", "\x90", "\x9c", "\x00", "\x08", "\r"):
-        assert char not in leftover, (char, leftover[max(0, leftover.find(char) - 80) :][:200])
+from tests.ui.fakes import (
+    CLEAR,
+    LONG,
+    MARKUP,
+    NUMERIC,
+    OPEN_CLOSE,
+    OSC_CLIPBOARD,
+    OSC_TITLE,
+    REPO,
+    TAG,
+    hostile_provider,
+)
+from tests.ui.helpers import (
+    finish_delete_flow,
+    main_screen,
+    notification_texts,
+    open_cleanup_dialog,
+    shown_reference,
+)
+from tests.ui.screen import assert_terminal_safe, screen_text, terminal_output
 
 
 async def test_hostile_strings_show_literally_and_reach_no_terminal() -> None:
@@ -177,18 +133,13 @@ async def test_hostile_error_bodies_become_literal_notifications() -> None:
 
 async def test_hostile_names_in_the_bulk_delete_and_cleanup_dialogs() -> None:
     from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal
-    from tagtui.ui.screens.cleanup import CleanupDialog
-    from tests.ui.test_snapshots import wait_until
 
     provider = hostile_provider()
     app = TagtuiApp(provider, repository=REPO)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = main_screen(app)
-        await pilot.press("p")
-        await wait_until(
-            pilot, lambda: isinstance(app.screen, CleanupDialog) and not app.screen.lookup
-        )
+        await open_cleanup_dialog(pilot)
         await pilot.press(*"^\\[")  # the tags starting with [
         await pilot.pause()
         assert screen.tags_pane.marked_tags()
@@ -201,9 +152,7 @@ async def test_hostile_names_in_the_bulk_delete_and_cleanup_dialogs() -> None:
         assert "[bold]x[/]\\x1b[31mred\\x1b[0m漢字テスト🚀" in text
         assert_terminal_safe(terminal_output(app))
         await pilot.press("y")
-        flow = screen._delete_flow
-        assert flow is not None and flow.worker is not None
-        await flow.worker.wait()
+        await finish_delete_flow(app)
         await pilot.pause()
         assert isinstance(app.screen, BulkProgressModal)
         assert_terminal_safe(terminal_output(app))

@@ -13,11 +13,9 @@ from tagtui.ui import glyphs
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.widgets.tag_tree import PlatformRow, TagRow
 from tests.ui.conftest import settle
-from tests.ui.fakes import sample_provider
+from tests.ui.fakes import REPO, TAG, hostile_provider, sample_provider
 from tests.ui.helpers import main_screen, notifications, row_names
-from tests.ui.screen import screen_ansi, screen_text, terminal_output
-from tests.ui.test_hostile import REPO, TAG, assert_terminal_safe, hostile_provider
-from tests.ui.test_no_color import COLOUR
+from tests.ui.screen import COLOUR, assert_terminal_safe, screen_ansi, screen_text, terminal_output
 
 WEB = ["1.0", "1.2", "1.9", "1.10", "latest", "stable"]
 

@@ -9,11 +9,7 @@ import pytest
 from tagtui.ui.app import TagtuiApp
 from tests.ui.conftest import settle
 from tests.ui.fakes import sample_provider
-from tests.ui.screen import screen_ansi
-
-# Any SGR that sets a foreground or background colour: 30-37, 38;..., 39? no (default), 40-47,
-# 48;..., 90-97, 100-107.
-COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m")
+from tests.ui.screen import COLOUR, screen_ansi
 
 
 async def test_no_color_means_no_colour_and_a_reverse_video_cursor(

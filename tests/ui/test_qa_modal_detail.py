@@ -21,8 +21,7 @@ from tests.ui.conftest import settle
 from tests.ui.demo import demo_provider
 from tests.ui.fakes import FakeProvider, digest_of, make_image
 from tests.ui.helpers import main_screen
-from tests.ui.screen import screen_text, terminal_output
-from tests.ui.test_hostile import assert_terminal_safe
+from tests.ui.screen import assert_terminal_safe, screen_text, terminal_output
 from tests.ui.test_modals_delete import on_screen
 from tests.ui.test_modals_support import ModalHost
 

@@ -13,20 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.widgets import ProgressBar
 
 from tagtui.demo import prepare_demo_store
-from tagtui.model import DeletePlan, DeleteResult
 from tagtui.providers.layout import LayoutProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.bulk_delete import BulkProgressModal
-from tagtui.ui.screens.cleanup import CleanupDialog
-from tests.ui.conftest import settle
-from tests.ui.demo import StableDemoProvider, demo_provider
+from tests.ui.conftest import settle, wait_until
+from tests.ui.demo import HeldDemoProvider, demo_provider
 from tests.ui.fakes import FakeProvider, Gate, sample_provider
-from tests.ui.helpers import main_screen
+from tests.ui.helpers import finish_delete_flow, main_screen, open_cleanup_dialog
 
 SnapCompare = Callable[..., bool]
 
@@ -130,18 +127,6 @@ def test_narrow_tags_focused_with_detail(snap_compare: SnapCompare, tmp_path: Pa
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)
 
 
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], rounds: int = 500) -> None:
-    """Process messages until ``condition`` holds (for states held open by a gate: no settle)."""
-    for _ in range(rounds):
-        await pilot.pause()
-        try:
-            if condition():
-                return
-        except NoMatches:  # the screen is still being composed
-            continue
-    raise AssertionError("the awaited state never came")
-
-
 def test_repositories_still_loading(snap_compare: SnapCompare) -> None:
     # The first page is on screen with its count and the loading marker; the rest is held back.
     provider = FakeProvider(name="registry.example:5000", page_size=100)
@@ -223,19 +208,6 @@ def test_bulk_delete_confirmation_80x24(snap_compare: SnapCompare, tmp_path: Pat
     assert snap_compare(app, terminal_size=(80, 24), run_before=_mark_three)
 
 
-class HeldDemoProvider(StableDemoProvider):
-    """The demo store, with the delete of ``staging`` held until the test ends."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.held = Gate()
-
-    async def delete(self, plan: DeletePlan) -> DeleteResult:
-        if plan.tag == "staging":
-            await self.held.wait()
-        return await super().delete(plan)
-
-
 def test_bulk_delete_progress_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
     # Two of three deletes done, one under way: the bar, the count and Esc to cancel.
     provider = HeldDemoProvider(prepare_demo_store(tmp_path / "store"))
@@ -261,9 +233,7 @@ def test_bulk_delete_result_80x24(snap_compare: SnapCompare, tmp_path: Path) -> 
     async def run(pilot: Pilot[Any]) -> None:
         await _mark_three(pilot)
         await pilot.press("y")
-        flow = main_screen(pilot.app)._delete_flow
-        assert flow is not None and flow.worker is not None
-        await flow.worker.wait()  # settle does not wait for a flow while its dialog is up
+        await finish_delete_flow(pilot.app)
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)
@@ -274,12 +244,7 @@ def test_cleanup_dialog_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None
     app = _marked_acme_api(tmp_path)
 
     async def run(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        await pilot.press("p")
-        await wait_until(
-            pilot,
-            lambda: isinstance(pilot.app.screen, CleanupDialog) and not pilot.app.screen.lookup,
-        )
+        await open_cleanup_dialog(pilot)
         await pilot.press(*"^v1", "tab", "tab", "1")
         await pilot.pause()
 

@@ -14,7 +14,7 @@ import pytest
 from tests.support.cli import tagtui
 from tests.vendors.fake_http import FakeServer
 from tests.vendors.ncr.fake import ACCESS_KEY, SECRET_KEY, NcrFake
-from tests.vendors.openshift.fake import NAMESPACE, TOKEN, OpenShiftFake
+from tests.vendors.openshift.fake import OpenShiftFake, write_kubeconfig
 from tests.vendors.scaleway.fake import SECRET, ScalewayFake
 from tests.vendors.tutum.fake import APIKEY, SEED_IMAGE, USER, TutumFake
 
@@ -136,20 +136,8 @@ def test_tutum_endpoint_host_or_base_url(tutum: TutumFake, home: Path, path: str
 # --- OpenShift -----------------------------------------------------------------------------------
 
 
-def _kubeconfig(home: Path, server: str) -> dict[str, str]:
-    path = home / "kubeconfig"
-    path.write_text(
-        "apiVersion: v1\nkind: Config\ncurrent-context: dev\n"
-        f"clusters:\n- name: c\n  cluster:\n    server: {server}\n"
-        f"users:\n- name: u\n  user:\n    token: {TOKEN}\n"
-        f"contexts:\n- name: dev\n  context:\n    cluster: c\n    user: u\n"
-        f"    namespace: {NAMESPACE}\n"
-    )
-    return {"KUBECONFIG": str(path)}
-
-
 def test_openshift_from_kubeconfig_alone(ocp: OpenShiftFake, home: Path) -> None:
-    env = _kubeconfig(home, ocp.url)
+    env = write_kubeconfig(home, ocp.url)
     result = tagtui("ls", "--provider", "openshift", home=home, extra_env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
@@ -160,7 +148,7 @@ def test_openshift_from_kubeconfig_alone(ocp: OpenShiftFake, home: Path) -> None
 )
 def test_openshift_endpoint_host_or_base_url(ocp: OpenShiftFake, home: Path, path: str) -> None:
     # The kubeconfig names an unreachable server: only --endpoint can make this work.
-    env = _kubeconfig(home, "https://127.0.0.1:1")
+    env = write_kubeconfig(home, "https://127.0.0.1:1")
     args = ("--provider", "openshift", "--endpoint", ocp.url + path)
     result = tagtui("ls", *args, home=home, extra_env=env)
     assert result.returncode == 0, result.stderr

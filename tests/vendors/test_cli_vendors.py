@@ -58,19 +58,11 @@ def test_wrong_vendor_key_is_one_line(scw: ScalewayFake, home: Path) -> None:
 
 
 def test_openshift_cli_from_kubeconfig(home: Path) -> None:
-    from tests.vendors.openshift.fake import NAMESPACE, TOKEN, OpenShiftFake
+    from tests.vendors.openshift.fake import OpenShiftFake, write_kubeconfig
 
     fake = OpenShiftFake()
     with fake.server:
-        kubeconfig = home / "kubeconfig"
-        kubeconfig.write_text(
-            "apiVersion: v1\nkind: Config\ncurrent-context: dev\n"
-            f"clusters:\n- name: c\n  cluster:\n    server: {fake.url}\n"
-            f"users:\n- name: u\n  user:\n    token: {TOKEN}\n"
-            f"contexts:\n- name: dev\n  context:\n    cluster: c\n    user: u\n"
-            f"    namespace: {NAMESPACE}\n"
-        )
-        _ls_and_inspect("openshift", fake.url, home, {"KUBECONFIG": str(kubeconfig)})
+        _ls_and_inspect("openshift", fake.url, home, write_kubeconfig(home, fake.url))
 
 
 def test_inspect_fills_the_summary_from_what_each_vendor_knows(

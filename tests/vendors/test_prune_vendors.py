@@ -21,7 +21,7 @@ import pytest
 from tagtui.demo import prepare_demo_store
 from tests.support.cli import tagtui
 from tests.vendors.ncr.fake import ACCESS_KEY, SECRET_KEY, NcrFake
-from tests.vendors.openshift.fake import NAMESPACE, TOKEN, OpenShiftFake
+from tests.vendors.openshift.fake import NAMESPACE, OpenShiftFake, write_kubeconfig
 from tests.vendors.openshift.fake import digest as ocp_digest
 from tests.vendors.scaleway.fake import SECRET, ScalewayFake
 from tests.vendors.scaleway.fake import digest as scw_digest
@@ -242,15 +242,7 @@ def test_ncr_yes_deletes_tag_by_tag_and_leaves_the_tags_sharing_a_digest(
 
 @pytest.fixture
 def kubeconfig(ocp: OpenShiftFake, home: Path) -> dict[str, str]:
-    path = home / "kubeconfig"
-    path.write_text(
-        "apiVersion: v1\nkind: Config\ncurrent-context: dev\n"
-        f"clusters:\n- name: c\n  cluster:\n    server: {ocp.url}\n"
-        f"users:\n- name: u\n  user:\n    token: {TOKEN}\n"
-        f"contexts:\n- name: dev\n  context:\n    cluster: c\n    user: u\n"
-        f"    namespace: {NAMESPACE}\n"
-    )
-    return {"KUBECONFIG": str(path)}
+    return write_kubeconfig(home, ocp.url)
 
 
 def _stream_tags(ocp: OpenShiftFake, stream: str) -> tuple[set[str], set[str]]:

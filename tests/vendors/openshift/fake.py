@@ -27,6 +27,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -48,6 +49,20 @@ EXPIRED_MESSAGE = (
     "start a new list without the continue parameter, or use the continue token in this response "
     "to retrieve the remainder of the results."
 )
+
+
+def write_kubeconfig(home: Path, server: str) -> dict[str, str]:
+    """A kubeconfig in ``home`` whose one context is the fake's token and namespace on
+    ``server``; returns the environment that names it."""
+    path = home / "kubeconfig"
+    path.write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: dev\n"
+        f"clusters:\n- name: c\n  cluster:\n    server: {server}\n"
+        f"users:\n- name: u\n  user:\n    token: {TOKEN}\n"
+        f"contexts:\n- name: dev\n  context:\n    cluster: c\n    user: u\n"
+        f"    namespace: {NAMESPACE}\n"
+    )
+    return {"KUBECONFIG": str(path)}
 
 
 def digest(n: int) -> str:
