@@ -70,7 +70,7 @@ async def test_thousands_of_marked_tags_scroll_inside_the_dialog_at_80x24(tmp_pa
         assert "Delete 2,044 tags" in first and "Cancel (n)" in first
         for _ in range(20):
             await pilot.press("pagedown")
-        await pilot.pause()
+        await settle(pilot)
         later = screen_text(app)
         # Tags further down the list came into view.
         assert set(re.findall(r"\bt\d+\b", later)) - set(re.findall(r"\bt\d+\b", first))
