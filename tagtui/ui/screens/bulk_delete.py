@@ -25,27 +25,10 @@ from tagtui.cleanup.run import DELETED, FAILED, NOT_STARTED, SKIPPED, Outcome, P
 from tagtui.text import human_size, short_digest
 from tagtui.ui import glyphs
 from tagtui.ui.format import literal
-from tagtui.ui.screens.delete import names_text, tag_count
+from tagtui.ui.screens.delete import SCROLL_BINDINGS, names_text, scroll_body, tag_count
 
 # Past this many digests the list says how many more there are.
 GROUP_LIMIT = 1000
-
-SCROLL_BINDINGS: list[BindingType] = [
-    Binding("j,down", "scroll_body('down')", "Scroll", key_display="j/k"),
-    Binding("k,up", "scroll_body('up')", "Scroll up", show=False),
-    Binding("pagedown", "scroll_body('page_down')", "Page down", show=False),
-    Binding("pageup", "scroll_body('page_up')", "Page up", show=False),
-]
-
-
-def _scroll(screen: ModalScreen, where: str) -> None:
-    body = screen.query_one("#delete-body", VerticalScroll)
-    {
-        "down": body.scroll_down,
-        "up": body.scroll_up,
-        "page_down": body.scroll_page_down,
-        "page_up": body.scroll_page_up,
-    }[where](animate=False)
 
 
 def group_lines(groups: Sequence[DigestGroup]) -> Content:
@@ -145,7 +128,7 @@ class BulkDeleteModal(ModalScreen[bool]):
         self.dismiss(False)
 
     def action_scroll_body(self, where: str) -> None:
-        _scroll(self, where)
+        scroll_body(self, where)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return bool(self._count) if action == "confirm" else True
@@ -251,4 +234,4 @@ class BulkProgressModal(ModalScreen[None]):
         )
 
     def action_scroll_body(self, where: str) -> None:
-        _scroll(self, where)
+        scroll_body(self, where)

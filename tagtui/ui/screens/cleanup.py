@@ -140,7 +140,7 @@ class CleanupDialog(ModalScreen[bool]):
             done, total = self.lookup
             text = f"Looking up dates and digests: {done:,}/{total:,}…"
         elif self.error is not None:
-            text = f"{literal(self.error)}"
+            text = literal(self.error)
         else:
             kept = len(self.tags) - len(self.going)
             text = f"{tag_count(len(self.going))} to delete, {kept:,} kept"

@@ -26,6 +26,26 @@ WHOLE_DIGEST = "whole-digest"
 # "… and 1,237 more" instead of building a screen nobody scrolls through.
 NAME_LIMIT = 100
 
+# The buttons keep the focus; these scroll the body when it is taller than the screen (the
+# single and the bulk delete's modals alike: ``action_scroll_body`` calls ``scroll_body``).
+SCROLL_BINDINGS: list[BindingType] = [
+    Binding("j,down", "scroll_body('down')", "Scroll", key_display="j/k"),
+    Binding("k,up", "scroll_body('up')", "Scroll up", show=False),
+    Binding("pagedown", "scroll_body('page_down')", "Page down", show=False),
+    Binding("pageup", "scroll_body('page_up')", "Page up", show=False),
+]
+
+
+def scroll_body(screen: ModalScreen, where: str) -> None:
+    """Scroll the ``#delete-body`` of ``screen``: down, up, page_down or page_up."""
+    body = screen.query_one("#delete-body", VerticalScroll)
+    {
+        "down": body.scroll_down,
+        "up": body.scroll_up,
+        "page_down": body.scroll_page_down,
+        "page_up": body.scroll_page_up,
+    }[where](animate=False)
+
 
 def tag_count(count: int) -> str:
     """1 -> "1 tag", 1249 -> "1,249 tags"."""
@@ -48,11 +68,7 @@ class DeleteModal(ModalScreen[str | None]):
         Binding("y", "confirm", "Delete"),
         Binding("n,escape", "cancel", "Cancel", key_display="n/Esc"),
         Binding("a", "whole_digest", "Whole digest…"),
-        # The buttons keep the focus; these scroll the lists when they are taller than the screen.
-        Binding("j,down", "scroll_body('down')", "Scroll", key_display="j/k"),
-        Binding("k,up", "scroll_body('up')", "Scroll up", show=False),
-        Binding("pagedown", "scroll_body('page_down')", "Page down", show=False),
-        Binding("pageup", "scroll_body('page_up')", "Page up", show=False),
+        *SCROLL_BINDINGS,
     ]
 
     def __init__(self, plan: DeletePlan, reference: str, *, offer_whole_digest: bool) -> None:
@@ -197,14 +213,7 @@ class DeleteModal(ModalScreen[str | None]):
             self.dismiss(WHOLE_DIGEST)
 
     def action_scroll_body(self, where: str) -> None:
-        body = self.query_one("#delete-body", VerticalScroll)
-        scroll = {
-            "down": body.scroll_down,
-            "up": body.scroll_up,
-            "page_down": body.scroll_page_down,
-            "page_up": body.scroll_page_up,
-        }[where]
-        scroll(animate=False)
+        scroll_body(self, where)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer offers the whole-digest key only when the button is there.

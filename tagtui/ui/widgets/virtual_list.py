@@ -234,11 +234,6 @@ class VirtualList(ScrollView, can_focus=True):
             self._last_viewport = key
             self.post_message(self.ViewportChanged(self, self.visible_rows()))
 
-    def notify_viewport(self) -> None:
-        """Announce the visible rows again (their data changed, not their positions)."""
-        self._last_viewport = None
-        self._check_viewport()
-
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         self._check_viewport()
