@@ -30,6 +30,7 @@ from tagtui.model import (
 )
 from tagtui.natsort import natural_key
 from tagtui.providers.base import Provider, sorted_tags
+from tagtui.providers.bulk_delete import read_once
 from tagtui.providers.json_body import load_json, whole_text
 from tagtui.providers.layout.dockersave import DockerArchive, is_tar_archive, load_archive
 from tagtui.providers.layout.oci import OciLayoutStore, is_oci_layout
@@ -368,11 +369,15 @@ class LayoutProvider(Provider):
     async def plan_delete(
         self, repository: str, tag: str, *, whole_digest: bool = False
     ) -> DeletePlan:
-        return await self._run(self._plan_delete, repository, tag, whole_digest)
+        # A bulk plan reads index.json once for all its tags (bulk_delete.read_once).
+        refs = await read_once(
+            ("refs", repository), lambda: self._run(lambda: self._writable_store(repository).refs())
+        )
+        return await self._run(self._plan_delete, repository, tag, whole_digest, refs)
 
-    def _plan_delete(self, repository: str, tag: str, whole_digest: bool) -> DeletePlan:
-        store = self._writable_store(repository)
-        refs = store.refs()
+    def _plan_delete(
+        self, repository: str, tag: str, whole_digest: bool, refs: tuple[Ref, ...]
+    ) -> DeletePlan:
         ref = next((r for r in refs if r.tag == tag), None)
         if ref is None:
             raise NotFound(f"{repository}:{tag}: no such tag")
