@@ -24,6 +24,7 @@ from tests.ui.conftest import settle, wait_until
 from tests.ui.demo import HeldDemoProvider, demo_provider
 from tests.ui.fakes import FakeProvider, Gate, sample_provider
 from tests.ui.helpers import finish_delete_flow, main_screen, open_cleanup_dialog
+from tests.ui.screen import screen_text
 
 SnapCompare = Callable[..., bool]
 
@@ -235,6 +236,10 @@ def test_bulk_delete_result_80x24(snap_compare: SnapCompare, tmp_path: Path) -> 
         await pilot.press("y")
         await finish_delete_flow(pilot.app)
         await settle(pilot)
+        # The screen behind the dialog repaints when it next goes idle, which under load can
+        # come after the snapshot: ask for it, as the result's state is already final.
+        main_screen(pilot.app).refresh()
+        await wait_until(pilot, lambda: "acme/api 5 " in screen_text(pilot.app))
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)
 

@@ -183,11 +183,11 @@ class BulkProgressModal(ModalScreen[None]):
             with VerticalScroll(id="delete-body", can_focus=False):
                 yield Static(Content(""), id="bulk-result", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Content("Cancel (Esc)"), id="stop", variant="warning")
+                yield Button(Content("Cancel (Esc)"), id="bulk-stop", variant="warning")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#stop", Button).focus()
+        self.query_one("#bulk-stop", Button).focus()
 
     def advance(self, progress: Progress) -> None:
         self.query_one(ProgressBar).update(progress=progress.done)
@@ -203,7 +203,7 @@ class BulkProgressModal(ModalScreen[None]):
         title = f"{ended}: deleting {tag_count(self.total)}"
         self.query_one("#bulk-title", Static).update(Content(title))
         self.query_one("#bulk-result", Static).update(result_text(outcomes))
-        button = self.query_one("#stop", Button)
+        button = self.query_one("#bulk-stop", Button)
         button.label = Content("Close (Esc)")
         button.variant = "primary"
         self.refresh_bindings()
