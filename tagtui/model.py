@@ -296,6 +296,25 @@ class Footprint:
 
 
 @dataclass(frozen=True)
+class RateLimit:
+    """A registry's request budget as its last answer stated it (Docker Hub's pull limit).
+
+    ``window_seconds`` is the period the limit covers, ``resets_at`` when it refills; either is
+    None when the registry did not say.
+    """
+
+    limit: int
+    remaining: int
+    window_seconds: int | None = None
+    resets_at: datetime | None = None
+
+    @property
+    def low(self) -> bool:
+        """Under a tenth of the budget left: background work should ask before spending it."""
+        return self.remaining * 10 < self.limit
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What a provider can do, so the UI can say so before the user tries."""
 

@@ -28,6 +28,7 @@ from tagtui.model import (
     Footprint,
     Image,
     PlannedDeletes,
+    RateLimit,
     Repository,
     Tag,
     TagDetail,
@@ -124,6 +125,11 @@ class Provider(abc.ABC):
     @property
     def credential_key(self) -> str | None:
         """The host credentials are stored under (keyring, login modal); None if none apply."""
+        return None
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The request budget the registry stated in its last answer, if it states one."""
         return None
 
     def set_credential(self, credential: Credential) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tagtui.credentials import Credential
 from tagtui.errors import ConfigError, CredentialError
-from tagtui.model import Extras
+from tagtui.model import Extras, RateLimit
 from tagtui.providers.base import Provider
 from tagtui.text import sanitize, size_with_bytes
 
@@ -40,6 +40,10 @@ class VendorApiProvider(Provider):
     def credential_key(self) -> str:
         """The API host; a vendor whose tools store keys under a fixed name says so."""
         return self.http.host
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        return self.http.rate_limit
 
     def set_credential(self, credential: Credential) -> None:
         self._credential = credential

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tagtui.model import RateLimit
 from tagtui.text import human_size, sanitize, short_digest, size_with_bytes
 
 __all__ = [
     "date_short",
+    "duration",
     "human_size",
     "literal",
+    "rate_budget",
     "short_digest",
     "shorten_middle",
     "size_with_bytes",
@@ -73,3 +76,20 @@ def word_list(words: tuple[str, ...] | None) -> str:
         return "-"
     quoted = (literal(word.translate(_JSON_ESCAPES)) for word in words)
     return "[" + ", ".join(f'"{word}"' for word in quoted) + "]"
+
+
+def duration(seconds: int) -> str:
+    """A rate-limit window: ``6h``, ``1d``, ``90s`` (whole units only, else the smaller one)."""
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def rate_budget(rate: RateLimit, *, words: bool) -> str:
+    """``76/100 left per 6h`` (or ``76/100`` where room is short)."""
+    figures = f"{rate.remaining:,}/{rate.limit:,}"
+    if not words:
+        return figures
+    window = f" per {duration(rate.window_seconds)}" if rate.window_seconds else ""
+    return f"rate limit {figures} left{window}"

@@ -13,8 +13,10 @@ from collections.abc import Collection, Mapping, Sequence
 import httpx
 
 from tagtui import __version__
+from tagtui.model import RateLimit
 from tagtui.providers.base import ConnectionOptions
 from tagtui.providers.http.exchange import ERROR_LIMIT, Reply, read_limited
+from tagtui.providers.http.ratelimit import parse_rate_limit
 from tagtui.providers.http.retry import Retrying
 from tagtui.providers.http.transport import (
     TRANSPORT_FAILURES,
@@ -49,6 +51,8 @@ class HttpClient(Retrying):
         self.options = options
         self.trust = TlsTrust(options)
         self._semaphore = asyncio.Semaphore(concurrency)
+        # The budget the host's last answer stated (Docker Hub's pulls), None until one does.
+        self.rate_limit: RateLimit | None = None
         pool = {} if limits is None else {"limits": limits}
         self._client = httpx.AsyncClient(
             transport=transport,
@@ -119,4 +123,7 @@ class HttpClient(Retrying):
             ) from None
         except TRANSPORT_FAILURES as exc:
             raise transport_problem(exc, host or self.host, self.options.timeout) from None
+        stated = parse_rate_limit(response.headers)
+        if stated is not None:
+            self.rate_limit = stated
         return Reply(response.status_code, response.headers, body, str(response.url))

@@ -40,6 +40,7 @@ from tagtui.model import (
     ImageConfig,
     PlannedDeletes,
     Platform,
+    RateLimit,
     Repository,
     Tag,
     TagDetail,
@@ -150,6 +151,10 @@ class OciProvider(Provider):
     @property
     def credential_key(self) -> str | None:
         return self.registry
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        return self.http.rate_limit
 
     @property
     def credential_source(self) -> str:
@@ -487,9 +492,16 @@ class OciProvider(Provider):
         """Digest, created and size for one row: manifest + config (+ one child for an index).
 
         With the disk cache on, the tag is resolved with a HEAD (never from the cache) and the
-        rest is read by digest, so a repository seen before costs one HEAD per row.
+        rest is read by digest, so a repository seen before costs one HEAD per row. A registry
+        that counts pulls (Docker Hub, or any that states a rate limit) gets the same: HEADs
+        are not counted, and a manifest shared by many tags is then GET once.
         """
-        if self.disk_cache is not None and not is_valid_digest(tag.name):
+        by_head = (
+            self.disk_cache is not None
+            or self.http.rate_limit is not None
+            or self.registry == DOCKER_HUB_API_HOST
+        )
+        if by_head and not is_valid_digest(tag.name):
             return await self._describe_by_head(repository, tag)
         manifest = await self.fetch_manifest(repository, tag.name)
         return await self._described(repository, tag, manifest)

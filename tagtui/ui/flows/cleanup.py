@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from tagtui.cleanup.plan import describe_all, load_footprints
 from tagtui.ui.errors import as_error
 from tagtui.ui.flows import CLEANUP_GROUP
+from tagtui.ui.flows.budget import budget_allows
 from tagtui.ui.screens.cleanup import CleanupDialog
 
 if TYPE_CHECKING:
@@ -45,6 +46,9 @@ class CleanupFlow:
     async def run(self) -> None:
         screen = self.screen
         pane = screen.tags_pane
+        work = f"Planning a clean-up describes {len(screen.catalog.order):,} tags"
+        if not await budget_allows(screen.app, screen.provider, work, len(screen.catalog.order)):
+            return
         before = pane.marked_tags()
         dialog = CleanupDialog(self.repository, datetime.now(UTC), pane.set_marks)
         loader = asyncio.ensure_future(self._load(dialog))

@@ -28,6 +28,7 @@ from tagtui.session.marks import TagMarks
 from tagtui.session.staleness import Epoch, Token
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
+from tagtui.ui.flows.budget import budget_allows
 from tagtui.ui.format import literal
 from tagtui.ui.panes.filtering import FilteredPane
 from tagtui.ui.panes.host import PaneHost
@@ -439,6 +440,16 @@ class TagsPane(FilteredPane):
     async def _fetch_dates(self, token: Token, tags: list[Tag]) -> None:
         repository = str(token.subject)
         total = len(tags)
+        work = f"Sorting by date describes {total:,} tags"
+        if not await budget_allows(self.app, self.host.provider, work, total):
+            self.post_message(msg.DatesFetched(token, [], total, total))
+            self.notify(
+                f"Sorted by the dates already known: {total:,} tags left undated "
+                "to spare the rate limit.",
+                title="Sort",
+                markup=False,
+            )
+            return
         limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
         batch: list[Tag] = []
         done = 0

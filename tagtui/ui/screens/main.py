@@ -85,7 +85,10 @@ class MainScreen(Screen[None]):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(self.provider.display_name, id="status")
+        provider = self.provider
+        yield StatusHeader(
+            provider.display_name, rate_source=lambda: provider.rate_limit, id="status"
+        )
         with Horizontal(id="panes"):
             yield self.repos_pane
             with Container(id="right"):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tagtui.model import RateLimit
 from tagtui.ui import glyphs
-from tagtui.ui.format import literal, shorten_middle
+from tagtui.ui.format import literal, rate_budget, shorten_middle
+
+RATE_POLL_SECONDS = 1.0
 
 # state -> (symbol, text); the CSS colours the symbol by the state class.
 STATES = {
@@ -24,14 +28,33 @@ STATES = {
 class StatusHeader(Widget):
     """``tagtui │ 127.0.0.1:5000 │ ● connected │ credentials: keyring``."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"status-header--state"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"status-header--state", "status-header--low"}
 
     state: reactive[str] = reactive("connecting")
     credentials: reactive[str] = reactive("anonymous")
+    # The registry's stated request budget (Docker Hub's pulls); None hides the gauge.
+    rate: reactive[RateLimit | None] = reactive(None)
 
-    def __init__(self, registry: str, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        registry: str,
+        *,
+        rate_source: Callable[[], RateLimit | None] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.registry = registry
+        self._rate_source = rate_source
+
+    def on_mount(self) -> None:
+        if self._rate_source is not None:
+            # Every answer may restate the budget; a glance each second costs nothing and
+            # needs no hook in each request path.
+            self.set_interval(RATE_POLL_SECONDS, self.show_rate)
+
+    def show_rate(self) -> None:
+        if self._rate_source is not None:
+            self.rate = self._rate_source()
 
     def watch_state(self, old: str, new: str) -> None:
         self.remove_class(f"-{old}")
@@ -46,11 +69,15 @@ class StatusHeader(Widget):
             if not width or line.cell_length <= width:
                 return line
             line = self._line(label, with_state_text=state_text, brand=brand)
+        if line.cell_length > width:
+            line = self._line("as ", with_state_text=False, brand=True, rate_words=False)
         if line.cell_length <= width:
             return line
-        line = self._line("as ", with_state_text=False, brand=False)
+        line = self._line("as ", with_state_text=False, brand=False, rate_words=False)
         room = max(5, width - (line.cell_length - len(literal(self.registry))))
-        return self._line("as ", with_state_text=False, brand=False, registry_room=room)
+        return self._line(
+            "as ", with_state_text=False, brand=False, registry_room=room, rate_words=False
+        )
 
     def _line(
         self,
@@ -59,6 +86,7 @@ class StatusHeader(Widget):
         with_state_text: bool,
         brand: bool,
         registry_room: int | None = None,
+        rate_words: bool = True,
     ) -> Content:
         symbol, text = STATES.get(self.state, ("?", self.state))
         separator = Content.styled(" │ ", "dim")
@@ -73,5 +101,15 @@ class StatusHeader(Widget):
             separator,
             Content.styled(state, self.get_visual_style("status-header--state", partial=True)),
             separator,
+            *self._rate(separator, words=rate_words),
             Content(f"{label}{literal(self.credentials)}"),
         )
+
+    def _rate(self, separator: Content, *, words: bool) -> list[Content]:
+        if self.rate is None:
+            return []
+        text = rate_budget(self.rate, words=words)
+        if self.rate.low:
+            style = self.get_visual_style("status-header--low", partial=True)
+            return [Content.styled(f"{glyphs.WARNING} {text}", style), separator]
+        return [Content(text), separator]
