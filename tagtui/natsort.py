@@ -7,7 +7,10 @@ import re
 _CHUNKS = re.compile(r"(\d+)")
 
 
-def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+NaturalKey = tuple[tuple[int, int | str], ...]
+
+
+def natural_key(name: str) -> NaturalKey:
     # Numbers compare as numbers, text as text; the leading int keeps the two kinds comparable.
     return tuple(
         (0, int(chunk)) if chunk.isdecimal() else (1, chunk.lower())

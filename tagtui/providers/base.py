@@ -106,6 +106,8 @@ class Provider(abc.ABC):
 
     #: Short machine name: "oci", "layout", "scaleway", "ncr", "openshift", "tutum".
     kind: str = "abstract"
+    #: Whether ``tag_pages`` yields its pages in natural order already (the default's one page).
+    tag_pages_in_order: bool = True
 
     @property
     @abc.abstractmethod
@@ -149,6 +151,13 @@ class Provider(abc.ABC):
     @abc.abstractmethod
     async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
         """Every tag of ``repository`` (all pages), naturally sorted unless ``sort`` says."""
+
+    async def tag_pages(
+        self, repository: str, *, sort: str | None = None
+    ) -> AsyncIterator[list[Tag]]:
+        """The tags a page at a time as they arrive (each name once, in no promised order), so a
+        long list shows before its last page; by default one page, ``list_tags``'s."""
+        yield await self.list_tags(repository, sort=sort)
 
     @abc.abstractmethod
     async def get_tag(self, repository: str, tag: str) -> TagDetail:

@@ -43,6 +43,19 @@ class CatalogRefused(Message):
 
 
 @dataclass
+class TagsArriving(Message):
+    """Part of a first tag list (naturally sorted so far); ``TagsLoaded`` follows with all."""
+
+    token: Token
+    tags: list[Tag]
+    select: str | None
+
+    @property
+    def repository(self) -> str:
+        return str(self.token.subject)
+
+
+@dataclass
 class TagsLoaded(Message):
     """The tag list of the repository ``token`` is about, or the ``error`` that stopped it."""
 

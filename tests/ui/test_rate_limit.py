@@ -135,7 +135,14 @@ def test_budget_question_80x24(snap_compare: Any, tmp_path: Path) -> None:
     async def run(pilot: Pilot[Any]) -> None:
         await open_app(pilot)
         await pilot.press("s")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, BudgetModal))
+        app = pilot.app
+        # The question holds the dating worker; everything else (the detail of the row the
+        # new order put first) must be done before the picture is taken.
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, BudgetModal)
+            and all(w.is_finished for w in app.workers if w.group != "dates"),
+        )
         await pilot.pause()
 
     app = TagtuiApp(provider, repository="library/app")

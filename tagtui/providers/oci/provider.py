@@ -96,6 +96,8 @@ class OciProvider(Provider):
     """A registry speaking the OCI Distribution API (``/v2/``)."""
 
     kind = "oci"
+    # Pages come in the registry's order (lexical, or none at all for distribution 2.8).
+    tag_pages_in_order = False
 
     def __init__(
         self,
@@ -432,16 +434,25 @@ class OciProvider(Provider):
 
     async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
         """All tags, every page, natural order (``sort`` is the UI's business here)."""
+        tags: list[Tag] = []
+        async for page in self.tag_pages(repository):
+            tags += page
+        return sorted_tags(tags)
+
+    async def tag_pages(
+        self, repository: str, *, sort: str | None = None
+    ) -> AsyncIterator[list[Tag]]:
+        """The tags page by page as the registry sends them (each name once)."""
         self.check_repository(repository)
         pages = Pages(f"/v2/{repository}/tags/list")
-        tags: dict[str, Tag] = {}
+        count = 0
         where = f"tags of {self.display_name}/{repository}"
         guard = PageGuard(self.display_name, f"tags of {repository}")
         while True:
             if not pages.visit():
                 raise BadResponse(f"{where}: pagination loops back on itself")
             guard.count_page()
-            if len(tags) > MAX_TAGS:
+            if count > MAX_TAGS:
                 raise BadResponse(f"{where}: more tags than any registry should send")
             reply = await self._list_page(
                 pages, Subject(repository=repository, action="listing tags"), (400,)
@@ -463,11 +474,13 @@ class OciProvider(Provider):
             link = parse_next_link(reply.header("link"))
             # Only links can lead nowhere new: ``last`` moves only after new names.
             fresh = guard.progress(page, more=bool(link))
-            tags.update((name, Tag(name=name)) for name in fresh)
+            tags = {name: Tag(name=name) for name in fresh}
             apply_gcr_manifests(document.get("manifest"), tags)
+            count += len(tags)
+            if tags:
+                yield list(tags.values())
             if not pages.advance(link and self._link_target(link), page, bool(fresh)):
                 break
-        return sorted_tags(tags.values())
 
     async def get_tag(self, repository: str, tag: str) -> TagDetail:
         manifest = await self.fetch_manifest(repository, tag)

@@ -26,6 +26,7 @@ from tagtui.session.catalog import TagCatalog
 from tagtui.session.freshness import Freshness, keeps_data
 from tagtui.session.marks import TagMarks
 from tagtui.session.staleness import Epoch, Token
+from tagtui.session.tag_stream import TagStream
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.flows.budget import budget_allows
@@ -97,7 +98,9 @@ class TagsPane(FilteredPane):
             return
         parts = [f"Tags · {literal(self.repository)}"]
         if self.listing:
-            parts.append("loading…")
+            # A first list shows its rows as they arrive: say how many so far.
+            arrived = len(self.catalog) if self.catalog.repository == self.repository else 0
+            parts.append(f"{arrived:,} so far, loading…" if arrived else "loading…")
         else:
             count = f"{len(self.catalog):,}"
             if tree.filter_text:
@@ -171,8 +174,19 @@ class TagsPane(FilteredPane):
         self, token: Token, select: str | None, sort: str | None, *, quiet: bool = False
     ) -> None:
         repository = str(token.subject)
+        provider = self.host.provider
+        # A first list shows its rows as pages arrive; a refresh keeps the rows on screen
+        # until the whole new list is in (a half list must not pass for the repository).
+        streaming = len(self.catalog) == 0
+        stream = TagStream(in_order=sort is not None or provider.tag_pages_in_order)
         try:
-            tags = await self.host.provider.list_tags(repository, sort=sort)
+            async for page in provider.tag_pages(repository, sort=sort):
+                if stream.add(page) and streaming:
+                    so_far = stream.tags()
+                    self.post_message(msg.TagsArriving(token, so_far, select))
+                    if select is not None and any(tag.name == select for tag in so_far):
+                        select = None  # the cursor went there; from now on it is the user's
+            tags = stream.tags()
         except Exception as exc:
             err = as_error(exc)
             if not quiet:
@@ -184,6 +198,21 @@ class TagsPane(FilteredPane):
             self.post_message(msg.TagsLoaded(token, [], select, err))
             return
         self.post_message(msg.TagsLoaded(token, tags, select, sort=sort))
+
+    def on_tags_arriving(self, message: msg.TagsArriving) -> None:
+        if not message.token.current:
+            return
+        tree, catalog = self.tag_tree, self.catalog
+        first = catalog.repository != message.repository
+        catalog.load(message.repository, message.tags)
+        anchor = message.select if message.select in catalog else None
+        if first or anchor is not None:
+            tree.listed(select=anchor, refresh=not first)
+        else:
+            tree.rebuild()
+        self.host.connected()
+        self.update_title()
+        self._schedule_describes()
 
     def on_tags_loaded(self, message: msg.TagsLoaded) -> None:
         if not message.token.current:
