@@ -140,8 +140,10 @@ def test_budget_question_80x24(snap_compare: Any, tmp_path: Path) -> None:
         # new order put first) must be done before the picture is taken.
         await wait_until(
             pilot,
-            lambda: isinstance(app.screen, BudgetModal)
-            and all(w.is_finished for w in app.workers if w.group != "dates"),
+            lambda: (
+                isinstance(app.screen, BudgetModal)
+                and all(w.is_finished for w in app.workers if w.group != "dates")
+            ),
         )
         await pilot.pause()
 
