@@ -58,6 +58,12 @@ def _ref(where: Location, which: str) -> Ref:
 
 
 def _registry(provider: Provider) -> tuple[str, str]:
+    """What makes two providers one registry: the host, the vendor region... and, for local
+    layouts, the place on disk (their display name may be a name two stores share)."""
+    from tagtui.providers.layout import LayoutProvider  # here: only diff pays for it
+
+    if isinstance(provider, LayoutProvider):
+        return (provider.kind, str(provider.path.resolve()))
     return (provider.kind, provider.display_name)
 
 
@@ -74,11 +80,11 @@ async def _other_ref(
         return _ref(Location(repository, tag, digest), "REF_B")
     other = open_target(text, provider_name=provider_name, options=options)
     try:
-        if _registry(other.provider) != _registry(target.provider):
+        (kind_a, where_a), (kind_b, where_b) = _registry(target.provider), _registry(other.provider)
+        if (kind_a, where_a) != (kind_b, where_b):
             raise UsageError(
                 "diff compares two references on one registry (any repositories of it): "
-                f"REF_A is on {target.provider.display_name}, "
-                f"REF_B on {other.provider.display_name}"
+                f"REF_A is on {where_a}, REF_B on {where_b}"
             )
         return _ref(other.location, "REF_B")
     finally:
