@@ -17,7 +17,7 @@ from tagtui.compare.load import CompareChoice
 from tagtui.errors import UsageError
 from tagtui.model import HistoryEntry, Layer
 from tagtui.providers.base import Provider, ProviderOptions
-from tagtui.session.view import parse_platform
+from tagtui.session.view import image_size, parse_platform
 from tagtui.targets import Location, Target, open_target
 from tagtui.text import human_size, sanitize
 
@@ -196,11 +196,13 @@ def _side_lines(label: str, side: Side) -> list[str]:
         rows.append(("image", side.image_digest or "-"))
     else:
         rows.append(("platform", side.platform or "-"))
-    layers = _plural(len(side.image.layers), "layer")
-    rows += [
-        ("created", _when(side.created) or "-"),
-        ("size", f"{human_size(side.size)} in {layers}"),
-    ]
+    rows.append(("created", _when(side.created) or "-"))
+    count = len(side.image.layers)
+    # Without a layer list, the size a vendor reports (and what it covers), as inspect says it.
+    size = (
+        f"{human_size(side.size)} in {_plural(count, 'layer')}" if count else image_size(side.image)
+    )
+    rows.append(("size", size))
     lines = [f"{label}  {sanitize(side.reference)}"]
     lines += [f"   {key.ljust(9)} {sanitize(value)}" for key, value in rows]
     return lines
@@ -243,6 +245,9 @@ def _config_lines(comparison: Comparison) -> list[str]:
 
 def _layer_lines(comparison: Comparison) -> list[str]:
     layers = comparison.layers
+    if not (comparison.a.image.layers or comparison.b.image.layers):
+        # Vendor APIs that give a size but no layer list: nothing to compare, say so.
+        return ["Layers: none listed"]
     if layers.equal:
         count = _plural(len(layers.shared), "layer")
         return [f"Layers: same ({count}, {human_size(layers.shared_size)})"]

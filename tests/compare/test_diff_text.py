@@ -78,3 +78,14 @@ def test_registry_text_is_shown_not_obeyed() -> None:
     assert f"  + workingDir   {shown}" in lines
     assert f"  - {_layer('a').digest}     1.0 KiB  RUN {shown}" in lines
     assert f"  - 2024-01-01T00:00:00+00:00  RUN {shown}" in lines
+
+
+def test_images_without_a_layer_list_say_so() -> None:
+    # NCR-like: a size from the API, no layers to compare.
+    a = Side.of_image("r:a", Image("sha256:a", None, reported_size=1300))
+    whole = Image("sha256:b", None, reported_size=9000, reported_size_of="every tag of team/api")
+    b = Side.of_image("r:b", whole)
+    lines = comparison_text(compare(a, b)).splitlines()
+    assert "Layers: none listed" in lines
+    assert "   size      1.3 KiB (1,300 bytes)" in lines
+    assert "   size      8.8 KiB for every tag of team/api" in lines
