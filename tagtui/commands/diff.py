@@ -2,8 +2,9 @@
 
 Both references are on one registry (any repositories of it). REF_B may be written relative to
 REF_A: ``:v2`` is tag v2 and ``@sha256:…`` a digest of REF_A's repository. The exit status is 0
-whether or not the images differ (``identical`` in the JSON says which), as with ``regctl``;
-1 is an error, 2 a usage error.
+whether or not the images differ (``identical`` in the JSON says which): tagtui's 1 means an
+error, and ``diff``'s "1: different" would make the two look alike to a script; 2 is a usage
+error.
 """
 
 from __future__ import annotations
