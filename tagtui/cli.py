@@ -1,4 +1,4 @@
-"""The command line: ``tagtui [TARGET]`` opens the TUI; ``ls``, ``inspect``, ``login``, ``logout``.
+"""The command line: ``tagtui [TARGET]`` opens the TUI; ``ls``, ``inspect``, ``diff``, ``login``...
 
 Only the TUI path imports Textual, so ``tagtui ls`` starts as fast as a plain HTTP client.
 Errors are one line on stderr with exit status 1; usage errors exit 2; never a traceback.
@@ -20,7 +20,7 @@ from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
 from tagtui.targets import PROVIDER_NAMES, Target, open_target
 from tagtui.text import sanitize
 
-SUBCOMMANDS = ("ls", "inspect", "prune", "login", "logout", "cache")
+SUBCOMMANDS = ("ls", "inspect", "diff", "prune", "login", "logout", "cache")
 
 # The connection options (see _add_connection_options): the ones that take a value, and flags.
 # They may come before the command as well (`tagtui --timeout 2 ls HOST`), as in git or skopeo.
@@ -47,6 +47,9 @@ commands:
   tagtui ls -l REPO [--sort newest] [--json]
                                  TAG DIGEST CREATED SIZE for every tag of a repository
   tagtui inspect REF [--json]    what the detail panel shows for a tag
+  tagtui diff REF_A REF_B [--platform P] [--json]
+                                 what changed between two tags of one registry: config, layers,
+                                 history (REF_B may be :TAG or @DIGEST in REF_A's repository)
   tagtui prune REPO [--match RE] [--keep RE] [--keep-last N] [--older-than AGE] [--json] [--yes]
                                  retention rules: a dry run table, or delete with --yes
   tagtui login REGISTRY          check credentials and store them: OS keyring, else docker's
@@ -180,6 +183,25 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("target", help="REGISTRY/REPOSITORY:TAG or …@sha256:DIGEST")
         parser.add_argument("--json", action="store_true", help="stable JSON (see README)")
         parser.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", help="pick one platform")
+        _add_connection_options(parser)
+    elif command == "diff":
+        parser.description = (
+            "Compare two tags of one registry (any repositories of it): digests, dates, sizes, "
+            "config (entrypoint, cmd, user, working dir, env, labels, ports, volumes), layers "
+            "and history. A multi-platform tag is compared on its preferred platform (the one "
+            "the other side has too, else linux/amd64, else its first). Exit status 0 whether "
+            "or not they differ."
+        )
+        parser.add_argument("target", metavar="REF_A", help="REGISTRY/REPOSITORY:TAG or …@sha256:…")
+        parser.add_argument(
+            "other",
+            metavar="REF_B",
+            help="a reference on the same registry, or :TAG / @sha256:… in REF_A's repository",
+        )
+        parser.add_argument("--json", action="store_true", help="one JSON document (see README)")
+        parser.add_argument(
+            "--platform", metavar="OS/ARCH[/VARIANT]", help="compare this platform of both"
+        )
         _add_connection_options(parser)
     elif command == "prune":
         parser.description = (
@@ -318,6 +340,24 @@ def run_command(command: str, argv: Sequence[str]) -> int:
             _with_target(
                 args,
                 lambda t: run_inspect(t, sys.stdout, as_json=args.json, platform=args.platform),
+            )
+        )
+    if command == "diff":
+        from tagtui.commands.diff import run_diff
+
+        options = provider_options(args)
+        return asyncio.run(
+            _with_target(
+                args,
+                lambda t: run_diff(
+                    t,
+                    args.other,
+                    sys.stdout,
+                    provider_name=args.provider,
+                    options=options,
+                    as_json=args.json,
+                    platform=args.platform,
+                ),
             )
         )
     from tagtui.commands import login as login_command

@@ -61,6 +61,7 @@ def test_ls_and_inspect_do_not_load_textual() -> None:
     # Run in a fresh interpreter: what `tagtui ls` imports, end to end, minus the network.
     code = (
         "import sys, tagtui.cli, tagtui.commands.ls, tagtui.commands.inspect, tagtui.targets\n"
+        "import tagtui.commands.diff, tagtui.compare\n"
         "import tagtui.providers.oci.provider\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual','rich'))))"
     )

@@ -8,18 +8,11 @@ from typing import Any, TextIO
 
 from tagtui.errors import UsageError
 from tagtui.model import Image, Platform, TagDetail
-from tagtui.session.view import PlatformChoice, TagSubject, WantedPlatform, image_size, load_view
+from tagtui.session.view import PlatformChoice, TagSubject, image_size, load_view, parse_platform
 from tagtui.targets import Target
 from tagtui.text import human_size, sanitize
 
 JSON_SCHEMA_VERSION = 1
-
-
-def parse_platform(text: str) -> WantedPlatform:
-    parts = text.split("/")
-    if len(parts) not in (2, 3) or not all(parts):
-        raise UsageError(f"--platform expects os/arch[/variant], not {text!r}")
-    return WantedPlatform(parts[0], parts[1], parts[2] if len(parts) == 3 else None)
 
 
 async def run_inspect(

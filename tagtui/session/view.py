@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from tagtui.errors import NotFound
+from tagtui.errors import NotFound, UsageError
 from tagtui.model import Image, Platform, TagDetail, TagRevision, preferred_platform
 from tagtui.providers.base import Provider
 from tagtui.text import human_size, size_with_bytes
@@ -74,6 +74,14 @@ class WantedPlatform:
         return (
             platform.os == self.os and platform.architecture == self.architecture and same_variant
         )
+
+
+def parse_platform(text: str) -> WantedPlatform:
+    """``--platform os/arch[/variant]`` as typed (``inspect``, ``diff``)."""
+    parts = text.split("/")
+    if len(parts) not in (2, 3) or not all(parts):
+        raise UsageError(f"--platform expects os/arch[/variant], not {text!r}")
+    return WantedPlatform(parts[0], parts[1], parts[2] if len(parts) == 3 else None)
 
 
 # Which platform of an index to load: the preferred one, a named one, or none.
