@@ -37,8 +37,13 @@ def platform_of(descriptor: Descriptor) -> Platform:
     os_name = text("os") or "unknown"
     architecture = text("architecture") or "unknown"
     reference_type = descriptor.annotation("vnd.docker.reference.type")
-    is_attestation = reference_type == _ATTESTATION_TYPE or (
-        os_name == "unknown" and architecture == "unknown"
+    # A referrers index (the fallback tag sha256-<hex>) lists artifacts with an artifactType
+    # and no platform: not runnable either, and not BuildKit's attestations.
+    artifact_type = descriptor.artifact_type if descriptor.platform is None else None
+    is_attestation = (
+        reference_type == _ATTESTATION_TYPE
+        or (os_name == "unknown" and architecture == "unknown")
+        or artifact_type is not None
     )
     attests = descriptor.annotation("vnd.docker.reference.digest") if is_attestation else None
     return Platform(
@@ -50,6 +55,7 @@ def platform_of(descriptor: Descriptor) -> Platform:
         media_type=descriptor.media_type,
         is_attestation=is_attestation,
         attests=attests if is_valid_digest(attests) else None,
+        artifact_type=artifact_type,
     )
 
 
