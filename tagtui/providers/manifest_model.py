@@ -38,12 +38,10 @@ def platform_of(descriptor: Descriptor) -> Platform:
     architecture = text("architecture") or "unknown"
     reference_type = descriptor.annotation("vnd.docker.reference.type")
     # A referrers index (the fallback tag sha256-<hex>) lists artifacts with an artifactType
-    # and no platform: not runnable either, and not BuildKit's attestations.
+    # and no platform (so unknown/unknown, not runnable): the artifact type says what they are.
     artifact_type = descriptor.artifact_type if descriptor.platform is None else None
-    is_attestation = (
-        reference_type == _ATTESTATION_TYPE
-        or (os_name == "unknown" and architecture == "unknown")
-        or artifact_type is not None
+    is_attestation = reference_type == _ATTESTATION_TYPE or (
+        os_name == "unknown" and architecture == "unknown"
     )
     attests = descriptor.annotation("vnd.docker.reference.digest") if is_attestation else None
     return Platform(

@@ -13,13 +13,7 @@ import pytest
 
 from tagtui.model import ReferrerKind
 from tagtui.providers.oci.provider import OciProvider
-from tests.oci.referrer_content import (
-    SIMPLESIGNING,
-    SPDX_JSON,
-    SignedSet,
-    fallback_tag,
-    signed_set,
-)
+from tests.oci.referrer_content import SIMPLESIGNING, SPDX_JSON, SignedSet, fallback_tag, signed_set
 from tests.support.cli import tagtui
 from tests.support.push import PushClient
 from tests.support.registry import RunningRegistry, start_registry
