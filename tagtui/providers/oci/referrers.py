@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
-from tagtui.errors import BadResponse
+from tagtui.errors import BadResponse, UsageError
 from tagtui.model import Referrer
 from tagtui.providers.http.pages import PageGuard, parse_next_link
 from tagtui.providers.oci.errormap import Subject, parse_registry_errors
@@ -75,7 +75,7 @@ class OciReferrers:
         in_index: str | None = None,
     ) -> tuple[Referrer, ...]:
         if not is_valid_digest(digest):
-            raise BadResponse(f"not a digest: {digest[:80]!r}")
+            raise UsageError(f"invalid digest {digest[:80]!r}")
         return await self.lookup.gather(
             repository,
             digest,
