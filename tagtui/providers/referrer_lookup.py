@@ -35,18 +35,25 @@ class ReferrerLookup:
     def __init__(self, fetch_manifest: FetchManifest) -> None:
         self.fetch_manifest = fetch_manifest
 
-    async def fallback_list(self, repository: str, digest: str) -> list[Descriptor]:
-        """The descriptors in the fallback tag's index; none when the tag is missing or holds
-        no index (the spec: then there are no referrers)."""
+    async def fallback_list(
+        self, repository: str, digest: str, tags: Collection[str] | None = None
+    ) -> list[Descriptor]:
+        """The descriptors in the fallback tag's index; none when the tag is missing (or not
+        in ``tags``, the repository's tag names when known) or holds no index (the spec: then
+        there are no referrers)."""
+        if tags is not None and fallback_tag(digest) not in tags:
+            return []
         try:
             index = await self.fetch_manifest(repository, fallback_tag(digest))
         except _UNREADABLE:
             return []
         return list(index.manifests) if index.is_index else []
 
-    async def from_fallback(self, repository: str, digest: str) -> list[Referrer]:
+    async def from_fallback(
+        self, repository: str, digest: str, tags: Collection[str] | None = None
+    ) -> list[Referrer]:
         """The referrers the fallback tag lists, classified."""
-        descriptors = await self.fallback_list(repository, digest)
+        descriptors = await self.fallback_list(repository, digest, tags)
         return await self.classified(repository, digest, descriptors)
 
     async def classified(

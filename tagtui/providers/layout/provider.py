@@ -306,7 +306,7 @@ class LayoutProvider(Provider):
         return await lookup.gather(
             repository,
             digest,
-            lookup.from_fallback(repository, digest),
+            lookup.from_fallback(repository, digest, tags),
             artifact_type=artifact_type,
             tags=tags,
             in_index=in_index,

@@ -79,21 +79,25 @@ class OciReferrers:
         return await self.lookup.gather(
             repository,
             digest,
-            self._listed(repository, digest, artifact_type),
+            self._listed(repository, digest, artifact_type, tags),
             artifact_type=artifact_type,
             tags=tags,
             in_index=in_index,
         )
 
     async def _listed(
-        self, repository: str, digest: str, artifact_type: str | None
+        self,
+        repository: str,
+        digest: str,
+        artifact_type: str | None,
+        tags: Collection[str] | None,
     ) -> list[Referrer]:
         """The referrers list: through the API while the registry has it, else the fallback."""
         if self.api is not False:
             descriptors = await self._from_api(repository, digest, artifact_type)
             if descriptors is not None:
                 return await self.lookup.classified(repository, digest, descriptors)
-        return await self.lookup.from_fallback(repository, digest)
+        return await self.lookup.from_fallback(repository, digest, tags)
 
     async def _from_api(
         self, repository: str, digest: str, artifact_type: str | None
