@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 
-from tagtui.errors import BadResponse, LegacyManifest, NotFound, Unsupported
+from tagtui.errors import BadResponse, DigestMismatch, LegacyManifest, NotFound, Unsupported
 from tagtui.model import Referrer
 from tagtui.providers.oci.manifests import Descriptor, Manifest
 from tagtui.providers.referrer_model import (
@@ -35,6 +35,16 @@ class ReferrerLookup:
     def __init__(self, fetch_manifest: FetchManifest) -> None:
         self.fetch_manifest = fetch_manifest
 
+    async def _read(self, repository: str, reference: str) -> Manifest | None:
+        """The manifest, or None when it is missing or unreadable. Content that does not
+        match its digest is refused loudly, never passed over."""
+        try:
+            return await self.fetch_manifest(repository, reference)
+        except DigestMismatch:
+            raise
+        except _UNREADABLE:
+            return None
+
     async def fallback_list(
         self, repository: str, digest: str, tags: Collection[str] | None = None
     ) -> list[Descriptor]:
@@ -43,11 +53,8 @@ class ReferrerLookup:
         there are no referrers)."""
         if tags is not None and fallback_tag(digest) not in tags:
             return []
-        try:
-            index = await self.fetch_manifest(repository, fallback_tag(digest))
-        except _UNREADABLE:
-            return []
-        return list(index.manifests) if index.is_index else []
+        index = await self._read(repository, fallback_tag(digest))
+        return list(index.manifests) if index is not None and index.is_index else []
 
     async def from_fallback(
         self, repository: str, digest: str, tags: Collection[str] | None = None
@@ -65,10 +72,7 @@ class ReferrerLookup:
         async def one(descriptor: Descriptor) -> Referrer:
             manifest = None
             if needs_manifest(descriptor):
-                try:
-                    manifest = await self.fetch_manifest(repository, descriptor.digest)
-                except _UNREADABLE:
-                    manifest = None
+                manifest = await self._read(repository, descriptor.digest)
             return referrer_of(descriptor, manifest, subject=subject)
 
         return list(await asyncio.gather(*(one(d) for d in descriptors)))
@@ -84,9 +88,8 @@ class ReferrerLookup:
         async def one(name: str) -> Referrer | None:
             carrier = carrier_of(name)
             assert carrier is not None  # legacy_tags makes carrier names
-            try:
-                manifest = await self.fetch_manifest(repository, name)
-            except _UNREADABLE:
+            manifest = await self._read(repository, name)
+            if manifest is None:
                 return None
             return tagged_referrer(manifest, tag=name, subject=digest, suffix_kind=carrier.kind)
 
@@ -95,9 +98,8 @@ class ReferrerLookup:
 
     async def attestations(self, repository: str, digest: str, index: str) -> list[Referrer]:
         """BuildKit attestation manifests in ``index`` that describe ``digest``."""
-        try:
-            manifest = await self.fetch_manifest(repository, index)
-        except _UNREADABLE:
+        manifest = await self._read(repository, index)
+        if manifest is None:
             return []
         entries = [
             descriptor
@@ -107,10 +109,7 @@ class ReferrerLookup:
         ]
 
         async def one(descriptor: Descriptor) -> Referrer:
-            try:
-                child = await self.fetch_manifest(repository, descriptor.digest)
-            except _UNREADABLE:
-                child = None
+            child = await self._read(repository, descriptor.digest)
             return attestation_referrer(descriptor, child, subject=digest)
 
         return list(await asyncio.gather(*(one(d) for d in entries)))

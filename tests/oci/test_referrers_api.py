@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tagtui.errors import BadResponse
+from tagtui.errors import BadResponse, DigestMismatch
 from tagtui.model import ReferrerKind
 from tagtui.providers.oci.provider import OciProvider
 from tagtui.providers.oci.referrers import MAX_REFERRER_PAGES
@@ -157,3 +157,12 @@ async def test_a_page_sent_again_and_again_stops(setup: Setup) -> None:
         with pytest.raises(BadResponse, match="does not progress"):
             await provider.referrers(REPO, setup.content.image.digest)
     assert len(setup.gets("/referrers/")) == 2
+
+
+async def test_a_referrer_that_does_not_match_its_digest_is_refused(setup: Setup) -> None:
+    # The unknown-typed artifact must be read to classify it: the server sends other bytes.
+    forged = cyclonedx_report(setup.content.platform_image)
+    setup.registry.manifests[setup.report.digest] = forged
+    async with setup.provider() as provider:
+        with pytest.raises(DigestMismatch, match="does not match"):
+            await provider.referrers(REPO, setup.content.image.digest)
