@@ -17,6 +17,7 @@ from tests.support.push import OCI_INDEX, Manifest, canonical_json
 from tests.vendors.fake_http import FakeRequest, FakeResponse, json_response, text_response
 
 _MANIFEST = re.compile(r"^/v2/(?P<name>.+)/manifests/(?P<reference>[^/]+)$")
+_BLOB = re.compile(r"^/v2/(?P<name>.+)/blobs/(?P<digest>sha256:[a-f0-9]{64})$")
 _REFERRERS = re.compile(r"^/v2/(?P<name>.+)/referrers/(?P<digest>sha256:[a-f0-9]{64})$")
 
 
@@ -30,6 +31,7 @@ class ReferrersRegistry:
 
     repository: str
     manifests: dict[str, Manifest] = field(default_factory=dict)
+    blobs: dict[str, bytes] = field(default_factory=dict)
     referrers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # "api", "404", "400", "endless" (a new page every time), "repeat" (the same page).
     mode: str = "api"
@@ -41,6 +43,8 @@ class ReferrersRegistry:
         self.manifests[manifest.digest] = manifest
         for tag in tags:
             self.manifests[tag] = manifest
+        for blob in manifest.blobs:
+            self.blobs[blob.digest] = blob.data
         for child in manifest.children:
             self.add(child)
 
@@ -51,6 +55,12 @@ class ReferrersRegistry:
         match = _REFERRERS.match(path)
         if match and match.group("name") == self.repository:
             return self._referrers(match.group("digest"), request.query)
+        match = _BLOB.match(path)
+        if match and match.group("name") == self.repository:
+            data = self.blobs.get(match.group("digest"))
+            if data is None:
+                return _error(404, "BLOB_UNKNOWN")
+            return FakeResponse(200, data, {"Content-Type": "application/octet-stream"})
         match = _MANIFEST.match(path)
         if match and match.group("name") == self.repository:
             manifest = self.manifests.get(match.group("reference"))

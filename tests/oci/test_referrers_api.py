@@ -4,7 +4,9 @@ an endless Link chain stops with a clear error."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +24,7 @@ from tests.oci.referrer_content import (
     signed_set,
 )
 from tests.oci.referrers_server import ReferrersRegistry
+from tests.support.cli import tagtui
 from tests.support.push import Image
 from tests.vendors.fake_http import FakeServer
 
@@ -166,3 +169,38 @@ async def test_a_referrer_that_does_not_match_its_digest_is_refused(setup: Setup
     async with setup.provider() as provider:
         with pytest.raises(DigestMismatch, match="does not match"):
             await provider.referrers(REPO, setup.content.image.digest)
+
+
+HOSTILE_TYPE = "application/[bold]x[/]\x1b[31mred\x07"
+HOSTILE_NOTE = {"[link=https://evil.invalid]k[/link]": "\x1b]8;;https://evil\x07v\x1b[2J"}
+
+
+def test_inspect_through_the_api_keeps_hostile_text_literal(setup: Setup, tmp_path: Path) -> None:
+    content = setup.content
+    hostile = {
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": "sha256:" + "d" * 64,
+        "size": 321,
+        "artifactType": HOSTILE_TYPE,
+        "annotations": HOSTILE_NOTE,
+    }
+    setup.registry.referrers[content.image.digest].append(hostile)
+    (tmp_path / ".config").mkdir()
+    ref = f"127.0.0.1:{setup.server.port}/{REPO}:latest"
+    as_json = tagtui("inspect", "--json", ref, home=tmp_path)
+    assert as_json.returncode == 0, as_json.stderr
+    found = {r["digest"]: r for r in json.loads(as_json.stdout)["referrers"]}
+    assert {d: r["kind"] for d, r in found.items()} == {
+        content.sbom.digest: "sbom",
+        setup.notation["digest"]: "signature",
+        setup.report.digest: "sbom",
+        hostile["digest"]: "other",
+        content.signature.digest: "signature",
+    }
+    assert found[hostile["digest"]]["artifactType"] == HOSTILE_TYPE  # the data, unchanged
+    assert found[hostile["digest"]]["annotations"] == HOSTILE_NOTE
+    as_text = tagtui("inspect", ref, home=tmp_path)
+    assert as_text.returncode == 0, as_text.stderr
+    assert "\x1b" not in as_text.stdout and "\x07" not in as_text.stdout
+    assert "application/[bold]x[/]\\x1b[31mred\\x07  dddddddddddd  321 B" in as_text.stdout
+    assert setup.fallback_reads() == []
