@@ -117,6 +117,9 @@ class Platform:
     is_attestation: bool = False
     # For an attestation: the digest of the image it describes.
     attests: str | None = None
+    # Set when the entry is an artifact, not a runnable image (a referrers index's SBOM or
+    # signature): its artifact type, which says what it is.
+    artifact_type: str | None = None
 
     @property
     def name(self) -> str:
@@ -199,6 +202,36 @@ class TagDetail:
         if not sizes or any(s is None for s in sizes):
             return None
         return sum(s or 0 for s in sizes)
+
+
+class ReferrerKind(enum.StrEnum):
+    """What a referrer is, for badges and filters; decided by ``tagtui.referrers.kind_of``."""
+
+    SIGNATURE = "signature"
+    ATTESTATION = "attestation"
+    SBOM = "sbom"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Referrer:
+    """A manifest that refers to an image: a signature, SBOM or attestation about it.
+
+    Found through the referrers API, the fallback tag ``sha256-<hex>``, cosign's legacy
+    ``sha256-<hex>.sig`` / ``.att`` / ``.sbom`` tags or a BuildKit attestation in an index.
+    Annotations keep the registry's order.
+    """
+
+    digest: str
+    media_type: str | None
+    artifact_type: str | None
+    kind: ReferrerKind
+    size: int | None = None
+    annotations: tuple[tuple[str, str], ...] = ()
+    # The digest of the manifest it refers to.
+    subject: str | None = None
+    # The tag it was found under (cosign's ``sha256-<hex>.sig``), when it came from a tag.
+    tag: str | None = None
 
 
 class DeleteMethod(enum.Enum):
@@ -327,6 +360,8 @@ class Capabilities:
     # Server-side tag sort orders the provider accepts (e.g. "name", "newest").
     sorts: tuple[str, ...] = ()
     note: str | None = None
+    # Finding signatures, SBOMs and attestations (``Provider.referrers``).
+    referrers: bool = False
 
 
 def preferred_platform(platforms: tuple[Platform, ...] | list[Platform]) -> Platform | None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
 
 from tagtui.errors import UsageError
-from tagtui.model import Image, Platform, TagDetail
+from tagtui.model import Image, Platform, Referrer, TagDetail
+from tagtui.providers.base import Provider
+from tagtui.referrers import carrier_of, kind_of
 from tagtui.session.view import PlatformChoice, TagSubject, image_size, load_view, parse_platform
 from tagtui.targets import Target
-from tagtui.text import human_size, sanitize
+from tagtui.text import human_size, sanitize, short_digest
 
 JSON_SCHEMA_VERSION = 1
 
@@ -26,14 +29,36 @@ async def run_inspect(
     subject = TagSubject(where.tag or where.digest or "")
     view = await load_view(target.provider, where.repository, subject, platform=choice)
     assert view.detail is not None  # a tag's view always carries its detail
+    found = await _referrers(target.provider, where.repository, view.detail, view.platform)
     if as_json:
-        json.dump(
-            detail_json(view.detail, view.image, view.platform), out, indent=2, ensure_ascii=True
-        )
+        document = detail_json(view.detail, view.image, view.platform, found)
+        json.dump(document, out, indent=2, ensure_ascii=True)
         out.write("\n")
     else:
-        out.write(detail_text(view.detail, view.image, view.platform))
+        out.write(detail_text(view.detail, view.image, view.platform, found))
     return 0
+
+
+@dataclass(frozen=True)
+class FoundReferrers:
+    """What refers to the inspected manifest (for an index, the index itself) and, with
+    --platform, to the chosen platform's image (BuildKit's attestations among them)."""
+
+    own: tuple[Referrer, ...] = ()
+    platform: tuple[Referrer, ...] = ()
+
+
+async def _referrers(
+    provider: Provider, repository: str, detail: TagDetail, chosen: Platform | None
+) -> FoundReferrers:
+    if detail.digest is None:
+        return FoundReferrers()
+    own = await provider.referrers(repository, detail.digest)
+    if chosen is None:
+        return FoundReferrers(own)
+    return FoundReferrers(
+        own, await provider.referrers(repository, chosen.digest, in_index=detail.digest)
+    )
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -57,6 +82,18 @@ def platform_json(platform: Platform) -> dict[str, Any]:
         "size": platform.size,
         "attestation": platform.is_attestation,
         "attests": platform.attests,
+        "artifactType": platform.artifact_type,
+    }
+
+
+def referrer_json(referrer: Referrer) -> dict[str, Any]:
+    return {
+        "digest": referrer.digest,
+        "mediaType": referrer.media_type,
+        "artifactType": referrer.artifact_type,
+        "kind": referrer.kind.value,
+        "size": referrer.size,
+        "annotations": dict(referrer.annotations),
     }
 
 
@@ -101,8 +138,14 @@ def image_json(image: Image) -> dict[str, Any]:
 
 
 def detail_json(
-    detail: TagDetail, image: Image | None, chosen: Platform | None = None
+    detail: TagDetail,
+    image: Image | None,
+    chosen: Platform | None = None,
+    found: FoundReferrers = FoundReferrers(),
 ) -> dict[str, Any]:
+    image_document = image_json(image) if image else None
+    if image_document is not None and chosen is not None:
+        image_document["referrers"] = [referrer_json(r) for r in found.platform]
     return {
         "schemaVersion": JSON_SCHEMA_VERSION,
         "reference": detail.reference,
@@ -112,8 +155,9 @@ def detail_json(
         "mediaType": detail.media_type,
         "platforms": [platform_json(p) for p in detail.platforms],
         "selectedPlatform": chosen.name if chosen else None,
-        "image": image_json(image) if image else None,
+        "image": image_document,
         "extras": _pairs(detail.extras, "label"),
+        "referrers": [referrer_json(r) for r in found.own],
     }
 
 
@@ -149,7 +193,39 @@ def _size(image: Image) -> str:
     return f"{human_size(image.compressed_size)} in {count} layer{'s' if count != 1 else ''}"
 
 
-def detail_text(detail: TagDetail, image: Image | None, chosen: Platform | None = None) -> str:
+def _referrer_rows(referrers: tuple[Referrer, ...]) -> list[tuple[str, str]]:
+    """``signature  application/vnd.dev.cosign.simplesigning.v1+json  3f2a…  1.2 KiB``."""
+    return [
+        (
+            referrer.kind.value,
+            f"{referrer.artifact_type or '-'}  {short_digest(referrer.digest)}  "
+            f"{human_size(referrer.size)}",
+        )
+        for referrer in referrers
+    ]
+
+
+def _platform_row(platform: Platform, subject: str | None) -> tuple[str, str]:
+    """An index entry: a platform, a BuildKit attestation, or (in a referrers index) an
+    artifact named by its kind and artifact type."""
+    size = human_size(platform.size)
+    if platform.artifact_type is not None:
+        what = platform.artifact_type
+        about = f" for {subject}" if subject else ""
+        kind = kind_of(artifact_type=platform.artifact_type).value
+        return kind, f"{platform.digest}  {size}  {what}{about}"
+    if platform.is_attestation:
+        about = f"attestation for {platform.attests}" if platform.attests else ""
+        return "attestation", f"{platform.digest}  {size}  {about}".rstrip()
+    return platform.name, f"{platform.digest}  {size}"
+
+
+def detail_text(
+    detail: TagDetail,
+    image: Image | None,
+    chosen: Platform | None = None,
+    found: FoundReferrers = FoundReferrers(),
+) -> str:
     summary: list[tuple[str, str]] = [
         ("Reference", detail.reference),
         ("Digest", detail.digest or "-"),
@@ -171,11 +247,10 @@ def detail_text(detail: TagDetail, image: Image | None, chosen: Platform | None 
     lines = [f"{sanitize(k).ljust(16)}{sanitize(v)}" for k, v in summary]
 
     if detail.platforms:
-        rows = []
-        for platform in detail.platforms:
-            label = f"attestation for {platform.attests or '?'}" if platform.is_attestation else ""
-            name = "attestation" if platform.is_attestation else platform.name
-            rows.append((name, f"{platform.digest}  {human_size(platform.size)}  {label}".rstrip()))
+        # The fallback tag sha256-<hex> holds the referrers of the manifest it names.
+        carrier = carrier_of(detail.tag)
+        subject = carrier.subject if carrier is not None else None
+        rows = [_platform_row(platform, subject) for platform in detail.platforms]
         _section("Platforms", rows, lines)
 
     if image is not None:
@@ -203,8 +278,11 @@ def detail_text(detail: TagDetail, image: Image | None, chosen: Platform | None 
             lines,
         )
         _section("Image extras", list(image.extras), lines)
-    elif detail.is_index:
+    elif detail.runnable_platforms:
         lines.append("")
         lines.append("Multi-platform image: add --platform OS/ARCH[/VARIANT] to see one image.")
     _section("Extras", list(detail.extras), lines)
+    _section("Referrers", _referrer_rows(found.own), lines)
+    if chosen is not None:
+        _section(f"Referrers of {chosen.name}", _referrer_rows(found.platform), lines)
     return "\n".join(lines) + "\n"

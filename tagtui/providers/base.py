@@ -29,6 +29,7 @@ from tagtui.model import (
     Image,
     PlannedDeletes,
     RateLimit,
+    Referrer,
     Repository,
     Tag,
     TagDetail,
@@ -266,6 +267,26 @@ class Provider(abc.ABC):
     async def footprint(self, repository: str, digest: str) -> Footprint | None:
         """The blobs ``digest`` holds on to, with sizes; None where the API does not say."""
         return None
+
+    async def referrers(
+        self,
+        repository: str,
+        digest: str,
+        *,
+        artifact_type: str | None = None,
+        tags: Collection[str] | None = None,
+        in_index: str | None = None,
+    ) -> tuple[Referrer, ...]:
+        """The signatures, SBOMs and attestations that refer to the manifest ``digest``, each
+        digest once; only those of ``artifact_type`` when given.
+
+        ``tags``: the repository's tag names when the caller has listed them already (cosign's
+        ``sha256-<hex>.sig`` tags are then looked up in it instead of asked for one by one).
+        ``in_index``: the digest of an index holding ``digest``, whose BuildKit attestation
+        manifests for ``digest`` count as its referrers. Providers whose API has no such thing
+        find none (``Capabilities.referrers`` says whether a provider looks).
+        """
+        return ()
 
     def pull_reference(
         self, repository: str, tag: str | None = None, digest: str | None = None

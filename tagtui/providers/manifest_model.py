@@ -37,6 +37,9 @@ def platform_of(descriptor: Descriptor) -> Platform:
     os_name = text("os") or "unknown"
     architecture = text("architecture") or "unknown"
     reference_type = descriptor.annotation("vnd.docker.reference.type")
+    # A referrers index (the fallback tag sha256-<hex>) lists artifacts with an artifactType
+    # and no platform (so unknown/unknown, not runnable): the artifact type says what they are.
+    artifact_type = descriptor.artifact_type if descriptor.platform is None else None
     is_attestation = reference_type == _ATTESTATION_TYPE or (
         os_name == "unknown" and architecture == "unknown"
     )
@@ -50,6 +53,7 @@ def platform_of(descriptor: Descriptor) -> Platform:
         media_type=descriptor.media_type,
         is_attestation=is_attestation,
         attests=attests if is_valid_digest(attests) else None,
+        artifact_type=artifact_type,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
@@ -24,6 +24,7 @@ from tagtui.model import (
     Image,
     ImageConfig,
     Platform,
+    Referrer,
     Repository,
     Tag,
     TagDetail,
@@ -111,6 +112,7 @@ class LayoutProvider(Provider):
             tag_delete=writable,
             digest_delete=writable,
             note=note,
+            referrers=True,
         )
 
     def pull_reference(
@@ -286,6 +288,40 @@ class LayoutProvider(Provider):
             )
         config = self._config(store, image) if image is not None else None
         return described_tag(tag, manifest, image, config)
+
+    async def referrers(
+        self,
+        repository: str,
+        digest: str,
+        *,
+        artifact_type: str | None = None,
+        tags: Collection[str] | None = None,
+        in_index: str | None = None,
+    ) -> tuple[Referrer, ...]:
+        """A layout has no referrers API: the fallback tag, cosign's tags and BuildKit's
+        attestations, read from its index.json and blobs."""
+        from tagtui.providers.referrer_lookup import ReferrerLookup
+
+        lookup = ReferrerLookup(self._fetch_manifest)
+        return await lookup.gather(
+            repository,
+            digest,
+            lookup.from_fallback(repository, digest, tags),
+            artifact_type=artifact_type,
+            tags=tags,
+            in_index=in_index,
+        )
+
+    async def _fetch_manifest(self, repository: str, reference: str) -> Manifest:
+        return await self._run(self._manifest_at, repository, reference)
+
+    def _manifest_at(self, repository: str, reference: str) -> Manifest:
+        """The manifest a tag or digest names (``NotFound`` for a missing tag)."""
+        store = self._store(repository)
+        ref = self._ref(store, reference)
+        if ref.legacy is not None:
+            raise Unsupported(f"{repository}:{reference} is a docker save image, not a manifest")
+        return self._manifest(store, ref.digest, ref.size, ref.media_type)
 
     def _manifest(
         self, store: RepositoryStore, digest: str, size: int | None, media_type: str | None

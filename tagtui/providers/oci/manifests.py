@@ -99,6 +99,10 @@ class Manifest:
     manifests: tuple[Descriptor, ...] = ()
     annotations: tuple[tuple[str, str], ...] = ()
     artifact_type: str | None = None
+    # Bytes in the body (a descriptor's size); None when built by hand.
+    size: int | None = None
+    # The digest of the manifest this one refers to (OCI 1.1 ``subject``).
+    subject: str | None = None
 
     @property
     def family(self) -> str:
@@ -187,6 +191,13 @@ def parse_manifest(body: bytes, *, content_type: str | None, digest: str, where:
         raise BadResponse(f"{where}: unknown manifest schemaVersion")
     annotations = _annotations(document.get("annotations"), where)
     artifact_type = _optional_str(document, "artifactType", where)
+    subject_value = document.get("subject")
+    # A broken subject only loses the link to what it refers to, not the manifest.
+    subject = (
+        subject_value.get("digest")
+        if isinstance(subject_value, dict) and is_valid_digest(subject_value.get("digest"))
+        else None
+    )
 
     is_index = media_type in INDEX_TYPES or (
         media_type not in IMAGE_TYPES and "manifests" in document and "config" not in document
@@ -199,6 +210,8 @@ def parse_manifest(body: bytes, *, content_type: str | None, digest: str, where:
             manifests=_descriptors(document.get("manifests"), "manifests", where),
             annotations=annotations,
             artifact_type=artifact_type,
+            size=len(body),
+            subject=subject,
         )
     if "config" not in document:
         raise BadResponse(f"{where}: the manifest has neither config nor manifests")
@@ -210,6 +223,8 @@ def parse_manifest(body: bytes, *, content_type: str | None, digest: str, where:
         layers=_descriptors(document.get("layers"), "layers", where),
         annotations=annotations,
         artifact_type=artifact_type,
+        size=len(body),
+        subject=subject,
     )
 
 

@@ -41,6 +41,7 @@ from tagtui.model import (
     PlannedDeletes,
     Platform,
     RateLimit,
+    Referrer,
     Repository,
     Tag,
     TagDetail,
@@ -77,6 +78,7 @@ from tagtui.reference import DOCKER_HUB_API_HOST
 if TYPE_CHECKING:
     from tagtui.cache.store import ContentCache
     from tagtui.providers.oci.delete import OciDeleter
+    from tagtui.providers.oci.referrers import OciReferrers
 
 _T = TypeVar("_T")
 
@@ -124,6 +126,8 @@ class OciProvider(Provider):
         self._catalog: bool | None = None
         # Created by the first delete (its module is not imported before: `ls` has no use for it).
         self._deleter: OciDeleter | None = None
+        # Created on first use; remembers whether the registry has the referrers API.
+        self._referrers: OciReferrers | None = None
         self._manifests = Lru(CACHE_ENTRIES)
         self._configs = Lru(CACHE_ENTRIES)
         # What each image holds on to (a few digests and sizes): kept for every image a bulk
@@ -183,6 +187,7 @@ class OciProvider(Provider):
             digest_delete=not disabled,
             sorts=(),
             note="; ".join(notes) or None,
+            referrers=True,
         )
 
     def pull_name(self, repository: str) -> str:
@@ -227,7 +232,7 @@ class OciProvider(Provider):
             subject=subject,
         )
 
-    def _link_target(self, link: str) -> str:
+    def link_target(self, link: str) -> str:
         """A ``Link`` next target as a path on this registry (its host part is not trusted)."""
         try:
             url = httpx.URL(link)
@@ -429,7 +434,7 @@ class OciProvider(Provider):
             fresh = guard.progress(page, more=bool(link))
             if fresh:
                 yield [Repository(name=name) for name in fresh]
-            if not pages.advance(link and self._link_target(link), page, bool(fresh)):
+            if not pages.advance(link and self.link_target(link), page, bool(fresh)):
                 return
 
     async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
@@ -479,7 +484,7 @@ class OciProvider(Provider):
             count += len(tags)
             if tags:
                 yield list(tags.values())
-            if not pages.advance(link and self._link_target(link), page, bool(fresh)):
+            if not pages.advance(link and self.link_target(link), page, bool(fresh)):
                 break
 
     async def get_tag(self, repository: str, tag: str) -> TagDetail:
@@ -617,3 +622,23 @@ class OciProvider(Provider):
             known = await footprint(self.fetch_manifest, repository, digest)
             self._footprints.put((repository, digest), known)
         return known
+
+    async def referrers(
+        self,
+        repository: str,
+        digest: str,
+        *,
+        artifact_type: str | None = None,
+        tags: Collection[str] | None = None,
+        in_index: str | None = None,
+    ) -> tuple[Referrer, ...]:
+        """The referrers API, else the fallback tag; plus cosign's tags and BuildKit's
+        attestations (``oci.referrers``)."""
+        self.check_repository(repository)
+        if self._referrers is None:
+            from tagtui.providers.oci.referrers import OciReferrers
+
+            self._referrers = OciReferrers.of(self)
+        return await self._referrers.find(
+            repository, digest, artifact_type=artifact_type, tags=tags, in_index=in_index
+        )
