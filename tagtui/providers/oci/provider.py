@@ -23,14 +23,7 @@ from urllib.parse import quote
 import httpx
 
 from tagtui.credentials import Credential
-from tagtui.errors import (
-    BadResponse,
-    CatalogUnavailable,
-    NotFound,
-    TagtuiError,
-    Unsupported,
-    UsageError,
-)
+from tagtui.errors import BadResponse, NotFound, TagtuiError, Unsupported, UsageError
 from tagtui.model import (
     Capabilities,
     DeletePlan,
@@ -47,9 +40,7 @@ from tagtui.model import (
     TagDetail,
 )
 from tagtui.providers.base import ConnectionOptions, DeleteBatch, Provider, sorted_tags
-from tagtui.providers.http.exchange import MIB, Reply
-from tagtui.providers.http.pages import PageGuard, parse_next_link
-from tagtui.providers.json_body import load_json
+from tagtui.providers.http.exchange import MIB
 from tagtui.providers.manifest_model import (
     described_tag,
     footprint_of,
@@ -61,9 +52,9 @@ from tagtui.providers.manifest_model import (
     tag_or_digest,
 )
 from tagtui.providers.oci.auth import CredentialResolver
-from tagtui.providers.oci.errormap import Subject, parse_registry_errors
-from tagtui.providers.oci.http import LIST_LIMIT, RegistryHttp
-from tagtui.providers.oci.listing import Lru, Pages, apply_gcr_manifests
+from tagtui.providers.oci.errormap import Subject
+from tagtui.providers.oci.http import RegistryHttp
+from tagtui.providers.oci.listing import Lru
 from tagtui.providers.oci.manifests import (
     MANIFEST_ACCEPT,
     Descriptor,
@@ -73,6 +64,7 @@ from tagtui.providers.oci.manifests import (
     parse_manifest,
     verify_digest,
 )
+from tagtui.providers.oci.pages import catalog_pages, tag_pages
 from tagtui.reference import DOCKER_HUB_API_HOST
 
 if TYPE_CHECKING:
@@ -82,8 +74,6 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-# Far beyond any real registry (pages are capped by PageGuard); cut off with BadResponse.
-MAX_TAGS = 2_000_000
 CACHE_ENTRIES = 512
 FOOTPRINT_ENTRIES = 200_000
 BLOB_LIMIT_HINT = " (--max-blob-size raises the limit)"
@@ -123,7 +113,7 @@ class OciProvider(Provider):
             credential_resolver=credential_resolver,
         )
         # None until tried: the catalog is assumed available until the registry refuses it.
-        self._catalog: bool | None = None
+        self.catalog_listed: bool | None = None
         # Created by the first delete (its module is not imported before: `ls` has no use for it).
         self._deleter: OciDeleter | None = None
         # Created on first use; remembers whether the registry has the referrers API.
@@ -174,14 +164,14 @@ class OciProvider(Provider):
     @property
     def capabilities(self) -> Capabilities:
         notes = []
-        if self._catalog is False:
+        if self.catalog_listed is False:
             notes.append("this registry does not list its repositories: open one by name")
         deletion_note = self._deleter.disabled_note if self._deleter is not None else None
         disabled = deletion_note is not None
         if deletion_note is not None:
             notes.append(deletion_note)
         return Capabilities(
-            catalog=self._catalog is not False,
+            catalog=self.catalog_listed is not False,
             delete=not disabled,
             tag_delete=not disabled,
             digest_delete=not disabled,
@@ -218,19 +208,6 @@ class OciProvider(Provider):
 
     def manifest_path(self, repository: str, reference: str) -> str:
         return f"/v2/{repository}/manifests/{quote(reference, safe=':')}"
-
-    async def _list_page(
-        self, pages: Pages, subject: Subject, passthrough: tuple[int, ...]
-    ) -> Reply:
-        """The listing page ``pages`` is at; statuses in ``passthrough`` are for the caller."""
-        return await self.http.request(
-            "GET",
-            pages.target,
-            params=pages.params,
-            limit=LIST_LIMIT,
-            passthrough=passthrough,
-            subject=subject,
-        )
 
     def link_target(self, link: str) -> str:
         """A ``Link`` next target as a path on this registry (its host part is not trusted)."""
@@ -394,48 +371,8 @@ class OciProvider(Provider):
         if reply.status == 404:
             raise NotFound(f"{self.display_name} does not serve the registry API (no /v2/)")
 
-    async def list_repositories(self) -> AsyncIterator[list[Repository]]:
-        pages = Pages("/v2/_catalog")
-        guard = PageGuard(self.registry, "the catalog")
-        while True:
-            if not pages.visit():
-                raise BadResponse(f"{self.registry}: catalog pagination loops back on itself")
-            guard.count_page()
-            reply = await self._list_page(
-                pages, Subject(action="listing repositories"), (400, 401, 403, 404, 405)
-            )
-            errors = parse_registry_errors(reply.body)
-            if reply.status == 400 and errors.has("PAGINATION_NUMBER_INVALID") and pages.params:
-                pages.params = None  # the registry's own page size, then
-                continue
-            if (
-                reply.status == 401
-                and "bearer" not in (reply.header("www-authenticate") or "").lower()
-            ):
-                raise self.http.error(reply, Subject(action="listing repositories"))
-            if reply.status in (401, 403, 404, 405) or errors.has("UNSUPPORTED"):
-                self._catalog = False
-                who = " to anonymous users" if self.http.auth.credential is None else ""
-                raise CatalogUnavailable(
-                    f"{self.display_name} does not list its repositories{who}; "
-                    f"open a repository by name (e.g. {self.display_name}/NAMESPACE/NAME)"
-                )
-            if reply.status != 200:
-                raise self.http.error(reply, Subject(action="listing repositories"))
-            document = load_json(reply.body, f"catalog of {self.registry}: not valid JSON")
-            page = document.get("repositories") if isinstance(document, dict) else None
-            if page is None and isinstance(document, dict):
-                page = []
-            if not isinstance(page, list) or not all(isinstance(n, str) for n in page):
-                raise BadResponse(f"{self.registry}: catalog answer has no repository list")
-            self._catalog = True
-            link = parse_next_link(reply.header("link"))
-            # A Link that changes on every page while the names repeat is no step forward.
-            fresh = guard.progress(page, more=bool(link))
-            if fresh:
-                yield [Repository(name=name) for name in fresh]
-            if not pages.advance(link and self.link_target(link), page, bool(fresh)):
-                return
+    def list_repositories(self) -> AsyncIterator[list[Repository]]:
+        return catalog_pages(self)
 
     async def list_tags(self, repository: str, *, sort: str | None = None) -> list[Tag]:
         """All tags, every page, natural order (``sort`` is the UI's business here)."""
@@ -444,48 +381,9 @@ class OciProvider(Provider):
             tags += page
         return sorted_tags(tags)
 
-    async def tag_pages(
-        self, repository: str, *, sort: str | None = None
-    ) -> AsyncIterator[list[Tag]]:
+    def tag_pages(self, repository: str, *, sort: str | None = None) -> AsyncIterator[list[Tag]]:
         """The tags page by page as the registry sends them (each name once)."""
-        self.check_repository(repository)
-        pages = Pages(f"/v2/{repository}/tags/list")
-        count = 0
-        where = f"tags of {self.display_name}/{repository}"
-        guard = PageGuard(self.display_name, f"tags of {repository}")
-        while True:
-            if not pages.visit():
-                raise BadResponse(f"{where}: pagination loops back on itself")
-            guard.count_page()
-            if count > MAX_TAGS:
-                raise BadResponse(f"{where}: more tags than any registry should send")
-            reply = await self._list_page(
-                pages, Subject(repository=repository, action="listing tags"), (400,)
-            )
-            if reply.status == 400:
-                errors = parse_registry_errors(reply.body)
-                if pages.params and errors.has("PAGINATION_NUMBER_INVALID"):
-                    pages.params = None
-                    continue
-                raise self.http.error(reply, Subject(repository=repository))
-            document = load_json(reply.body, f"{where}: not valid JSON")
-            if not isinstance(document, dict):
-                raise BadResponse(f"{where}: unexpected answer")
-            page = document.get("tags")
-            if page is None:
-                page = []  # distribution answers null for a repository without tags
-            if not isinstance(page, list) or not all(isinstance(t, str) for t in page):
-                raise BadResponse(f"{where}: tags is not a list of names")
-            link = parse_next_link(reply.header("link"))
-            # Only links can lead nowhere new: ``last`` moves only after new names.
-            fresh = guard.progress(page, more=bool(link))
-            tags = {name: Tag(name=name) for name in fresh}
-            apply_gcr_manifests(document.get("manifest"), tags)
-            count += len(tags)
-            if tags:
-                yield list(tags.values())
-            if not pages.advance(link and self.link_target(link), page, bool(fresh)):
-                break
+        return tag_pages(self, repository)
 
     async def get_tag(self, repository: str, tag: str) -> TagDetail:
         manifest = await self.fetch_manifest(repository, tag)
