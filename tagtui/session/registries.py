@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tagtui.config import NamedRegistry, config_path, load_registries
 from tagtui.credentials.docker_config import docker_hosts
@@ -71,7 +71,7 @@ def _about(entry: NamedRegistry) -> str:
 class SessionRegistries:
     """The registries opened this session, most recently used first (the first is current).
 
-    ``options``: the session's connection options (timeouts, CA, cache), for every registry.
+    ``options``: the command line's; their timeouts, size limit and cache apply to every registry.
     """
 
     def __init__(self, options: ProviderOptions | None = None) -> None:
@@ -131,9 +131,10 @@ class SessionRegistries:
         known = self.find(name)
         if known is not None:
             return Opened(known, self._providers[known], new=False)
-        # The session's connection options (timeouts, CA, cache) apply to every registry;
-        # region, namespace and endpoint were for the first one only.
-        options = ProviderOptions(connection=self.options.connection)
+        # Timeouts, size limit and cache apply to every registry; what weakens or pins TLS
+        # (--insecure, --ca-cert) and region, namespace, endpoint were for the first one only.
+        connection = replace(self.options.connection, insecure=False, ca_cert=None)
+        options = ProviderOptions(connection=connection)
         target = open_target(name, options=options)
         provider = target.provider
         same = self._same_as(provider)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tagtui.errors import CredentialError, UsageError
+from tagtui.providers.base import ConnectionOptions, ProviderOptions
 from tagtui.providers.layout import LayoutProvider
 from tagtui.providers.oci.provider import OciProvider
 from tagtui.session.registries import (
@@ -212,3 +213,19 @@ async def test_closing_the_session_closes_every_provider(home: Path, tmp_path: P
 def test_a_choice_knows_whether_it_is_open() -> None:
     assert RegistryChoice("x", (THIS_SESSION, CONFIG)).opened
     assert not RegistryChoice("x", (DOCKER,)).opened
+
+
+async def test_tls_and_vendor_options_of_the_command_line_stay_with_the_first_registry(
+    home: Path,
+) -> None:
+    write_everything(home)
+    given = ConnectionOptions(insecure=True, ca_cert=home / "ca.pem", timeout=5, cache=True)
+    registries = SessionRegistries(ProviderOptions(region="fr-par", connection=given))
+    opened = (await registries.open("ghcr.io")).provider
+    assert isinstance(opened, OciProvider)
+    assert opened.options == ConnectionOptions(timeout=5, cache=True)
+    # A config entry brings its own.
+    write_config(home, '[registries.lab]\ntarget = "lab.example"\ninsecure = true\n')
+    lab = (await registries.open("lab")).provider
+    assert isinstance(lab, OciProvider) and lab.options.insecure and lab.options.timeout == 5
+    await registries.aclose()
