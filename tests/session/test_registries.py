@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tagtui.cli import build_open_parser, switcher_name
 from tagtui.errors import CredentialError, UsageError
 from tagtui.providers.base import ConnectionOptions, ProviderOptions
 from tagtui.providers.layout import LayoutProvider
@@ -229,3 +230,23 @@ async def test_tls_and_vendor_options_of_the_command_line_stay_with_the_first_re
     lab = (await registries.open("lab")).provider
     assert isinstance(lab, OciProvider) and lab.options.insecure and lab.options.timeout == 5
     await registries.aclose()
+
+
+def test_the_first_registry_is_called_by_its_config_name_when_opened_by_one(home: Path) -> None:
+    write_everything(home)
+    parser = build_open_parser()
+    for argv, expected in (
+        (["local/team/app:v1"], "local"),
+        (["local"], "local"),
+        ([HOST], HOST),
+        (["--provider", "oci", "local"], HOST),
+    ):
+        args = parser.parse_args(argv)
+        assert switcher_name(args, OciProvider(HOST)) == expected, argv
+    # Opened again from the switcher by that name: the same registry, not a second one.
+    registries = SessionRegistries()
+    registries.add(
+        switcher_name(parser.parse_args(["local"]), OciProvider(HOST)), OciProvider(HOST)
+    )
+    assert rows(registries)[0] == ("local", (THIS_SESSION, CONFIG), HOST, True)
+    assert "local" not in [name for name, *_ in rows(registries)[1:]]
