@@ -21,7 +21,6 @@ from textual.worker import Worker
 
 from tagtui.providers.base import Provider, ProviderOptions
 from tagtui.session.registries import SessionRegistries
-from tagtui.ui.flows import SWITCH_GROUP
 from tagtui.ui.flows.switch import FIRST_MODE, RegistrySwitch
 from tagtui.ui.palette import TagtuiCommands, TagtuiPalette
 from tagtui.ui.resources import stylesheet_paths
@@ -162,7 +161,7 @@ class TagtuiApp(App[None]):
         """`o` and "Switch registry…": pick another registry, or go back to one opened before."""
         if not isinstance(self.screen, MainScreen):
             return
-        self.run_worker(self.switcher.run(), group=SWITCH_GROUP, exclusive=True)
+        self.switcher.start()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Quit, Keys and Maximize are tagtui's own Quit, Help and zoom (z) already.

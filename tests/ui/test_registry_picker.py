@@ -19,7 +19,7 @@ from tagtui.ui.screens.main import MainScreen
 from tagtui.ui.screens.registries import RegistryPicker
 from tests.ui.conftest import settle
 from tests.ui.fakes import sample_provider
-from tests.ui.helpers import main_screen, row_names
+from tests.ui.helpers import burst, main_screen, row_names
 from tests.ui.screen import assert_terminal_safe, screen_text, terminal_output
 
 START = "fake.example:5000"
@@ -108,6 +108,20 @@ async def test_a_config_name_opens_its_registry_and_the_palette_switches_back(
         await settle(pilot)
         assert main_screen(app) is start and isinstance(app.screen, MainScreen)
         assert f"{START} │ ● connected" in screen_text(app)
+
+
+async def test_o_and_enter_in_one_burst_switch_registries(tmp_path: Path) -> None:
+    # Typed fast (or batched over SSH): Enter is for the switcher `o` opened, not the list below.
+    store = prepare_demo_store(tmp_path / "store")
+    write_config(f'[registries.demo]\nprovider = "layout"\ntarget = "{store}"\n')
+    app = TagtuiApp(sample_provider(name=START))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        start = main_screen(app)
+        burst(app, "o", "enter")
+        await settle(pilot)
+        assert main_screen(app) is not start and app.registries.keys() == ["demo", START]
+        assert start.repository is None
 
 
 async def test_host_names_from_the_auth_files_are_drawn_as_text() -> None:

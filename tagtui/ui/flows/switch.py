@@ -1,5 +1,5 @@
-"""Switching registries (`o`, "Switch registry…"), top to bottom: list what can be opened, ask
-(the switcher opens the registry chosen, or says in place why it cannot), then show its screen.
+"""Switching registries (`o`, "Switch registry…"): list what can be opened, ask (the switcher
+opens the registry chosen, or says in place why it cannot), then show its screen.
 
 Every registry opened has its own main screen in a Textual mode of its own (a screen stack that
 lives on while another mode is shown): going back shows it as it was left (repository, tag,
@@ -9,7 +9,6 @@ own credentials, and its own header naming both.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -52,11 +51,13 @@ class RegistrySwitch:
             partial(MainScreen, provider, repository=location.repository, tag=location.tag),
         )
 
-    async def run(self) -> None:
-        """The flow: one worker from the key press to the registry shown."""
-        # Config and auth files are read off the event loop (a slow home directory on NFS).
-        choices = await asyncio.to_thread(self.registries.choices)
-        key = await self.app.push_screen_wait(RegistryPicker(choices, self.open))
+    def start(self) -> None:
+        """`o`: the switcher, pushed at once, so that a key typed right after it goes to it."""
+        # Small files (config.toml, two auth files): read here, as the command line reads them.
+        picker = RegistryPicker(self.registries.choices(), self.open)
+        self.app.push_screen(picker, self._chosen)
+
+    async def _chosen(self, key: str | None) -> None:
         if key is not None:
             await self.show(key)
 
