@@ -128,5 +128,14 @@ async def test_switch_to_another_registry_and_back_to_the_same_place(
         # Instant: nothing was asked of registry A again.
         assert (first.catalog_listings, first.tag_listings) == listed
         assert app.registries.keys() == [host_a, host_b]
+
+        # A reference into B, typed: B's screen, at that tag (not a second screen for B).
+        await pilot.press("o", *f"{host_b}/{B_REPOSITORY}:2.0", "enter")
+        await settle(pilot)
+        assert main_screen(app) is screen_b and screen_b.repository == B_REPOSITORY
+        assert isinstance(screen_b.tag_tree.highlighted_row, TagRow)
+        assert screen_b.tag_tree.highlighted_row.name == "2.0"
+        assert app.registries.keys() == [host_b, host_a]
+        assert closed == [host_b]  # the provider opened for the typed name, found open already
     # Leaving closes every registry of the session.
-    assert sorted(closed) == sorted([host_a, host_b])
+    assert sorted(closed) == sorted([host_a, host_b, host_b])
