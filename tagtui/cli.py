@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from tagtui import __version__
-from tagtui.errors import AuthenticationRequired, TagtuiError, UsageError
+from tagtui.config import load_registries
+from tagtui.errors import AuthenticationRequired, ConfigError, TagtuiError, UsageError
 from tagtui.providers.base import ConnectionOptions, Provider, ProviderOptions
 from tagtui.targets import PROVIDER_NAMES, Target, open_target
 from tagtui.text import sanitize
@@ -380,17 +381,35 @@ def run_tui(argv: Sequence[str]) -> int:
     args = build_open_parser().parse_args(argv)
     if args.target is None and not args.demo and args.provider is None:
         raise UsageError("name a registry, repository or path to open, or try `tagtui --demo`")
-    target = open_target(
-        args.target, provider_name=args.provider, options=provider_options(args), demo=args.demo
-    )
+    options = provider_options(args)
+    target = open_target(args.target, provider_name=args.provider, options=options, demo=args.demo)
     from tagtui.ui.app import TagtuiApp
 
     where = target.location
-    app = TagtuiApp(target.provider, repository=where.repository, tag=where.tag)
+    app = TagtuiApp(
+        target.provider,
+        repository=where.repository,
+        tag=where.tag,
+        options=options,
+        name=switcher_name(args, target.provider),
+    )
     app.run()
     for trace in app.debug_tracebacks:
         print(trace, file=sys.stderr)
     return app.return_code or 0
+
+
+def switcher_name(args: argparse.Namespace, provider: Provider) -> str:
+    """What the registry switcher calls the first registry: its config.toml name when it was
+    opened by one (``tagtui work/team/app``), else what the header shows."""
+    if args.target and args.provider is None and not args.demo:
+        first = args.target.partition("/")[0]
+        try:
+            if first in load_registries():
+                return first
+        except ConfigError:
+            pass
+    return provider.display_name
 
 
 def _connection_option(arg: str) -> str | None:

@@ -71,6 +71,21 @@ def matching_key(table: Mapping[str, Any], host: str) -> str | None:
     return None
 
 
+def listed_hosts(document: Mapping[str, Any], path: Path) -> list[str]:
+    """The registries a file has entries for (``auths`` and ``credHelpers`` keys), as host
+    names, in file order; never anything from the entries themselves."""
+    hosts: list[str] = []
+    for name in ("auths", "credHelpers"):
+        for key in section(document, name, path):
+            if not isinstance(key, str) or not key.strip():
+                continue
+            host = _hostname(key.strip())
+            host = "docker.io" if host in _DOCKER_HUB_HOSTS else host
+            if host and host not in hosts:
+                hosts.append(host)
+    return hosts
+
+
 def section(document: Mapping[str, Any], name: str, path: Path) -> Mapping[str, Any]:
     """``document[name]`` if it is an object; {} (with a warning if it is something else)."""
     value = document.get(name)

@@ -10,6 +10,7 @@ from typing import Any
 from tagtui.credentials import Credential
 from tagtui.credentials.authfile import (
     credential_from_entry,
+    listed_hosts,
     matching_key,
     read_json_object,
     section,
@@ -85,3 +86,10 @@ def from_auth_file(
 
 def from_docker_config(host: str, env: Mapping[str, str]) -> Credential | None:
     return from_auth_file(config_path(env), host, env, source=SOURCE)
+
+
+def docker_hosts(env: Mapping[str, str]) -> list[str]:
+    """The registries docker's config.json has credentials (or a helper) for: names only."""
+    path = config_path(env)
+    document = read_json_object(path)
+    return [] if document is None else listed_hosts(document, path)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from tagtui.credentials import Credential
+from tagtui.credentials.authfile import listed_hosts, read_json_object
 from tagtui.credentials.docker_config import from_auth_file, home
 
 SOURCE = "podman"
@@ -43,3 +44,14 @@ def from_podman(host: str, env: Mapping[str, str]) -> Credential | None:
         if found is not None:
             return found
     return None
+
+
+def podman_hosts(env: Mapping[str, str]) -> list[str]:
+    """The registries podman's auth files have entries for, in lookup order: names only."""
+    hosts: list[str] = []
+    for path in auth_paths(env):
+        document = read_json_object(path)
+        if document is None:
+            continue
+        hosts.extend(host for host in listed_hosts(document, path) if host not in hosts)
+    return hosts

@@ -1,4 +1,5 @@
-"""The Textual app: owns the provider (closing it on exit) and shows the main screen."""
+"""The Textual app: owns the session's providers (closing them on exit) and shows the main
+screen of the current one; `o` switches registries (ui/flows/switch.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.worker import Worker
 
-from tagtui.providers.base import Provider
+from tagtui.providers.base import Provider, ProviderOptions
+from tagtui.session.registries import SessionRegistries
+from tagtui.ui.flows.switch import FIRST_MODE, RegistrySwitch
 from tagtui.ui.palette import TagtuiCommands, TagtuiPalette
 from tagtui.ui.resources import stylesheet_paths
 from tagtui.ui.screens.main import MainScreen
@@ -107,9 +110,15 @@ class KeySettler:
 
 
 class TagtuiApp(App[None]):
-    """``TagtuiApp(provider, repository=..., tag=...).run()``: the provider is closed on exit."""
+    """``TagtuiApp(provider, repository=..., tag=...).run()``: every provider is closed on exit.
+
+    ``options``: the connection options for registries opened later (the switcher); ``name``:
+    what the first registry is called in the switcher (a config.toml name; else its host).
+    """
 
     TITLE = "tagtui"
+    # Each registry opened has a mode (a screen stack) of its own: ui/flows/switch.py.
+    DEFAULT_MODE: ClassVar[str] = FIRST_MODE
     CSS_PATH: ClassVar = stylesheet_paths()
     # Only tagtui's provider: it lists Textual's entries too, after its own.
     COMMANDS: ClassVar = {TagtuiCommands}
@@ -118,21 +127,41 @@ class TagtuiApp(App[None]):
     ]
 
     def __init__(
-        self, provider: Provider, *, repository: str | None = None, tag: str | None = None
+        self,
+        provider: Provider,
+        *,
+        repository: str | None = None,
+        tag: str | None = None,
+        options: ProviderOptions | None = None,
+        name: str | None = None,
     ) -> None:
         # NO_COLOR: the terminal's own colours, which Textual then strips entirely (its default
         # would still paint shades of grey); the cursor shows in reverse video (app.tcss).
         super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
-        self.provider = provider
+        self.registries = SessionRegistries(options)
+        self.registries.add(name or provider.display_name, provider)
+        self.switcher = RegistrySwitch(self, self.registries)
         # The screen is built when Textual asks for it, inside the running app.
         self.main_screen = partial(MainScreen, provider, repository=repository, tag=tag)
+        self.switcher.add_first(self.registries.current, self.get_default_screen)
         # Tracebacks of unexpected errors, kept under TAGTUI_DEBUG=1 to print after exit.
         self.debug_tracebacks: list[str] = []
         self._keys: deque[events.Key] = deque()
         self._key_pump: Worker[None] | None = None
 
+    @property
+    def provider(self) -> Provider:
+        """The provider of the registry shown now."""
+        return self.registries.provider(self.registries.current)
+
     def get_default_screen(self) -> Screen:
         return self.main_screen()
+
+    def action_switch_registry(self) -> None:
+        """`o` and "Switch registry…": pick another registry, or go back to one opened before."""
+        if not isinstance(self.screen, MainScreen):
+            return
+        self.switcher.start()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Quit, Keys and Maximize are tagtui's own Quit, Help and zoom (z) already.
@@ -183,6 +212,6 @@ class TagtuiApp(App[None]):
 
     async def on_unmount(self) -> None:
         try:
-            await self.provider.aclose()
+            await self.registries.aclose()
         except Exception as err:  # leaving must not fail because a connection would not close
-            self.log.warning(f"closing the provider failed: {type(err).__name__}")
+            self.log.warning(f"closing a provider failed: {type(err).__name__}")

@@ -50,6 +50,11 @@ def actions(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
     """(title, help, callback) for every action; titles are fixed strings (safe to highlight)."""
     return [
         ("Open repository by name…", "Type a repository name to open", screen.action_open_by_name),
+        (
+            "Switch registry…",
+            "Open another registry, or go back to one opened before (o)",
+            lambda: screen.app.run_action("switch_registry"),
+        ),
         ("Refresh", "Reload the focused pane", screen.action_refresh),
         ("Log in…", "Enter credentials for this registry", screen.action_login),
         (

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.notifications import Notification
 from textual.pilot import Pilot
@@ -59,3 +61,21 @@ async def open_cleanup_dialog(pilot: Pilot[Any]) -> CleanupDialog:
     await wait_until(pilot, lambda: isinstance(app.screen, CleanupDialog) and not app.screen.lookup)
     assert isinstance(app.screen, CleanupDialog)
     return app.screen
+
+
+def burst(app: App[object], *keys: str) -> None:
+    """Queue every key at once, as a terminal read delivers them (no idle wait in between)."""
+    for key in keys:
+        char: str | None = key if len(key) == 1 else None
+        if key == "slash":
+            char = "/"
+        elif key == "enter":
+            char = "\r"
+        elif len(key) > 1:
+            try:
+                char = unicodedata.lookup(key.upper())
+            except KeyError:
+                char = None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app.post_message(event)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -19,25 +18,7 @@ from tagtui.demo import prepare_demo_store
 from tagtui.providers.layout import LayoutProvider
 from tagtui.ui.app import TagtuiApp
 from tests.ui.conftest import settle
-from tests.ui.helpers import main_screen
-
-
-def burst(app: App[object], *keys: str) -> None:
-    """Queue every key at once, as a terminal read delivers them (no idle wait in between)."""
-    for key in keys:
-        char: str | None = key if len(key) == 1 else None
-        if key == "slash":
-            char = "/"
-        elif key == "enter":
-            char = "\r"
-        elif len(key) > 1:
-            try:
-                char = unicodedata.lookup(key.upper())
-            except KeyError:
-                char = None
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app.post_message(event)
+from tests.ui.helpers import burst, main_screen
 
 
 async def run(pilot: Pilot[object], app: App[object], keys: tuple[str, ...], fast: bool) -> None:

@@ -22,6 +22,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("Tab / Shift+Tab", "next / previous pane"),
             ("Ctrl+P", "command palette: go to repository or tag, every action"),
+            ("o", "switch registry: another, or back to one opened before"),
             ("z", "zoom: the focused pane fills the screen (z or Esc restores)"),
             ("?", "this help"),
             ("q", "quit"),

@@ -57,6 +57,8 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help"),
+        # Listed in the help screen and the palette ("Switch registry…"); ui/flows/switch.py.
+        Binding("o", "app.switch_registry", "Registries", show=False),
         # Listed in the help screen; the footer keeps its room for the pane's own keys.
         Binding("q", "app.quit", "Quit", show=False),
     ]
