@@ -24,6 +24,14 @@ class Credential:
         return f"{who} (from {self.source})"
 
 
+def describe_in_use(source: str, username: str | None) -> str:
+    """The header's whose and from where: ``alice from docker config``, or the source alone
+    (``anonymous``, or a credential without a user name)."""
+    if source == "anonymous" or not username:
+        return source
+    return f"{username} from {source}"
+
+
 def describe_rejected(source: str, username: str | None) -> str:
     """The header after a registry refused credentials: whose, where they came from, refused.
 

@@ -126,6 +126,12 @@ class Provider(abc.ABC):
         return "anonymous"
 
     @property
+    def credential_user(self) -> str | None:
+        """The user name of the credentials in use, where the registry has users (never a
+        secret); None when anonymous or unknown."""
+        return None
+
+    @property
     def credential_key(self) -> str | None:
         """The host credentials are stored under (keyring, login modal); None if none apply."""
         return None

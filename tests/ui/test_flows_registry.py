@@ -191,7 +191,8 @@ async def test_login_modal_on_a_basic_auth_registry(
         await settle(pilot)
         assert not isinstance(app.screen, LoginModal)
         text = screen_text(app)
-        assert "credentials: session" in text and "● connected" in text
+        # Whose credentials and where they came from (this session's login).
+        assert "credentials: alice from session" in text and "● connected" in text
         assert "No repositories." in text
 
 

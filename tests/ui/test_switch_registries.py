@@ -107,7 +107,7 @@ async def test_switch_to_another_registry_and_back_to_the_same_place(
         assert screen_b is not screen_a and screen_b.provider is not first
         assert row_names(screen_b.repo_list.rows) == [B_REPOSITORY]
         # B's own credentials, from docker's file; A's stay anonymous.
-        assert f"{host_b} │ ● connected │ credentials: docker config" in header(app)
+        assert f"{host_b} │ ● connected │ credentials: alice from docker config" in header(app)
         assert first.credential_source == "anonymous"
         assert password not in screen_text(app)
 

@@ -158,6 +158,11 @@ class OciProvider(Provider):
         credential = self.http.auth.credential
         return credential.source if credential is not None else "anonymous"
 
+    @property
+    def credential_user(self) -> str | None:
+        credential = self.http.auth.credential
+        return credential.username if credential is not None else None
+
     def set_credential(self, credential: Credential) -> None:
         self.http.auth.set_credential(credential)
 

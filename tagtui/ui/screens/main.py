@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from tagtui.credentials import describe_in_use
 from tagtui.errors import AuthenticationRequired, PermissionDenied, TagtuiError
 from tagtui.providers.base import Provider
 from tagtui.session.catalog import TagCatalog
@@ -115,7 +116,9 @@ class MainScreen(Screen[None]):
         # Pick the layout before the first paint, so no pane starts at a size it will not keep.
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         self.query_one(Footer).compact = self.app.size.width < NARROW_WIDTH
-        self.header.credentials = self.provider.credential_source
+        self.header.credentials = describe_in_use(
+            self.provider.credential_source, self.provider.credential_user
+        )
         self.detail.border_title = Content("Detail")
         self.load_repositories()
         if self.start_repository:
@@ -343,7 +346,9 @@ class MainScreen(Screen[None]):
     def connected(self) -> None:
         if self.header.state != "connected":
             self.header.state = "connected"
-        self.header.credentials = self.provider.credential_source
+        self.header.credentials = describe_in_use(
+            self.provider.credential_source, self.provider.credential_user
+        )
 
     def on_provider_failed(self, message: msg.ProviderFailed) -> None:
         if message.stale:
