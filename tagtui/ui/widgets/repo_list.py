@@ -58,6 +58,16 @@ class RepoList(VirtualList):
         if highlighted in moved:
             self.move_to(next(repo for repo in fresh if repo.name == highlighted))
 
+    def replace(self, listing: list[Repository]) -> None:
+        """A refresh's complete listing takes the place of the rows; the cursor stays on its
+        repository if it is still listed."""
+        row = self.highlighted_row
+        self.catalog.replace(listing)
+        rows = self.catalog.matching(self.filter_text)
+        name = row.name if row is not None else None
+        at = next((i for i, repo in enumerate(rows) if repo.name == name), None)
+        self.set_rows(rows, cursor=at if at is not None else self.cursor)
+
     def ensure(self, name: str) -> Repository:
         """The row for ``name``, added if the catalog did not list it (opened by name)."""
         repo, added = self.catalog.ensure(name)
