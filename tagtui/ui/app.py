@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from tagtui.providers.base import Provider
+from tagtui.ui import ascii_mode
 from tagtui.ui.palette import TagtuiCommands, TagtuiPalette
 from tagtui.ui.resources import stylesheet_paths
 from tagtui.ui.screens.main import MainScreen
@@ -123,6 +124,8 @@ class TagtuiApp(App[None]):
         # NO_COLOR: the terminal's own colours, which Textual then strips entirely (its default
         # would still paint shades of grey); the cursor shows in reverse video (app.tcss).
         super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
+        # LANG=C and other locales that cannot show Unicode: ASCII symbols, borders, bars.
+        ascii_mode.setup(self)
         self.provider = provider
         # The screen is built when Textual asks for it, inside the running app.
         self.main_screen = partial(MainScreen, provider, repository=repository, tag=tag)

@@ -12,9 +12,11 @@ from keyring.backend import KeyringBackend
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import Worker
 
+from tagtui.ui import glyphs
 from tagtui.ui.flows import FLOW_GROUPS
 from tests.support.keyring_daemon import no_keyring, secret_service
 
@@ -58,6 +60,19 @@ def _isolated_files(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     for name in ("XDG_RUNTIME_DIR", "DOCKER_CONFIG", "REGISTRY_AUTH_FILE"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def ascii_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Apps started in this test see a terminal that cannot show Unicode (as under LANG=C).
+
+    ASCII mode changes the glyphs and Widget.render_lines for the process (it is decided once
+    at startup): both are put back afterwards, so the next test draws Unicode again.
+    """
+    monkeypatch.setenv("TAGTUI_ASCII", "1")
+    monkeypatch.setattr(Widget, "render_lines", Widget.render_lines)
+    yield
+    glyphs.use_ascii(False)
 
 
 async def settle(pilot: Pilot[object], rounds: int = 100) -> None:

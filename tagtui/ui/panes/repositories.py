@@ -17,6 +17,7 @@ from tagtui.model import Repository
 from tagtui.session.freshness import keeps_data
 from tagtui.session.repositories import RepositoryCatalog
 from tagtui.session.staleness import Epoch, Token
+from tagtui.ui import glyphs
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.format import literal
@@ -52,7 +53,7 @@ class RepositoriesPane(FilteredPane):
     def compose(self) -> ComposeResult:
         yield FilterInput(id="repo-filter", placeholder="filter repositories")
         yield Static("", id="repo-note", markup=False)
-        yield OpenInput(id="open-repo", placeholder="open repository…")
+        yield OpenInput(id="open-repo", placeholder=f"open repository{glyphs.ELLIPSIS}")
         yield self.repo_list
 
     def on_mount(self) -> None:
@@ -80,12 +81,12 @@ class RepositoriesPane(FilteredPane):
         if repos.filter_text:
             subtitle.append("/" + literal(repos.filter_text))
         if self.listing:
-            subtitle.append("loading…")
-        text = " · ".join(subtitle)
+            subtitle.append(f"loading{glyphs.ELLIPSIS}")
+        text = f" {glyphs.DOT} ".join(subtitle)
         if self.stale_retry.stale and self.size.width > 0 and len(text) > self.size.width - 4:
             # The narrow pane: since when matters more than saying it retries.
             subtitle[0] = self.stale_retry.freshness.label()
-            text = " · ".join(subtitle)
+            text = f" {glyphs.DOT} ".join(subtitle)
         self.show_titles(title, text)
 
     # --- listing ------------------------------------------------------------------------------
@@ -105,7 +106,7 @@ class RepositoriesPane(FilteredPane):
             row = repos.highlighted_row
             self._anchor = row.name if row is not None and repos.cursor > 0 else None
             repos.clear()
-            repos.empty_text = "Loading repositories…"
+            repos.empty_text = f"Loading repositories{glyphs.ELLIPSIS}"
         self.update_title()
         self._list(token, quiet=quiet)
 

@@ -23,6 +23,7 @@ from tagtui.session.catalog import TagCatalog
 from tagtui.session.freshness import keeps_data
 from tagtui.session.marks import TagMarks
 from tagtui.session.staleness import Epoch, Token
+from tagtui.ui import glyphs
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.format import literal
@@ -91,9 +92,9 @@ class TagsPane(FilteredPane):
         if self.repository is None:
             self.show_titles("Tags")
             return
-        parts = [f"Tags · {literal(self.repository)}"]
+        parts = [f"Tags {glyphs.DOT} {literal(self.repository)}"]
         if self.listing:
-            parts.append("loading…")
+            parts.append(f"loading{glyphs.ELLIPSIS}")
         else:
             count = f"{len(self.catalog):,}"
             if tree.filter_text:
@@ -101,18 +102,18 @@ class TagsPane(FilteredPane):
                 count = f"{shown:,}/{count}"
             parts.append(count)
         if self.marks:
-            parts.append(f"· {len(self.marks):,} marked")
+            parts.append(f"{glyphs.DOT} {len(self.marks):,} marked")
         subtitle = f"sort: {self.catalog.sort}"
         progress = self.catalog.dates_progress
         if progress is not None:
             done, total = progress
-            subtitle += f" — dates {done:,}/{total:,}"
+            subtitle += f" {glyphs.DASH} dates {done:,}/{total:,}"
         if tree.filter_text:
-            subtitle = f"/{literal(tree.filter_text)} · {subtitle}"
+            subtitle = f"/{literal(tree.filter_text)} {glyphs.DOT} {subtitle}"
         if self.stale_retry.stale:
-            subtitle = f"{self.stale_retry.label()} · {subtitle}"
+            subtitle = f"{self.stale_retry.label()} {glyphs.DOT} {subtitle}"
         if self.query_one("#tag-note").display:  # a delete is being planned
-            subtitle = f"checking shared tags… Esc cancels · {subtitle}"
+            subtitle = f"checking shared tags{glyphs.ELLIPSIS} Esc cancels {glyphs.DOT} {subtitle}"
         self.show_titles(" ".join(parts), subtitle)
 
     # --- the list -----------------------------------------------------------------------------
@@ -144,7 +145,7 @@ class TagsPane(FilteredPane):
         self.listing = True
         if fresh:
             self.catalog.clear()
-            self.tag_tree.show_empty("Loading tags…")
+            self.tag_tree.show_empty(f"Loading tags{glyphs.ELLIPSIS}")
         self.update_title()
         self._list(token, select, self._server_sort(), quiet=quiet)
 

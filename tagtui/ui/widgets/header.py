@@ -11,14 +11,16 @@ from textual.widget import Widget
 from tagtui.ui import glyphs
 from tagtui.ui.format import literal, shorten_middle
 
-# state -> (symbol, text); the CSS colours the symbol by the state class.
-STATES = {
-    "connecting": (glyphs.CONNECTING, "connecting…"),
-    "connected": (glyphs.CONNECTED, "connected"),
-    "offline": (glyphs.OFFLINE, "unreachable"),
-    "login": ("!", "login required"),
-    "error": ("!", "error"),
-}
+
+def states() -> dict[str, tuple[str, str]]:
+    """state -> (symbol, text); the CSS colours the symbol by the state class."""
+    return {
+        "connecting": (glyphs.CONNECTING, f"connecting{glyphs.ELLIPSIS}"),
+        "connected": (glyphs.CONNECTED, "connected"),
+        "offline": (glyphs.OFFLINE, "unreachable"),
+        "login": ("!", "login required"),
+        "error": ("!", "error"),
+    }
 
 
 class StatusHeader(Widget):
@@ -60,8 +62,8 @@ class StatusHeader(Widget):
         brand: bool,
         registry_room: int | None = None,
     ) -> Content:
-        symbol, text = STATES.get(self.state, ("?", self.state))
-        separator = Content.styled(" │ ", "dim")
+        symbol, text = states().get(self.state, ("?", self.state))
+        separator = Content.styled(f" {glyphs.SEPARATOR} ", "dim")
         registry = literal(self.registry)
         if registry_room is not None:
             registry = shorten_middle(registry, registry_room)

@@ -9,6 +9,7 @@ from textual.content import Content
 
 from tagtui.model import Repository
 from tagtui.session.repositories import RepositoryCatalog
+from tagtui.ui import glyphs
 from tagtui.ui.format import literal, shorten_middle
 from tagtui.ui.widgets.virtual_list import VirtualList
 
@@ -33,7 +34,7 @@ class RepoList(VirtualList):
         super().__init__(id=id)
         self.catalog = catalog
         self.filter_text = ""
-        self.empty_text = "Loading repositories…"
+        self.empty_text = f"Loading repositories{glyphs.ELLIPSIS}"
 
     @property
     def total(self) -> int:
