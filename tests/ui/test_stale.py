@@ -15,8 +15,8 @@ from tagtui.providers.oci.provider import OciProvider
 from tagtui.session import freshness
 from tagtui.ui.app import TagtuiApp
 from tests.support.registry import stoppable_registry
-from tests.ui.conftest import settle
-from tests.ui.fakes import sample_provider
+from tests.ui.conftest import settle, wait_until
+from tests.ui.fakes import FakeProvider, Gate, sample_provider
 from tests.ui.helpers import main_screen, notification_texts, notifications, row_names
 from tests.ui.screen import screen_text
 
@@ -64,6 +64,30 @@ async def test_an_answer_that_the_tags_are_gone_does_not_keep_them(error: NotFou
         await settle(pilot)
         assert row_names(screen.tag_tree.rows) == []
         assert "stale" not in str(screen.tags_pane.border_subtitle)
+
+
+async def test_a_repository_refresh_shows_the_old_list_until_the_new_one_is_complete() -> None:
+    provider = FakeProvider(page_size=2)
+    for name in ("a", "b", "c", "d", "e"):
+        provider.add_repo(name)
+    app = TagtuiApp(provider)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        repos = screen.repo_list
+        await pilot.press("down", "down", "down")  # on "d"
+        del provider.repos["b"]
+        provider.add_repo("bb")
+        gate = provider.gates["next_page"] = Gate()
+        await pilot.press("r")
+        # The first page of the new listing is in; the list on screen is still the old one.
+        await wait_until(pilot, lambda: screen.repos_pane._incoming not in (None, []))
+        assert row_names(repos.rows) == ["a", "b", "c", "d", "e"]
+        assert repos.highlighted_row.name == "d"
+        gate.open()
+        await settle(pilot)
+        assert row_names(repos.rows) == ["a", "bb", "c", "d", "e"]
+        assert repos.highlighted_row.name == "d"  # the cursor stays on its repository
 
 
 class WatchedProvider(OciProvider):
