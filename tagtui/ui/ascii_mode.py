@@ -1,23 +1,25 @@
 """ASCII mode, for terminals whose locale cannot show Unicode (``tagtui.terminal``).
 
 Decided once when the app starts. tagtui's own symbols switch to their ASCII alternates
-(``glyphs.use_ascii``: ``>`` ``v`` ``*`` ``=`` ``x``, ``...`` in sentences), the app gets the
+(``glyphs.use_ascii``: ``>`` ``v`` ``*`` ``=`` ``x``, ``...`` in sentences); the app gets the
 ``-ascii`` class (styles/ascii.tcss: Textual's ``ascii`` borders instead of round, thick and tall
-ones), and every widget's lines pass through ``ascii_text``: what Textual draws itself
-(scrollbar blocks, key arrows in the footer, the loading dots, its own ``…``) and what a registry
-sent (a label in Cyrillic) become ASCII of the same width, so columns stay where they are.
-Textual has no public hook on the composed screen, so that last step wraps the public
-``Widget.render_lines``, only in a process that runs in ASCII mode.
+ones); scrollbars draw their thumb in reverse video without block elements; and every widget's
+lines pass through ``ascii_text``: what Textual draws itself (key arrows in the footer, the
+loading dots, its own ``…``) and what a registry sent (a label in Cyrillic) become ASCII of the
+same width, so columns stay where they are. Textual has no public hook on the composed screen,
+so that last step wraps the public ``Widget.render_lines``, only in a process that runs in
+ASCII mode.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual.app import App
 from textual.geometry import Region
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -91,6 +93,14 @@ def ascii_strip(strip: Strip) -> Strip:
     )
 
 
+class AsciiScrollBarRender(ScrollBarRender):
+    """Scrollbars without the eighth-block ends: the thumb is whole cells in reverse video,
+    which shows without colours too."""
+
+    VERTICAL_BARS: ClassVar[list[str]] = [" "] * len(ScrollBarRender.VERTICAL_BARS)
+    HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * len(ScrollBarRender.HORIZONTAL_BARS)
+
+
 _textual_render_lines = Widget.render_lines
 
 
@@ -111,4 +121,5 @@ def setup(app: App[Any]) -> bool:
         # Every widget's lines pass through ascii_text: what Textual draws itself and what a
         # registry sent too. Installed once, for this process (the locale does not change).
         Widget.render_lines = _render_lines  # type: ignore[method-assign]
+        ScrollBar.renderer = AsciiScrollBarRender
     return on

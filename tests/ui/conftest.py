@@ -12,6 +12,7 @@ from keyring.backend import KeyringBackend
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
+from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import Worker
@@ -66,11 +67,13 @@ def _isolated_files(
 def ascii_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Apps started in this test see a terminal that cannot show Unicode (as under LANG=C).
 
-    ASCII mode changes the glyphs and Widget.render_lines for the process (it is decided once
-    at startup): both are put back afterwards, so the next test draws Unicode again.
+    ASCII mode changes the glyphs, Widget.render_lines and the scrollbar renderer for the
+    process (it is decided once at startup): all are put back afterwards, so the next test
+    draws Unicode again.
     """
     monkeypatch.setenv("TAGTUI_ASCII", "1")
     monkeypatch.setattr(Widget, "render_lines", Widget.render_lines)
+    monkeypatch.setattr(ScrollBar, "renderer", ScrollBar.renderer)
     yield
     glyphs.use_ascii(False)
 
