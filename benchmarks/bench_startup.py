@@ -33,7 +33,7 @@ from benchmarks.processes import isolated_env, missing_tools, tagtui_command  # 
 from tests.support.push import PushClient, build_image, image_config, tar_gz_layer  # noqa: E402
 from tests.support.registry import start_registry  # noqa: E402
 
-BARE_APP = '''
+BARE_APP = """
 import json, sys, urllib.request
 from textual.app import App
 from textual.widgets import OptionList
@@ -45,7 +45,7 @@ class Bare(App):
         yield OptionList(*names)
 
 Bare().run()
-'''
+"""
 
 POLL_SECONDS = 0.005
 DEADLINE_SECONDS = 20.0

@@ -13,6 +13,9 @@ import pytest
 
 # Stable rendering for snapshots and pilot tests.
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+# Unicode whatever the locale the tests run in (LANG=C on a build machine would switch the app to
+# ASCII mode); ASCII mode is tested with the ``ascii_terminal`` fixture (tests/ui/conftest.py).
+os.environ["TAGTUI_ASCII"] = "0"
 
 # No test may write the developer's real cache (~/.cache/tagtui): every test, and every tagtui
 # process it starts, gets an empty cache directory of its own (see _private_cache below); this

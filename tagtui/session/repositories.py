@@ -45,6 +45,15 @@ class RepositoryCatalog:
         self._names.update(repo.name for repo in fresh)
         return fresh, moved
 
+    def replace(self, listing: list[Repository]) -> None:
+        """A refresh listed every repository again: its list, in its order. Names opened by name
+        that it does not list stay, at the end."""
+        opened = [repo.name for repo in self._all if repo.name in self._opened]
+        self.clear()
+        self.add_page(listing)
+        for name in opened:
+            self.ensure(name)
+
     def find(self, name: str) -> Repository | None:
         if name not in self._names:
             return None  # most lookups (a name typed, a start repository) miss: no scan

@@ -21,6 +21,7 @@ from textual.worker import Worker
 
 from tagtui.providers.base import Provider, ProviderOptions
 from tagtui.session.registries import SessionRegistries
+from tagtui.ui import ascii_mode
 from tagtui.ui.flows.switch import FIRST_MODE, RegistrySwitch
 from tagtui.ui.palette import TagtuiCommands, TagtuiPalette
 from tagtui.ui.resources import stylesheet_paths
@@ -138,6 +139,8 @@ class TagtuiApp(App[None]):
         # NO_COLOR: the terminal's own colours, which Textual then strips entirely (its default
         # would still paint shades of grey); the cursor shows in reverse video (app.tcss).
         super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
+        # LANG=C and other locales that cannot show Unicode: ASCII symbols, borders, bars.
+        ascii_mode.setup(self)
         self.registries = SessionRegistries(options)
         self.registries.add(name or provider.display_name, provider)
         self.switcher = RegistrySwitch(self, self.registries)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from tagtui.model import RateLimit
 from tagtui.text import human_size, sanitize, short_digest, size_with_bytes
+from tagtui.ui import glyphs
 
 __all__ = [
     "date_short",
@@ -38,13 +39,13 @@ def shorten_middle(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     if width <= 1:
-        return "…"[:width]
+        return glyphs.CUT[:width]
     slash = text.rfind("/")
     tail = text[slash:] if slash > 0 else ""
     if tail and len(tail) + 2 <= width:  # at least one character of what comes before
-        return text[: width - len(tail) - 1] + "…" + tail
+        return text[: width - len(tail) - 1] + glyphs.CUT + tail
     head = (width - 1) // 2
-    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
+    return text[:head] + glyphs.CUT + text[len(text) - (width - 1 - head) :]
 
 
 def _utc(moment: datetime) -> datetime:

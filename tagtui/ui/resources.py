@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.resources
 from pathlib import Path
 
-STYLESHEETS = ("app.tcss", "modals.tcss")
+STYLESHEETS = ("app.tcss", "modals.tcss", "ascii.tcss")
 
 
 def styles_dir() -> Path:

@@ -58,3 +58,16 @@ def test_clear() -> None:
     catalog.clear()
     assert len(catalog) == 0 and catalog.names() == []
     assert catalog.ensure("b") == (Repository("b"), True)
+
+
+def test_a_refresh_replaces_the_listing_and_keeps_names_opened_by_hand() -> None:
+    catalog = RepositoryCatalog()
+    catalog.add_page([Repository("a"), Repository("b"), Repository("c")])
+    catalog.ensure("typed")
+    catalog.replace([Repository("c"), Repository("a"), Repository("d")])
+    assert catalog.names() == ["c", "a", "d", "typed"]
+    assert catalog.find("b") is None
+    # Listed at last: it takes the catalog's place.
+    catalog.replace([Repository("a"), Repository("typed")])
+    assert catalog.names() == ["a", "typed"]
+    assert catalog.matching("TY") == [Repository("typed")]

@@ -162,19 +162,7 @@ def start_registry(
         "relative_urls": relative_urls,
         "access_log": access_log,
     }
-    # A free port can be taken by another test process before the registry binds it: retry.
-    for attempt in range(_BIND_ATTEMPTS):
-        running, process, log_path = _launch(binary, workdir, settings)
-        try:
-            _wait_ready(running, process, log_path)
-        except _PortTaken:
-            if attempt + 1 == _BIND_ATTEMPTS:
-                raise
-            continue
-        except BaseException:
-            _stop(process)
-            raise
-        break
+    running, process, log_path = _started(binary, workdir, settings)
     try:
         yield running
         if process.poll() is not None:
@@ -187,6 +175,73 @@ def start_registry(
 
 class _PortTaken(RuntimeError):
     pass
+
+
+def _started(
+    binary: str, workdir: Path, settings: dict[str, Any]
+) -> tuple[RunningRegistry, subprocess.Popen[bytes], Path]:
+    # A free port can be taken by another test process before the registry binds it: retry.
+    for attempt in range(_BIND_ATTEMPTS):
+        running, process, log_path = _launch(binary, workdir, settings)
+        try:
+            _wait_ready(running, process, log_path)
+        except _PortTaken:
+            if attempt + 1 == _BIND_ATTEMPTS:
+                raise
+            continue
+        except BaseException:
+            _stop(process)
+            raise
+        return running, process, log_path
+    raise AssertionError("unreachable")
+
+
+class StoppableRegistry:
+    """A registry a test stops and starts again, on the same port with the same storage: the
+    network failing and coming back, with the real server on both sides."""
+
+    def __init__(
+        self, binary: str, running: RunningRegistry, process: subprocess.Popen[bytes], log: Path
+    ) -> None:
+        self.registry = running
+        self._binary, self._process, self._log = binary, process, log
+
+    @property
+    def host(self) -> str:
+        return self.registry.host
+
+    def stop(self) -> None:
+        _stop(self._process)
+
+    def start(self) -> None:
+        self._process = _serve(self._binary, self.registry.config, self._log)
+        _wait_ready(self.registry, self._process, self._log)
+
+    def close(self) -> None:
+        _stop(self._process)
+
+
+@contextmanager
+def stoppable_registry(workdir: Path) -> Iterator[StoppableRegistry]:
+    """A registry seeded with ``seed_small`` that the test may stop and start again."""
+    binary = need_binary("docker-registry")
+    workdir.mkdir(parents=True, exist_ok=True)
+    settings: dict[str, Any] = {
+        "delete_enabled": True,
+        "htpasswd": None,
+        "token_auth": None,
+        "tls": None,
+        "storage": None,
+        "relative_urls": False,
+        "access_log": False,
+    }
+    stoppable = StoppableRegistry(binary, *_started(binary, workdir, settings))
+    try:
+        with PushClient(stoppable.registry.url, workers=6) as client:
+            seed_small(client)
+        yield stoppable
+    finally:
+        stoppable.close()
 
 
 def _launch(
@@ -209,14 +264,17 @@ def _launch(
     # Output to a file, not a pipe: nobody has to drain it, and it is there to read on failure
     # (appended: a retry keeps what the failed attempt said).
     log_path = workdir / "registry.log"
+    return running, _serve(binary, config_path, log_path), log_path
+
+
+def _serve(binary: str, config_path: Path, log_path: Path) -> subprocess.Popen[bytes]:
     with log_path.open("ab") as log:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             [binary, "serve", str(config_path)],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    return running, process, log_path
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

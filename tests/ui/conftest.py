@@ -12,9 +12,12 @@ from keyring.backend import KeyringBackend
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
+from textual.scrollbar import ScrollBar
+from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import Worker
 
+from tagtui.ui import glyphs
 from tagtui.ui.flows import FLOW_GROUPS
 from tests.support.keyring_daemon import no_keyring, secret_service
 
@@ -58,6 +61,21 @@ def _isolated_files(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     for name in ("XDG_RUNTIME_DIR", "DOCKER_CONFIG", "REGISTRY_AUTH_FILE"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def ascii_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Apps started in this test see a terminal that cannot show Unicode (as under LANG=C).
+
+    ASCII mode changes the glyphs, Widget.render_lines and the scrollbar renderer for the
+    process (it is decided once at startup): all are put back afterwards, so the next test
+    draws Unicode again.
+    """
+    monkeypatch.setenv("TAGTUI_ASCII", "1")
+    monkeypatch.setattr(Widget, "render_lines", Widget.render_lines)
+    monkeypatch.setattr(ScrollBar, "renderer", ScrollBar.renderer)
+    yield
+    glyphs.use_ascii(False)
 
 
 async def settle(pilot: Pilot[object], rounds: int = 100) -> None:

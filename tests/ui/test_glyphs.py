@@ -15,10 +15,20 @@ from pathlib import Path
 import pytest
 
 from tagtui.text import sanitize
+from tagtui.ui import glyphs
+from tagtui.ui.app import TagtuiApp
+from tagtui.ui.ascii_mode import ascii_text
+from tagtui.ui.screens.delete import DeleteModal
+from tagtui.ui.screens.help import HelpScreen
 from tests.support.fonts import DEJAVU_SANS_MONO, covered
 from tests.support.real import require_real
+from tests.ui.conftest import settle
+from tests.ui.demo import demo_provider
+from tests.ui.helpers import main_screen
+from tests.ui.screen import screen_text
 
 ROOT = Path(__file__).resolve().parents[2]
+ASCII_TABLE = ROOT / "tagtui/ui/ascii_mode.py"
 
 # WGL4's punctuation and symbols (its letters are not UI symbols), by code point.
 WGL4_SYMBOLS = {
@@ -52,6 +62,8 @@ def characters_in_source() -> dict[str, str]:
     """Non-ASCII characters of every string literal in tagtui/ (not docstrings or comments)."""
     found: dict[str, str] = {}
     for path in sorted((ROOT / "tagtui").rglob("*.py")):
+        if path == ASCII_TABLE:
+            continue  # what ASCII mode replaces: never drawn
         tree = ast.parse(path.read_text(encoding="utf-8"))
         skip = _docstrings(tree)
         for node in ast.walk(tree):
@@ -110,3 +122,65 @@ def test_dejavu_sans_mono_has_every_drawn_character() -> None:
     chars = characters_in_source() | characters_in_snapshots()
     missing = {c: w for c, w in chars.items() if ord(c) not in font}
     assert not missing, _describe(missing)
+
+
+# --- ASCII mode (LANG=C): issue 12 §2 ---------------------------------------------------------
+
+
+def test_every_symbol_has_an_ascii_alternate_of_its_width() -> None:
+    assert glyphs.ASCII.keys() == glyphs.UNICODE.keys()
+    for name, ascii in glyphs.ASCII.items():
+        assert ascii.isascii(), name
+        if name not in ("ELLIPSIS", "DASH"):  # in sentences only, where widths do not matter
+            assert len(ascii) == len(glyphs.UNICODE[name]), name
+
+
+def test_what_has_no_look_alike_keeps_its_width() -> None:
+    assert ascii_text("╭─ Tags · x ─╮") == "+- Tags . x -+"
+    assert ascii_text("Жук 日本 e\u0301") == "??? ???? e"  # wide: two cells; combining: none
+    assert ascii_text("plain") == "plain"
+
+
+def _non_ascii(app: TagtuiApp) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in screen_text(app).splitlines():
+        for char in line:
+            if not char.isascii():
+                found.setdefault(char, line)
+    return found
+
+
+async def test_in_ascii_mode_every_screen_draws_ascii_only(
+    ascii_terminal: None, tmp_path: Path
+) -> None:
+    app = TagtuiApp(demo_provider(tmp_path), repository="acme/api", tag="staging")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        shown = {"main": _non_ascii(app)}
+        assert "=e3e2acb7x4" in screen_text(app)  # the tag tree's own ASCII symbols
+        screen.focus_now(screen.detail)
+        await pilot.press("G")  # the detail's last sections too
+        await settle(pilot)
+        shown["detail"] = _non_ascii(app)
+        screen.focus_now(screen.tag_tree)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DeleteModal)
+        shown["delete dialog"] = _non_ascii(app)
+        await pilot.press("escape", "question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        shown["help"] = _non_ascii(app)
+        await pilot.press("G")
+        await settle(pilot)
+        shown["help, end"] = _non_ascii(app)
+    assert shown == {what: {} for what in shown}
+
+
+async def test_without_ascii_mode_the_same_screens_draw_unicode(tmp_path: Path) -> None:
+    # Guards the test above: the scan sees what Unicode mode draws.
+    app = TagtuiApp(demo_provider(tmp_path), repository="acme/api", tag="staging")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert {"╭", "·", "≡", "×"} <= _non_ascii(app).keys()

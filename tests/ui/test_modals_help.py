@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 
 from tagtui.ui.app import TagtuiApp
-from tagtui.ui.screens.help import KEYS, HelpScreen
+from tagtui.ui.screens.help import HelpScreen, keys
 from tests.ui.conftest import settle
 from tests.ui.fakes import sample_provider
 from tests.ui.screen import screen_text
@@ -64,6 +64,6 @@ async def test_help_wording_when_it_all_fits() -> None:
 def test_help_names_top_bottom_quit_and_zoom() -> None:
     top = [b for b in HelpScreen.BINDINGS if getattr(b, "key", "") == "g,home"]
     assert [b.description for b in top] == ["Top"]  # type: ignore[union-attr]
-    everywhere = dict(dict(KEYS)["Everywhere"])
+    everywhere = dict(dict(keys())["Everywhere"])
     assert everywhere.get("q") == "quit"
     assert "z" in everywhere

@@ -50,6 +50,14 @@ def test_demo_main_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys("enter"))
 
 
+def test_demo_main_80x24_ascii(
+    snap_compare: SnapCompare, tmp_path: Path, ascii_terminal: None
+) -> None:
+    """LANG=C (issue 12 §2): the same screen with + - | borders and > v * = x symbols."""
+    app = demo_app(tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("enter"))
+
+
 def test_demo_main_160x48(snap_compare: SnapCompare, tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     assert snap_compare(app, terminal_size=(160, 48), run_before=keys("enter", "down"))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tagtui.cleanup.plan import CleanupPlan, describe_all, plan_cleanup
 from tagtui.cleanup.run import DELETED, Outcome, Progress, carry_out
+from tagtui.ui import glyphs
 from tagtui.ui.flows.planning import PlanningFlow
 from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal
 
@@ -67,7 +68,9 @@ class BulkDeleteFlow(PlanningFlow):
             )
             return await plan_cleanup(provider, self.repository, self.names, described)
 
-        return await self.planned(f"Planning the delete of {count:,} marked tags…", compute)
+        return await self.planned(
+            f"Planning the delete of {count:,} marked tags{glyphs.ELLIPSIS}", compute
+        )
 
     async def _carry_out(self, plan: CleanupPlan) -> list[Outcome]:
         screen = self.screen

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tagtui.model import DeletePlan, DeleteResult
 from tagtui.text import join_names
+from tagtui.ui import glyphs
 from tagtui.ui.errors import as_error
 from tagtui.ui.flows.planning import PlanningFlow
 from tagtui.ui.format import literal, short_digest
@@ -138,7 +139,7 @@ class DeleteFlow(PlanningFlow):
         known = screen.catalog.tag(self.tag)
         digest = known.digest if known is not None else None
         of = (
-            f"{literal(digest.partition(':')[0])}:{short_digest(digest, 12)}…"
+            f"{literal(digest.partition(':')[0])}:{short_digest(digest, 12)}{glyphs.ELLIPSIS}"
             if digest
             else f"the digest of {literal(self.tag)}"
         )

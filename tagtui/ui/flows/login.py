@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from tagtui.credentials import Credential
 from tagtui.errors import TagtuiError
+from tagtui.ui import glyphs
 from tagtui.ui.errors import as_error
 from tagtui.ui.format import literal
 from tagtui.ui.messages import Retry
@@ -47,7 +48,8 @@ class LoginFlow:
         screen.login_closed(declined=request is None)
         if request is None:
             screen.notify(
-                "Not logged in: some content needs credentials (Ctrl+P, Log in… to retry).",
+                "Not logged in: some content needs credentials "
+                f"(Ctrl+P, Log in{glyphs.ELLIPSIS} to retry).",
                 title="Login cancelled",
                 severity="warning",
                 markup=False,

@@ -23,6 +23,7 @@ from tagtui.session.view import (
     subject_key,
     subject_reference,
 )
+from tagtui.ui import glyphs
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.format import literal
@@ -95,7 +96,7 @@ class DetailPane(DetailPanel):
             return  # already on its way (a rebuilt list highlights the same tag again)
         token = self._epoch.advance(key)
         reference = subject_reference(self.host.provider, repository, subject)
-        self.show_message(f"Loading {literal(reference)}…", loading=True)
+        self.show_message(f"Loading {literal(reference)}{glyphs.ELLIPSIS}", loading=True)
         self._load(token, repository, subject)
 
     @work(exclusive=True, group="detail", exit_on_error=False)

@@ -1,5 +1,8 @@
 """The repository pane: the catalog as it streams in, its filter, and the way to type a name when
-the registry will not list its repositories."""
+the registry will not list its repositories.
+
+A refresh keeps the list on screen until the new listing is complete; when the network fails it
+stays, marked stale, and the listing is tried again (``StaleRetry``, as in the tag pane)."""
 
 from __future__ import annotations
 
@@ -10,13 +13,17 @@ from textual.events import Resize
 from textual.widgets import Input, Static
 
 from tagtui.errors import CatalogUnavailable
+from tagtui.model import Repository
+from tagtui.session.freshness import keeps_data
 from tagtui.session.repositories import RepositoryCatalog
 from tagtui.session.staleness import Epoch, Token
+from tagtui.ui import glyphs
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.format import literal
 from tagtui.ui.panes.filtering import FilteredPane
 from tagtui.ui.panes.host import PaneHost
+from tagtui.ui.panes.retry import StaleRetry
 from tagtui.ui.widgets.inputs import FilterInput, OpenInput
 from tagtui.ui.widgets.repo_list import RepoList
 from tagtui.ui.widgets.virtual_list import VirtualList
@@ -38,11 +45,15 @@ class RepositoriesPane(FilteredPane):
         self._epoch = Epoch()
         # A reload puts the cursor back on this repository once it is listed again.
         self._anchor: str | None = None
+        # A refresh's pages, gathered until the listing is complete (None: pages show at once).
+        self._incoming: list[Repository] | None = None
+        # A refresh that failed on the network keeps the list, marked stale, and tries again.
+        self.stale_retry = StaleRetry(self)
 
     def compose(self) -> ComposeResult:
         yield FilterInput(id="repo-filter", placeholder="filter repositories")
         yield Static("", id="repo-note", markup=False)
-        yield OpenInput(id="open-repo", placeholder="open repository…")
+        yield OpenInput(id="open-repo", placeholder=f"open repository{glyphs.ELLIPSIS}")
         yield self.repo_list
 
     def on_mount(self) -> None:
@@ -65,27 +76,42 @@ class RepositoriesPane(FilteredPane):
         if self.size.width > 0 and len(title) > self.size.width - 6:
             title = f"Repos {count}"  # the narrow pane: the count matters more than the word
         subtitle = []
+        if self.stale_retry.stale:
+            subtitle.append(self.stale_retry.label())
         if repos.filter_text:
             subtitle.append("/" + literal(repos.filter_text))
         if self.listing:
-            subtitle.append("loading…")
-        self.show_titles(title, " · ".join(subtitle))
+            subtitle.append(f"loading{glyphs.ELLIPSIS}")
+        text = f" {glyphs.DOT} ".join(subtitle)
+        if self.stale_retry.stale and self.size.width > 0 and len(text) > self.size.width - 4:
+            # The narrow pane: since when matters more than saying it retries.
+            subtitle[0] = self.stale_retry.freshness.label()
+            text = f" {glyphs.DOT} ".join(subtitle)
+        self.show_titles(title, text)
 
     # --- listing ------------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def load(self, *, quiet: bool = False) -> None:
+        """List the repositories: into an empty list page by page as they arrive; over a listed
+        catalog (a refresh), in the background, replacing the rows once the listing is complete.
+        ``quiet``: an automatic retry, whose failure is not announced again."""
         repos = self.repo_list
-        row = repos.highlighted_row
-        self._anchor = row.name if row is not None and repos.cursor > 0 else None
         token = self._epoch.advance()
         self.listing = True
-        repos.clear()
-        repos.empty_text = "Loading repositories…"
+        self.stale_retry.stop()
+        if self.catalog_available and repos.total:
+            self._incoming = []
+        else:
+            self._incoming = None
+            row = repos.highlighted_row
+            self._anchor = row.name if row is not None and repos.cursor > 0 else None
+            repos.clear()
+            repos.empty_text = f"Loading repositories{glyphs.ELLIPSIS}"
         self.update_title()
-        self._list(token)
+        self._list(token, quiet=quiet)
 
     @work(exclusive=True, group="repositories", exit_on_error=False)
-    async def _list(self, token: Token) -> None:
+    async def _list(self, token: Token, *, quiet: bool = False) -> None:
         try:
             async for page in self.host.provider.list_repositories():
                 self.post_message(msg.RepositoriesPage(token, page))
@@ -93,7 +119,8 @@ class RepositoriesPane(FilteredPane):
             self.post_message(msg.CatalogRefused(token, err))
         except Exception as exc:
             err = as_error(exc)
-            self.post_message(msg.ProviderFailed(err, retry=self.load, token=token))
+            if not quiet:
+                self.post_message(msg.ProviderFailed(err, retry=self.load, token=token))
             self.post_message(msg.RepositoriesDone(token, err))
         else:
             self.post_message(msg.RepositoriesDone(token))
@@ -103,6 +130,9 @@ class RepositoriesPane(FilteredPane):
             return
         self.host.connected()
         self.catalog_available = True
+        if self._incoming is not None:
+            self._incoming.extend(message.repositories)
+            return
         repos = self.repo_list
         repos.add_page(message.repositories)
         anchor = self._anchor
@@ -117,15 +147,32 @@ class RepositoriesPane(FilteredPane):
         if not message.token.current:
             return
         self.listing = False
-        if message.error is None:
+        incoming, self._incoming = self._incoming, None
+        repos, error = self.repo_list, message.error
+        if error is None:
             self.host.connected()
+            self.stale_retry.succeeded()
+            if incoming is not None:
+                repos.replace(incoming)
+        elif keeps_data(error) and repos.total:
+            # The registry is unreachable, not the repositories gone: keep what is listed (a
+            # first listing cut short too), say since when, and ask again later.
+            self.stale_retry.failed(error, lambda: self.load(quiet=True))
+            self.update_title()
+            return
+        else:
+            self.stale_retry.succeeded()  # nothing kept: nothing stale either
+            if incoming is not None:
+                repos.clear()
+                if self.chosen is not None:
+                    repos.ensure(self.chosen)
         if self.catalog_available is not False:
-            self.repo_list.empty_text = (
+            repos.empty_text = (
                 "No repositories."
-                if message.error is None
-                else f"{self.host.error_sentence(message.error)} Press r to retry."
+                if error is None
+                else f"{self.host.error_sentence(error)} Press r to retry."
             )
-            self.repo_list.refresh_rows()
+            repos.refresh_rows()
         self.update_title()
 
     def on_catalog_refused(self, message: msg.CatalogRefused) -> None:
@@ -133,6 +180,8 @@ class RepositoriesPane(FilteredPane):
             return
         self.host.connected()
         self.listing = False
+        self._incoming = None
+        self.stale_retry.succeeded()
         self.catalog_available = False
         note = self.query_one("#repo-note", Static)
         note.update(Content(str(message.error)))

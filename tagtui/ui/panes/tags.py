@@ -10,29 +10,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import Worker
 
-from tagtui.errors import RateLimited
 from tagtui.model import Tag, TagDetail
 from tagtui.session.catalog import TagCatalog
-from tagtui.session.freshness import Freshness, keeps_data
+from tagtui.session.freshness import keeps_data
 from tagtui.session.marks import TagMarks
 from tagtui.session.staleness import Epoch, Token
 from tagtui.session.tag_stream import TagStream
+from tagtui.ui import glyphs
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.flows.budget import budget_allows
 from tagtui.ui.format import literal
 from tagtui.ui.panes.filtering import FilteredPane
 from tagtui.ui.panes.host import PaneHost
+from tagtui.ui.panes.retry import StaleRetry
 from tagtui.ui.widgets.inputs import FilterInput
 from tagtui.ui.widgets.tag_tree import TagRow, TagTree
 from tagtui.ui.widgets.virtual_list import VirtualList
@@ -78,8 +77,7 @@ class TagsPane(FilteredPane):
         # (a freshly opened repository, or s on the first row) unless the user moved since.
         self._top_unless_moved_from: str | None = None
         # A refresh that failed on the network keeps the list, marked stale, and tries again.
-        self.freshness = Freshness()
-        self._retry: Timer | None = None
+        self.stale_retry = StaleRetry(self)
 
     def compose(self) -> ComposeResult:
         yield FilterInput(id="tag-filter", placeholder="filter tags")
@@ -96,11 +94,12 @@ class TagsPane(FilteredPane):
         if self.repository is None:
             self.show_titles("Tags")
             return
-        parts = [f"Tags · {literal(self.repository)}"]
+        parts = [f"Tags {glyphs.DOT} {literal(self.repository)}"]
         if self.listing:
             # A first list shows its rows as they arrive: say how many so far.
             arrived = len(self.catalog) if self.catalog.repository == self.repository else 0
-            parts.append(f"{arrived:,} so far, loading…" if arrived else "loading…")
+            loading = f"loading{glyphs.ELLIPSIS}"
+            parts.append(f"{arrived:,} so far, {loading}" if arrived else loading)
         else:
             count = f"{len(self.catalog):,}"
             if tree.filter_text:
@@ -108,18 +107,18 @@ class TagsPane(FilteredPane):
                 count = f"{shown:,}/{count}"
             parts.append(count)
         if self.marks:
-            parts.append(f"· {len(self.marks):,} marked")
+            parts.append(f"{glyphs.DOT} {len(self.marks):,} marked")
         subtitle = f"sort: {self.catalog.sort}"
         progress = self.catalog.dates_progress
         if progress is not None:
             done, total = progress
-            subtitle += f" — dates {done:,}/{total:,}"
+            subtitle += f" {glyphs.DASH} dates {done:,}/{total:,}"
         if tree.filter_text:
-            subtitle = f"/{literal(tree.filter_text)} · {subtitle}"
-        if self.freshness.stale:
-            subtitle = f"{self.freshness.label()}, retrying · {subtitle}"
+            subtitle = f"/{literal(tree.filter_text)} {glyphs.DOT} {subtitle}"
+        if self.stale_retry.stale:
+            subtitle = f"{self.stale_retry.label()} {glyphs.DOT} {subtitle}"
         if self.query_one("#tag-note").display:  # a delete is being planned
-            subtitle = f"checking shared tags… Esc cancels · {subtitle}"
+            subtitle = f"checking shared tags{glyphs.ELLIPSIS} Esc cancels {glyphs.DOT} {subtitle}"
         self.show_titles(" ".join(parts), subtitle)
 
     # --- the list -----------------------------------------------------------------------------
@@ -139,9 +138,10 @@ class TagsPane(FilteredPane):
         retry, whose failure is not announced again)."""
         if self.repository is None:
             return
-        self._stop_retrying()
         if fresh:
-            self.freshness.succeeded()
+            self.stale_retry.succeeded()
+        else:
+            self.stale_retry.stop()
         token = self._epoch.advance(self.repository)
         self._cancel_describes()
         self.cancel_dating()
@@ -150,7 +150,7 @@ class TagsPane(FilteredPane):
         self.listing = True
         if fresh:
             self.catalog.clear()
-            self.tag_tree.show_empty("Loading tags…")
+            self.tag_tree.show_empty(f"Loading tags{glyphs.ELLIPSIS}")
         self.update_title()
         self._list(token, select, self._server_sort(), quiet=quiet)
 
@@ -223,16 +223,15 @@ class TagsPane(FilteredPane):
         if error is not None and keeps_data(error) and catalog.repository == message.repository:
             # The registry is unreachable, not the tags gone: keep them, say since when, and
             # ask again later while the user keeps browsing.
-            retry_after = error.retry_after if isinstance(error, RateLimited) else None
-            delay = self.freshness.failed(datetime.now(), retry_after)
             select = message.select
-            self._retry = self.set_timer(
-                delay, lambda: self.reload(select=self.highlighted_tag() or select, quiet=True)
+            self.stale_retry.failed(
+                error, lambda: self.reload(select=self.highlighted_tag() or select, quiet=True)
             )
             self.update_title()
             return
         if message.error is not None:
             title = message.error.title.lower()
+            self.stale_retry.succeeded()  # nothing kept: nothing stale either
             catalog.clear()
             self.marks.clear()
             tree.show_empty(f"Could not list the tags ({title}). Press r to retry.")
@@ -240,7 +239,7 @@ class TagsPane(FilteredPane):
             self.post_message(self.Listed(message.repository, 0, failed=True))
             return
         self.host.connected()
-        self.freshness.succeeded()
+        self.stale_retry.succeeded()
         refresh = catalog.load(message.repository, message.tags, server_order=message.sort)
         self.marks.keep_only(catalog.order)  # a tag the refresh no longer lists loses its mark
         tree.listed(select=message.select, refresh=refresh)
@@ -257,11 +256,6 @@ class TagsPane(FilteredPane):
         self.update_title()
         self._schedule_describes()
         self.post_message(self.Listed(message.repository, len(catalog)))
-
-    def _stop_retrying(self) -> None:
-        if self._retry is not None:
-            self._retry.stop()
-            self._retry = None
 
     def remove_tags(self, names: tuple[str, ...]) -> None:
         """Deleted tags leave the list at once (a re-list follows)."""

@@ -35,14 +35,14 @@ def group_lines(groups: Sequence[DigestGroup]) -> Content:
     """Per digest: what goes, what stays, how."""
     parts: list[Content] = []
     for group in groups[:GROUP_LIMIT]:
-        head = f"{short_digest(group.digest)} · " if group.digest else ""
+        head = f"{short_digest(group.digest)} {glyphs.DOT} " if group.digest else ""
         fate = "image removed" if group.image_removed else "image stays"
-        parts.append(Content.assemble((f"{head}{group.method.value} · {fate}", "bold")))
+        parts.append(Content.assemble((f"{head}{group.method.value} {glyphs.DOT} {fate}", "bold")))
         parts.append(Content("  goes: " + names_text(group.going)))
         if group.staying:
             parts.append(Content("  stays on it: " + names_text(group.staying)))
     if len(groups) > GROUP_LIMIT:
-        parts.append(Content(f"… and {len(groups) - GROUP_LIMIT:,} more digests"))
+        parts.append(Content(f"{glyphs.ELLIPSIS} and {len(groups) - GROUP_LIMIT:,} more digests"))
     return Content("\n").join(parts)
 
 
@@ -80,7 +80,7 @@ class BulkDeleteModal(ModalScreen[bool]):
                         )
                     ]
                     lines += [
-                        Content(f"  {literal(u.tag)} — {literal(u.reason)}")
+                        Content(f"  {literal(u.tag)} {glyphs.DASH} {literal(u.reason)}")
                         for u in plan.unplanned[:GROUP_LIMIT]
                     ]
                     yield Static(
@@ -147,7 +147,7 @@ def result_text(outcomes: Sequence[Outcome]) -> Content:
         if outcome.status in (SKIPPED, FAILED):
             lines.append(
                 Content(
-                    f"{glyphs.WARNING} {literal(outcome.tag)}: {outcome.status} — "
+                    f"{glyphs.WARNING} {literal(outcome.tag)}: {outcome.status} {glyphs.DASH} "
                     f"{literal(outcome.message)}"
                 )
             )
@@ -179,7 +179,7 @@ class BulkProgressModal(ModalScreen[None]):
                 markup=False,
             )
             yield ProgressBar(total=self.total, show_eta=False, id="bulk-progress")
-            yield Static(Content(f"0 / {self.total:,} · no failures"), id="bulk-count")
+            yield Static(Content(f"0 / {self.total:,} {glyphs.DOT} no failures"), id="bulk-count")
             with VerticalScroll(id="delete-body", can_focus=False):
                 yield Static(Content(""), id="bulk-result", markup=False)
             with Horizontal(classes="dialog-buttons"):
@@ -192,9 +192,11 @@ class BulkProgressModal(ModalScreen[None]):
     def advance(self, progress: Progress) -> None:
         self.query_one(ProgressBar).update(progress=progress.done)
         failed = "no failures" if not progress.failed else f"{progress.failed:,} not deleted"
-        cancelling = " · cancelling: the deletes under way finish" if self.stop.is_set() else ""
+        cancelling = (
+            f" {glyphs.DOT} cancelling: the deletes under way finish" if self.stop.is_set() else ""
+        )
         self.query_one("#bulk-count", Static).update(
-            Content(f"{progress.done:,} / {progress.total:,} · {failed}{cancelling}")
+            Content(f"{progress.done:,} / {progress.total:,} {glyphs.DOT} {failed}{cancelling}")
         )
 
     def show_result(self, outcomes: Sequence[Outcome]) -> None:
@@ -230,7 +232,9 @@ class BulkProgressModal(ModalScreen[None]):
             return
         self.stop.set()
         self.query_one("#bulk-count", Static).update(
-            Content("Cancelling: the deletes under way finish, nothing else starts…")
+            Content(
+                f"Cancelling: the deletes under way finish, nothing else starts{glyphs.ELLIPSIS}"
+            )
         )
 
     def action_scroll_body(self, where: str) -> None:

@@ -25,6 +25,7 @@ from tagtui.cleanup.rules import NO_DATE, Rules, decide
 from tagtui.errors import UsageError
 from tagtui.model import Tag
 from tagtui.text import human_size
+from tagtui.ui import glyphs
 from tagtui.ui.format import literal
 from tagtui.ui.screens.delete import tag_count
 
@@ -77,7 +78,10 @@ class CleanupDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Cancel (Esc)"), id="cancel", variant="primary", compact=True)
                 yield Button(
-                    Content("Delete marked… (^d)"), id="apply", variant="error", compact=True
+                    Content(f"Delete marked{glyphs.ELLIPSIS} (^d)"),
+                    id="apply",
+                    variant="error",
+                    compact=True,
                 )
         yield Footer()
 
@@ -138,7 +142,7 @@ class CleanupDialog(ModalScreen[bool]):
         apply = self.query_one("#apply", Button)
         if self.lookup is not None:
             done, total = self.lookup
-            text = f"Looking up dates and digests: {done:,}/{total:,}…"
+            text = f"Looking up dates and digests: {done:,}/{total:,}{glyphs.ELLIPSIS}"
         elif self.error is not None:
             text = literal(self.error)
         else:

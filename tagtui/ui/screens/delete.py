@@ -57,7 +57,7 @@ def names_text(names: tuple[str, ...] | list[str] | set[str], limit: int = NAME_
     ordered = sorted(names, key=natural_key)
     shown = ", ".join(literal(name) for name in ordered[:limit])
     if len(ordered) > limit:
-        shown += f" … and {len(ordered) - limit:,} more"
+        shown += f" {glyphs.ELLIPSIS} and {len(ordered) - limit:,} more"
     return shown
 
 
@@ -149,7 +149,7 @@ class DeleteModal(ModalScreen[str | None]):
             yield self._list("delete-removes", f"Removes ({tag_count(len(removes))}): ", removes)
         keeps = set(plan.keeps)
         if keeps:
-            stay = " — they stay" if len(keeps) > 1 else " — it stays"
+            stay = f" {glyphs.DASH} they stay" if len(keeps) > 1 else f" {glyphs.DASH} it stays"
             yield self._list(
                 "delete-keeps",
                 f"Other tags on this digest ({len(keeps):,}): ",

@@ -16,67 +16,73 @@ from textual.widgets import Footer, Static
 
 from tagtui.ui import glyphs
 
-KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    (
-        "Everywhere",
+
+def keys() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """Every key, grouped; built when shown, with the symbols of the terminal in use."""
+    return (
         (
-            ("Tab / Shift+Tab", "next / previous pane"),
-            ("Ctrl+P", "command palette: go to repository or tag, every action"),
-            ("o", "switch registry: another, or back to one opened before"),
-            ("z", "zoom: the focused pane fills the screen (z or Esc restores)"),
-            ("?", "this help"),
-            ("q", "quit"),
-        ),
-    ),
-    (
-        "Lists",
-        (
-            ("↑ ↓  j k", "move"),
-            ("PgUp PgDn  g G", "page, first, last"),
-            ("Enter  →", "open: a repository's tags, a tag's platforms"),
-            ("←  Esc", "back (Esc first clears a filter)"),
-            ("/", "filter the pane: type, Enter keeps it, Esc clears"),
-            ("r", "refresh"),
-            ("c", "copy the pull reference (as skopeo/docker take it)"),
-            ("mouse", "click highlights, double-click opens, wheel scrolls"),
-        ),
-    ),
-    (
-        "Tags",
-        (
-            ("s", "sort: name ↔ newest first"),
-            ("d", "delete the tag, or the marked tags (asks first)"),
-            ("p", "clean up: retention rules; their result shows as marks"),
-            ("Space", "mark / unmark the tag, move down"),
-            ("*  u", "mark every tag shown; clear marks"),
-            (glyphs.MARKED, "a marked tag (the title counts them)"),
-            (f"{glyphs.SHARED}abc123×3", "three tags share this digest"),
-            (f"{glyphs.SHARED}abc123×3+", "three or more: some tags' digests are not known yet"),
+            "Everywhere",
             (
-                f"{glyphs.COLLAPSED} {glyphs.EXPANDED}",
-                "a multi-platform tag: opens to its platforms",
+                ("Tab / Shift+Tab", "next / previous pane"),
+                ("Ctrl+P", "command palette: go to repository or tag, every action"),
+                ("o", "switch registry: another, or back to one opened before"),
+                ("z", "zoom: the focused pane fills the screen (z or Esc restores)"),
+                ("?", "this help"),
+                ("q", "quit"),
             ),
-            (f"{glyphs.PLATFORMS}2  att", "two platforms; has attestations"),
-            (f"{glyphs.REVISIONS}2", "two older images in the tag's history (OpenShift)"),
-            ("…", "still being looked up"),
         ),
-    ),
-    (
-        "Detail",
         (
-            ("j k  g G", "scroll, top, bottom"),
-            ("+", "show more of a long section or value"),
+            "Lists",
+            (
+                ("↑ ↓  j k", "move"),
+                ("PgUp PgDn  g G", "page, first, last"),
+                ("Enter  →", "open: a repository's tags, a tag's platforms"),
+                ("←  Esc", "back (Esc first clears a filter)"),
+                ("/", "filter the pane: type, Enter keeps it, Esc clears"),
+                ("r", "refresh"),
+                ("c", "copy the pull reference (as skopeo/docker take it)"),
+                ("mouse", "click highlights, double-click opens, wheel scrolls"),
+            ),
         ),
-    ),
-    (
-        "Delete dialog",
         (
-            ("y", "delete as shown"),
-            ("n  Esc", "cancel"),
-            ("a", "delete the digest with all its tags instead (when offered)"),
+            "Tags",
+            (
+                ("s", "sort: name ↔ newest first"),
+                ("d", "delete the tag, or the marked tags (asks first)"),
+                ("p", "clean up: retention rules; their result shows as marks"),
+                ("Space", "mark / unmark the tag, move down"),
+                ("*  u", "mark every tag shown; clear marks"),
+                (glyphs.MARKED, "a marked tag (the title counts them)"),
+                (f"{glyphs.SHARED}abc123{glyphs.TIMES}3", "three tags share this digest"),
+                (
+                    f"{glyphs.SHARED}abc123{glyphs.TIMES}3+",
+                    "three or more: some tags' digests are not known yet",
+                ),
+                (
+                    f"{glyphs.COLLAPSED} {glyphs.EXPANDED}",
+                    "a multi-platform tag: opens to its platforms",
+                ),
+                (f"{glyphs.PLATFORMS}2  att", "two platforms; has attestations"),
+                (f"{glyphs.REVISIONS}2", "two older images in the tag's history (OpenShift)"),
+                (glyphs.ELLIPSIS, "still being looked up"),
+            ),
         ),
-    ),
-)
+        (
+            "Detail",
+            (
+                ("j k  g G", "scroll, top, bottom"),
+                ("+", "show more of a long section or value"),
+            ),
+        ),
+        (
+            "Delete dialog",
+            (
+                ("y", "delete as shown"),
+                ("n  Esc", "cancel"),
+                ("a", "delete the digest with all its tags instead (when offered)"),
+            ),
+        ),
+    )
 
 
 class HelpScreen(ModalScreen[None]):
@@ -123,9 +129,9 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
         table.add_column(no_wrap=True, style="bold")
         table.add_column()
-        for group, keys in KEYS:
+        for group, entries in keys():
             table.add_row(Text(group, style="bold underline"), Text(""))
-            for key, text in keys:
+            for key, text in entries:
                 table.add_row(Text(key), Text(text))
             table.add_row(Text(""), Text(""))
         return table

@@ -24,6 +24,7 @@ from tagtui.errors import AuthenticationRequired, PermissionDenied, TagtuiError
 from tagtui.providers.base import Provider
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.view import PlatformSubject, RevisionSubject, Subject, TagSubject
+from tagtui.ui import glyphs
 from tagtui.ui import messages as msg
 from tagtui.ui.flows import LOGIN_GROUP
 from tagtui.ui.flows.delete import start_delete
@@ -270,12 +271,12 @@ class MainScreen(Screen[None]):
     def action_refresh(self) -> None:
         if self.focused_pane() == "repo-pane" or self.repository is None:
             self.load_repositories()
-            self.notify("Reloading repositories…", markup=False)
+            self.notify(f"Reloading repositories{glyphs.ELLIPSIS}", markup=False)
             return
         self.detail.forget()
         self.tags_pane.refresh_facts()
         self._show_detail_for(self.tag_tree.highlighted_row)
-        self.notify(f"Reloading tags of {literal(self.repository)}…", markup=False)
+        self.notify(f"Reloading tags of {literal(self.repository)}{glyphs.ELLIPSIS}", markup=False)
 
     def action_copy(self) -> None:
         self.copy_reference()

@@ -18,6 +18,7 @@ from textual.strip import Strip
 from textual.style import Style
 
 from tagtui.session.view import DetailView
+from tagtui.ui import glyphs
 from tagtui.ui.format import literal
 from tagtui.ui.widgets.detail_sections import Caps, Section, build_sections
 from tagtui.ui.widgets.virtual_list import content_strip
@@ -80,8 +81,8 @@ class DetailPanel(ScrollView, can_focus=True):
         if view is not self._view:
             self._caps = {}
         self._view = view
-        title = "Detail · " + literal(view.label or view.reference)
-        self.border_title = Content(f"{title} · {note}" if note else title)
+        title = f"Detail {glyphs.DOT} " + literal(view.label or view.reference)
+        self.border_title = Content(f"{title} {glyphs.DOT} {note}" if note else title)
         self._rebuild()
         self.scroll_home(animate=False)
 

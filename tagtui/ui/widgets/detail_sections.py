@@ -20,6 +20,7 @@ from rich.text import Text
 from tagtui.model import Image, TagDetail
 from tagtui.session.view import DetailView, image_size
 from tagtui.text import human_size
+from tagtui.ui import glyphs
 from tagtui.ui.format import literal, short_digest, size_with_bytes, timestamp, word_list
 
 SECTIONS = (
@@ -88,7 +89,7 @@ class _Capper:
             return literal(text)
         self.cut = True
         rest = len(text) - self.caps.chars
-        return f"{literal(text[: self.caps.chars])}… ({rest:,} more characters)"
+        return f"{literal(text[: self.caps.chars])}{glyphs.ELLIPSIS} ({rest:,} more characters)"
 
     def rows(self, rows: Sequence[T]) -> tuple[Sequence[T], int]:
         if len(rows) <= self.caps.rows:
@@ -98,7 +99,7 @@ class _Capper:
 
 
 def _more_line(count: int) -> Text:
-    return Text(f"… {count:,} more · + shows more", style="dim")
+    return Text(f"{glyphs.ELLIPSIS} {count:,} more {glyphs.DOT} + shows more", style="dim")
 
 
 def _with_more(body: RenderableType, more: int) -> RenderableType:

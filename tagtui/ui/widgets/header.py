@@ -15,14 +15,16 @@ from tagtui.ui.format import literal, rate_budget, shorten_middle
 
 RATE_POLL_SECONDS = 1.0
 
-# state -> (symbol, text); the CSS colours the symbol by the state class.
-STATES = {
-    "connecting": (glyphs.CONNECTING, "connecting…"),
-    "connected": (glyphs.CONNECTED, "connected"),
-    "offline": (glyphs.OFFLINE, "unreachable"),
-    "login": ("!", "login required"),
-    "error": ("!", "error"),
-}
+
+def states() -> dict[str, tuple[str, str]]:
+    """state -> (symbol, text); the CSS colours the symbol by the state class."""
+    return {
+        "connecting": (glyphs.CONNECTING, f"connecting{glyphs.ELLIPSIS}"),
+        "connected": (glyphs.CONNECTED, "connected"),
+        "offline": (glyphs.OFFLINE, "unreachable"),
+        "login": ("!", "login required"),
+        "error": ("!", "error"),
+    }
 
 
 class StatusHeader(Widget):
@@ -88,8 +90,8 @@ class StatusHeader(Widget):
         registry_room: int | None = None,
         rate_words: bool = True,
     ) -> Content:
-        symbol, text = STATES.get(self.state, ("?", self.state))
-        separator = Content.styled(" │ ", "dim")
+        symbol, text = states().get(self.state, ("?", self.state))
+        separator = Content.styled(f" {glyphs.SEPARATOR} ", "dim")
         registry = literal(self.registry)
         if registry_room is not None:
             registry = shorten_middle(registry, registry_room)

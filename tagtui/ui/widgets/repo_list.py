@@ -9,6 +9,7 @@ from textual.content import Content
 
 from tagtui.model import Repository
 from tagtui.session.repositories import RepositoryCatalog
+from tagtui.ui import glyphs
 from tagtui.ui.format import literal, shorten_middle
 from tagtui.ui.widgets.virtual_list import VirtualList
 
@@ -33,7 +34,7 @@ class RepoList(VirtualList):
         super().__init__(id=id)
         self.catalog = catalog
         self.filter_text = ""
-        self.empty_text = "Loading repositories…"
+        self.empty_text = f"Loading repositories{glyphs.ELLIPSIS}"
 
     @property
     def total(self) -> int:
@@ -57,6 +58,16 @@ class RepoList(VirtualList):
         self.append_rows([r for r in fresh if needle in r.name.lower()] if needle else fresh)
         if highlighted in moved:
             self.move_to(next(repo for repo in fresh if repo.name == highlighted))
+
+    def replace(self, listing: list[Repository]) -> None:
+        """A refresh's complete listing takes the place of the rows; the cursor stays on its
+        repository if it is still listed."""
+        row = self.highlighted_row
+        self.catalog.replace(listing)
+        rows = self.catalog.matching(self.filter_text)
+        name = row.name if row is not None else None
+        at = next((i for i, repo in enumerate(rows) if repo.name == name), None)
+        self.set_rows(rows, cursor=at if at is not None else self.cursor)
 
     def ensure(self, name: str) -> Repository:
         """The row for ``name``, added if the catalog did not list it (opened by name)."""

@@ -181,7 +181,7 @@ class TagTree(VirtualList):
         children = self.catalog.children(name)
         rows: list[Row] = []
         if children is None:
-            rows.append(NoteRow(name, "loading platforms…"))
+            rows.append(NoteRow(name, f"loading platforms{glyphs.ELLIPSIS}"))
         elif children.error:
             rows.append(NoteRow(name, children.error))
         else:
@@ -267,7 +267,8 @@ class TagTree(VirtualList):
         if isinstance(row, TagRow):
             return self._render_tag(row.name, width)
         muted = self.component_style("virtual-list--muted")
-        branch = "└─ " if id(row) in self._last_children else "├─ "
+        branch = glyphs.LAST_BRANCH if id(row) in self._last_children else glyphs.BRANCH
+        branch += " "
         # The mark column (blank: only tags are marked) keeps the branches under the ►.
         indent = MARK_BLANK + "  "
         if isinstance(row, PlatformRow):
@@ -333,7 +334,7 @@ class TagTree(VirtualList):
             parts.append((" " + literal(tag.status), self.component_style("virtual-list--warning")))
         left = Content.assemble(*parts)
         pending = name in catalog.pending
-        filler = "…" if pending else ""
+        filler = glyphs.ELLIPSIS if pending else ""
         date = date_short(tag.created) or filler
         size: int | str | None = tag.size if tag.size is not None else filler
         right = self._columns(width, date, size, self._digest_cell(tag, pending), muted)
@@ -370,9 +371,8 @@ class TagTree(VirtualList):
                 f" {'! error':<11}", self.component_style("virtual-list--warning")
             )
         if not tag.digest:
-            return Content.styled(
-                f"{'…' if pending else '':<12}", self.component_style("virtual-list--muted")
-            )
+            filler = glyphs.ELLIPSIS if pending else ""
+            return Content.styled(f"{filler:<12}", self.component_style("virtual-list--muted"))
         sharing, exact = self.catalog.sharing(tag.digest)
         short = short_digest(tag.digest, 8)
         if sharing > 1:
@@ -380,7 +380,7 @@ class TagTree(VirtualList):
             # "+" while tags with unknown digests may share it too.
             count = f"{sharing}" if exact else f"{sharing}+"
             return Content.styled(
-                f"{glyphs.SHARED}{short}×{count}".ljust(12),
+                f"{glyphs.SHARED}{short}{glyphs.TIMES}{count}".ljust(12),
                 self.component_style("virtual-list--accent"),
             )
         return self._plain_digest(tag.digest)
