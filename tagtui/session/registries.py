@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from tagtui.config import NamedRegistry, config_path, load_registries
-from tagtui.credentials.docker_config import docker_hosts
-from tagtui.credentials.podman import podman_hosts
 from tagtui.errors import ConfigError, UsageError
 from tagtui.providers.base import Provider, ProviderOptions
 from tagtui.targets import Location, open_target
@@ -180,6 +178,10 @@ class SessionRegistries:
             about = provider.display_name if provider.display_name != key else ""
             rows.append(RegistryChoice(key, tuple(origins), about, current=key == self.current))
         hosts: dict[str, list[str]] = {}
+        # Read when the switcher opens, not at startup.
+        from tagtui.credentials.docker_config import docker_hosts
+        from tagtui.credentials.podman import podman_hosts
+
         for origin, listed in ((DOCKER, docker_hosts(env)), (PODMAN, podman_hosts(env))):
             for host in listed:
                 hosts.setdefault(host, []).append(origin)

@@ -17,7 +17,6 @@ from tagtui.providers.base import Provider
 from tagtui.session.registries import SessionRegistries
 from tagtui.targets import Location
 from tagtui.ui.screens.main import MainScreen
-from tagtui.ui.screens.registries import RegistryPicker
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -54,6 +53,8 @@ class RegistrySwitch:
     def start(self) -> None:
         """`o`: the switcher, pushed at once, so that a key typed right after it goes to it."""
         # Small files (config.toml, two auth files): read here, as the command line reads them.
+        from tagtui.ui.screens.registries import RegistryPicker  # not before the first o
+
         picker = RegistryPicker(self.registries.choices(), self.open)
         self.app.push_screen(picker, self._chosen)
 

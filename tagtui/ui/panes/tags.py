@@ -27,7 +27,6 @@ from tagtui.session.tag_stream import TagStream
 from tagtui.ui import glyphs
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
-from tagtui.ui.flows.budget import budget_allows
 from tagtui.ui.format import literal
 from tagtui.ui.panes.filtering import FilteredPane
 from tagtui.ui.panes.host import PaneHost
@@ -463,6 +462,8 @@ class TagsPane(FilteredPane):
     async def _fetch_dates(self, token: Token, tags: list[Tag]) -> None:
         repository = str(token.subject)
         total = len(tags)
+        from tagtui.ui.flows.budget import budget_allows  # not before the first sort
+
         work = f"Sorting by date describes {total:,} tags"
         if not await budget_allows(self.app, self.host.provider, work, total):
             self.post_message(msg.DatesFetched(token, [], total, total))

@@ -27,14 +27,10 @@ from tagtui.session.view import PlatformSubject, RevisionSubject, Subject, TagSu
 from tagtui.ui import glyphs
 from tagtui.ui import messages as msg
 from tagtui.ui.flows import LOGIN_GROUP
-from tagtui.ui.flows.delete import start_delete
-from tagtui.ui.flows.login import LoginFlow
 from tagtui.ui.format import literal
 from tagtui.ui.panes.detail import DetailPane
 from tagtui.ui.panes.repositories import RepositoriesPane
 from tagtui.ui.panes.tags import TagsPane
-from tagtui.ui.screens.help import HelpScreen
-from tagtui.ui.screens.login import login_reason
 from tagtui.ui.screens.reporter import Reporter
 from tagtui.ui.widgets.header import StatusHeader
 from tagtui.ui.widgets.repo_list import RepoList
@@ -42,6 +38,7 @@ from tagtui.ui.widgets.tag_tree import NoteRow, PlatformRow, RevisionRow, TagRow
 from tagtui.ui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
+    from tagtui.ui.flows.login import LoginFlow
     from tagtui.ui.flows.planning import PlanningFlow
 
 # Below this width the tag tree and the detail stack on the right of a narrow repository pane.
@@ -329,6 +326,8 @@ class MainScreen(Screen[None]):
             self.maximized = pane
 
     def action_help(self) -> None:
+        from tagtui.ui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen())
 
     def action_focus_pane(self, pane: str) -> None:
@@ -338,6 +337,8 @@ class MainScreen(Screen[None]):
     # --- delete (the flow itself is ui/flows/delete.py) -----------------------------------------
 
     def action_delete(self, whole_digest: bool = False) -> None:
+        from tagtui.ui.flows.delete import start_delete
+
         flow = start_delete(self, self._delete_flow, whole_digest=whole_digest)
         if flow is not None:
             self._delete_flow = flow
@@ -368,6 +369,8 @@ class MainScreen(Screen[None]):
 
     def error_sentence(self, error: TagtuiError) -> str:
         if isinstance(error, AuthenticationRequired):
+            from tagtui.ui.screens.login import login_reason
+
             return login_reason(error, self.provider.credential_key or self.provider.display_name)
         return f"{error.title}: {error}"
 
@@ -403,6 +406,8 @@ class MainScreen(Screen[None]):
         """Open the login modal (once: later failures wait for the same answer)."""
         self.header.state = "login"
         if self._login is None:
+            from tagtui.ui.flows.login import LoginFlow
+
             self._login = LoginFlow(self, error)
             self.run_worker(self._login.run(), group=LOGIN_GROUP, exit_on_error=False)
         self._login.retry_after(retry)
