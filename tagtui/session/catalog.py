@@ -37,8 +37,8 @@ def _timestamp(moment: datetime | None) -> float:
 
 def merge_tag(old: Tag | None, new: Tag) -> Tag:
     """``new`` as listed again, keeping what was learned about ``old`` while the digest holds."""
-    if old is None or (old.digest != new.digest and new.digest is not None):
-        return new
+    if old is None or old is new or (old.digest != new.digest and new.digest is not None):
+        return new  # (``old is new``: a list streaming in hands over the same tags again)
     # A refreshed list (names only, for most registries) keeps what describe_tag found.
     return Tag(
         name=new.name,
