@@ -4,6 +4,7 @@ shows it; the last views are kept, so moving back over rows costs no request."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,15 +14,18 @@ from textual.worker import Worker
 
 from tagtui.errors import TagtuiError
 from tagtui.model import TagDetail
+from tagtui.session.catalog import TagCatalog
 from tagtui.session.freshness import Freshness, keeps_data
 from tagtui.session.staleness import Epoch, Token
 from tagtui.session.view import (
     DetailView,
+    PlatformSubject,
     Subject,
     TagSubject,
     load_view,
     subject_key,
     subject_reference,
+    with_referrers,
 )
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
@@ -43,9 +47,14 @@ class DetailPane(DetailPanel):
         repository: str
         detail: TagDetail
 
-    def __init__(self, host: PaneHost, *, id: str, classes: str) -> None:
+    def __init__(
+        self, host: PaneHost, *, catalog: TagCatalog | None = None, id: str, classes: str
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.host = host
+        # The tag pane's catalog: its tag names spare referrer lookups of absent cosign tags,
+        # and a platform row's index digest finds BuildKit's attestations of it.
+        self.catalog = catalog
         # Subject: the key of the view asked for last.
         self._epoch = Epoch()
         self._cache: OrderedDict[tuple[str, ...], DetailView] = OrderedDict()
@@ -98,10 +107,33 @@ class DetailPane(DetailPanel):
         self.show_message(f"Loading {literal(reference)}…", loading=True)
         self._load(token, repository, subject)
 
+    def _listing(
+        self, repository: str, subject: Subject
+    ) -> tuple[Collection[str] | None, str | None]:
+        """The listed tag names (None when another list is shown) and a platform's index."""
+        catalog = self.catalog
+        if catalog is None or catalog.repository != repository:
+            return None, None
+        index = None
+        if isinstance(subject, PlatformSubject):
+            tag = catalog.tag(subject.tag)
+            index = tag.digest if tag is not None else None
+        return catalog.names(), index
+
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def _load(self, token: Token, repository: str, subject: Subject) -> None:
+        tags, index = self._listing(repository, subject)
+        provider = self.host.provider
         try:
-            view = await load_view(self.host.provider, repository, subject)
+            view = await load_view(provider, repository, subject)
+            view = await with_referrers(
+                provider,
+                repository,
+                view,
+                subject,
+                tags=tags,
+                index_digest=index,
+            )
         except Exception as exc:
             err = as_error(exc)
             retry = self._retry_for(token, repository, subject)

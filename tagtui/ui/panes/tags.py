@@ -1,9 +1,9 @@
 """The tag pane: one repository's tags as a tree, with the workers that fill it in.
 
 It owns the ``TagCatalog`` the tree renders, the ``TagMarks`` on its tags, and every worker that
-feeds the catalog: the tag list, the ``describe_tag`` calls for the rows on screen, the platforms
-of an opened index, and the dates fetched for newest-first. Every result carries the staleness
-token of the list it was asked for.
+feeds the catalog: the tag list, the ``describe_tag`` and referrer lookups for the rows on
+screen, the platforms of an opened index, and the dates fetched for newest-first. Every result
+carries the staleness token of the list it was asked for.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from tagtui.errors import RateLimited
-from tagtui.model import Tag, TagDetail
+from tagtui.model import Referrer, Tag, TagDetail
+from tagtui.referrers import is_referrer_carrier
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.freshness import Freshness, keeps_data
 from tagtui.session.marks import TagMarks
@@ -41,6 +42,10 @@ from tagtui.ui.widgets.virtual_list import VirtualList
 DESCRIBE_CONCURRENCY = 6
 # Tags described for sorting per message (and per redraw).
 DATE_BATCH = 100
+# Referrer lookups in flight at once (rows on screen only).
+REFERRER_CONCURRENCY = 4
+# Below this pane width the title says "7,521 hidden" rather than "7,521 referrer tags hidden".
+LONG_TITLE_WIDTH = 64
 
 
 class TagsPane(FilteredPane):
@@ -70,6 +75,9 @@ class TagsPane(FilteredPane):
         self._describing: dict[str, Worker[None]] = {}
         self._describe_errors = 0
         self._describe_limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
+        # Referrer lookups of the digests on screen (cancelled when scrolled away).
+        self._looking_up: dict[str, Worker[None]] = {}
+        self._referrer_limit = asyncio.Semaphore(REFERRER_CONCURRENCY)
         # Tags whose platforms are being fetched (opened before their detail was known).
         self._children_loading: set[str] = set()
         # Dates fetched for newest-first sorting (the catalog counts the progress).
@@ -102,11 +110,15 @@ class TagsPane(FilteredPane):
             arrived = len(self.catalog) if self.catalog.repository == self.repository else 0
             parts.append(f"{arrived:,} so far, loading…" if arrived else "loading…")
         else:
-            count = f"{len(self.catalog):,}"
+            count = f"{self.catalog.shown_count:,}"
             if tree.filter_text:
                 shown = sum(1 for row in tree.rows if isinstance(row, TagRow))
                 count = f"{shown:,}/{count}"
             parts.append(count)
+        hidden = self.catalog.hidden_count if self.catalog.repository == self.repository else 0
+        if hidden:
+            long = self.size.width >= LONG_TITLE_WIDTH
+            parts.append(f"· {hidden:,} {'referrer tags hidden' if long else 'hidden'}")
         if self.marks:
             parts.append(f"· {len(self.marks):,} marked")
         subtitle = f"sort: {self.catalog.sort}"
@@ -129,6 +141,7 @@ class TagsPane(FilteredPane):
         if name != self.repository:
             self.clear_filter()
             self.marks.clear()  # marks belong to one repository
+            self.catalog.show_carriers = False  # hidden again in every repository
         self.repository = name
         self.reload(select=select, fresh=True)
 
@@ -144,6 +157,7 @@ class TagsPane(FilteredPane):
             self.freshness.succeeded()
         token = self._epoch.advance(self.repository)
         self._cancel_describes()
+        self._cancel_lookups()
         self.cancel_dating()
         self._describe_errors = 0
         self._children_loading.clear()
@@ -157,6 +171,7 @@ class TagsPane(FilteredPane):
     def refresh_facts(self) -> None:
         """``r``: forget what was described, then list again where the cursor is."""
         self.catalog.described.clear()
+        self.catalog.forget_referrers()
         self.reload(select=self.highlighted_tag())
 
     def highlighted_tag(self) -> str | None:
@@ -204,6 +219,7 @@ class TagsPane(FilteredPane):
             return
         tree, catalog = self.tag_tree, self.catalog
         first = catalog.repository != message.repository
+        self._show_carriers_for(message.select)
         catalog.load(message.repository, message.tags)
         anchor = message.select if message.select in catalog else None
         if first or anchor is not None:
@@ -241,6 +257,7 @@ class TagsPane(FilteredPane):
             return
         self.host.connected()
         self.freshness.succeeded()
+        self._show_carriers_for(message.select)
         refresh = catalog.load(message.repository, message.tags, server_order=message.sort)
         self.marks.keep_only(catalog.order)  # a tag the refresh no longer lists loses its mark
         tree.listed(select=message.select, refresh=refresh)
@@ -257,6 +274,35 @@ class TagsPane(FilteredPane):
         self.update_title()
         self._schedule_describes()
         self.post_message(self.Listed(message.repository, len(catalog)))
+
+    def _show_carriers_for(self, select: str | None) -> None:
+        """A referrer tag asked for by name (``repo:sha256-….sig``) is shown, not hidden."""
+        if select is not None and is_referrer_carrier(select):
+            self.catalog.show_carriers = True
+
+    def toggle_carriers(self) -> None:
+        """``H``: show the tags that only carry referrers, or hide them again."""
+        tree, catalog = self.tag_tree, self.catalog
+        if catalog.repository is None:
+            return
+        count = catalog.carrier_count
+        row = tree.highlighted_row
+        name = row.name if isinstance(row, TagRow) else getattr(row, "tag", None)
+        catalog.set_show_carriers(not catalog.show_carriers)
+        if not catalog.show_carriers:
+            # A hidden tag cannot stay marked: what a delete would act on is what is shown.
+            self.marks.keep_only(catalog.order)
+        anchor = tree.row_for(name) if name is not None and name in catalog.order else None
+        tree.rebuild(anchor=anchor, cursor=None if anchor is not None else 0)
+        self.update_title()
+        self._schedule_describes()
+        shown = "shown" if catalog.show_carriers else "hidden"
+        self.app.notify(
+            f"{count:,} referrer tag{'s' if count != 1 else ''} {shown}",
+            title="Referrer tags",
+            markup=False,
+            timeout=3,
+        )
 
     def _stop_retrying(self) -> None:
         if self._retry is not None:
@@ -347,6 +393,64 @@ class TagsPane(FilteredPane):
             started = True
         if started:
             self.tag_tree.refresh_rows()
+        self._schedule_referrers(visible)
+
+    def _cancel_lookups(self) -> None:
+        for worker in self._looking_up.values():
+            worker.cancel()
+        self._looking_up.clear()
+        self.catalog.referrers_pending.clear()
+
+    def _schedule_referrers(self, visible: set[str] | None = None) -> None:
+        """What refers to the digests of the tag rows on screen, once per digest."""
+        catalog = self.catalog
+        if (
+            catalog.repository is None
+            or self.listing
+            or not self.host.provider.capabilities.referrers
+        ):
+            return
+        if visible is None:
+            visible = {row.name for row in self.tag_tree.visible_rows() if isinstance(row, TagRow)}
+        wanted = {digest for name in visible if (digest := catalog.needs_referrers(name))}
+        on_screen = {catalog.tag(name).digest for name in visible if catalog.tag(name)}
+        for digest in list(self._looking_up):
+            if digest not in on_screen:
+                self._looking_up.pop(digest).cancel()
+                catalog.referrers_pending.discard(digest)
+        token = self._epoch.current
+        for digest in wanted:
+            catalog.referrers_pending.add(digest)
+            self._looking_up[digest] = self.run_worker(
+                self._lookup_referrers(token, digest), group="referrers", exit_on_error=False
+            )
+
+    async def _lookup_referrers(self, token: Token, digest: str) -> None:
+        async with self._referrer_limit:
+            try:
+                found = await self.host.provider.referrers(
+                    str(token.subject), digest, tags=self.catalog.names()
+                )
+            except Exception as exc:
+                self.post_message(msg.ReferrersFound(token, digest, error=as_error(exc)))
+                return
+        self.post_message(msg.ReferrersFound(token, digest, found))
+
+    def on_referrers_found(self, message: msg.ReferrersFound) -> None:
+        if not message.token.current:
+            return
+        self._looking_up.pop(message.digest, None)
+        catalog = self.catalog
+        if message.error is not None:
+            # The row keeps what the carrier tags say; the detail says why, if asked.
+            catalog.referrers_failed(message.digest)
+            return
+        self.host.connected()
+        self.tag_tree.facts_changed(catalog.learn_referrers(message.digest, message.referrers))
+
+    def learn_referrers(self, digest: str, referrers: tuple[Referrer, ...]) -> None:
+        """The detail pane looked them up: the rows on ``digest`` show them too."""
+        self.tag_tree.facts_changed(self.catalog.learn_referrers(digest, referrers))
 
     async def _describe(self, token: Token, tag: Tag) -> None:
         async with self._describe_limit:
@@ -364,6 +468,7 @@ class TagsPane(FilteredPane):
         self.host.connected()
         self._describing.pop(message.tag.name, None)
         self.tag_tree.facts_changed(self.catalog.update([message.tag]))
+        self._schedule_referrers()
 
     def on_describe_failed(self, message: msg.DescribeFailed) -> None:
         if not message.token.current:

@@ -22,7 +22,13 @@ from textual.widgets import Footer
 from tagtui.errors import AuthenticationRequired, PermissionDenied, TagtuiError
 from tagtui.providers.base import Provider
 from tagtui.session.catalog import TagCatalog
-from tagtui.session.view import PlatformSubject, RevisionSubject, Subject, TagSubject
+from tagtui.session.view import (
+    PlatformSubject,
+    ReferrerSubject,
+    RevisionSubject,
+    Subject,
+    TagSubject,
+)
 from tagtui.ui import messages as msg
 from tagtui.ui.flows import LOGIN_GROUP
 from tagtui.ui.flows.delete import start_delete
@@ -36,7 +42,14 @@ from tagtui.ui.screens.login import login_reason
 from tagtui.ui.screens.reporter import Reporter
 from tagtui.ui.widgets.header import StatusHeader
 from tagtui.ui.widgets.repo_list import RepoList
-from tagtui.ui.widgets.tag_tree import NoteRow, PlatformRow, RevisionRow, TagRow, TagTree
+from tagtui.ui.widgets.tag_tree import (
+    NoteRow,
+    PlatformRow,
+    ReferrerRow,
+    RevisionRow,
+    TagRow,
+    TagTree,
+)
 from tagtui.ui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
@@ -48,7 +61,8 @@ NARROW_WIDTH = 120
 
 def row_subject(row: object) -> Subject | None:
     """What the detail of a tag-tree row is about (a note row is about nothing)."""
-    return row if isinstance(row, TagSubject | PlatformSubject | RevisionSubject) else None
+    subjects = TagSubject | PlatformSubject | RevisionSubject | ReferrerSubject
+    return row if isinstance(row, subjects) else None
 
 
 class MainScreen(Screen[None]):
@@ -70,7 +84,7 @@ class MainScreen(Screen[None]):
         self.start_tag = tag
         self.repos_pane = RepositoriesPane(self, id="repo-pane", classes="pane")
         self.tags_pane = TagsPane(self, id="tag-pane", classes="pane")
-        self.detail = DetailPane(self, id="detail", classes="pane")
+        self.detail = DetailPane(self, catalog=self.tags_pane.catalog, id="detail", classes="pane")
         self.reporter = Reporter(self)
         # The widgets and data the flows and tests reach through the screen.
         self.repo_list: RepoList = self.repos_pane.repo_list
@@ -251,6 +265,9 @@ class MainScreen(Screen[None]):
     def action_toggle_mark(self) -> None:
         self.tags_pane.toggle_mark()
 
+    def action_toggle_carriers(self) -> None:
+        self.tags_pane.toggle_carriers()
+
     def action_mark_shown(self) -> None:
         self.tags_pane.mark_shown()
 
@@ -308,6 +325,8 @@ class MainScreen(Screen[None]):
             return provider.pull_reference(repository, digest=row.platform.digest)
         if isinstance(row, RevisionRow):
             return provider.pull_reference(repository, digest=row.revision.digest)
+        if isinstance(row, ReferrerRow):
+            return provider.pull_reference(repository, digest=row.referrer.digest)
         return None
 
     def action_zoom(self) -> None:
