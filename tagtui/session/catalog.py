@@ -299,7 +299,6 @@ class TagCatalog:
             self._referrers.clear()
         self.pending.clear()
         self.failed.clear()
-        self.referrers_pending.clear()
         self._index_carriers()
         self._digest_tags = {}
         for tag in self._tags.values():

@@ -234,3 +234,26 @@ async def test_a_provider_that_does_not_look_shows_no_section() -> None:
 
 def test_digest_of_is_stable() -> None:
     assert digest_of("x") == digest_of("x")
+
+
+async def test_the_filter_searches_what_is_shown() -> None:
+    app = TagtuiApp(signed_provider(), repository=SIGNED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        tree = main_screen(app).tag_tree
+        await pilot.press("slash", *"sha256", "enter")
+        await settle(pilot)
+        assert tree.shown_tags() == []
+        await pilot.press("H")
+        await settle(pilot)
+        assert len(tree.shown_tags()) == CARRIERS
+
+
+async def test_a_digest_is_looked_up_by_the_list_and_the_detail_at_most_once_each() -> None:
+    provider = signed_provider(unsigned_carriers=0)
+    app = TagtuiApp(provider, repository=SIGNED, tag="v1")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        v1 = provider.digests[(SIGNED, "v1")]
+        assert main_screen(app).catalog.badge("v1") == "sig sbom"
+        assert provider.calls.count(("referrers", f"{SIGNED}@{v1}")) in (1, 2)

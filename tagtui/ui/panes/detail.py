@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.worker import Worker
 
 from tagtui.errors import TagtuiError
-from tagtui.model import TagDetail
+from tagtui.model import Referrer, TagDetail
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.freshness import Freshness, keeps_data
 from tagtui.session.staleness import Epoch, Token
@@ -47,6 +47,14 @@ class DetailPane(DetailPanel):
         repository: str
         detail: TagDetail
 
+    @dataclass
+    class ReferrersLoaded(Message):
+        """What refers to a tag's digest came with its detail: its row's badge holds it too."""
+
+        repository: str
+        digest: str
+        referrers: tuple[Referrer, ...]
+
     def __init__(
         self, host: PaneHost, *, catalog: TagCatalog | None = None, id: str, classes: str
     ) -> None:
@@ -62,6 +70,9 @@ class DetailPane(DetailPanel):
         # reach the registry.
         self._previous: dict[tuple[str, ...], DetailView] = {}
         self.freshness = Freshness()
+        # The key whose load was started last and whose result has not been handled yet: its
+        # worker may have finished with the result still queued (not cached yet, not loading).
+        self._in_flight: tuple[str, ...] | None = None
 
     @property
     def shown_key(self) -> tuple[str, ...] | None:
@@ -84,6 +95,7 @@ class DetailPane(DetailPanel):
         """No row to show: say ``text`` (or keep what is said)."""
         self._epoch.advance()
         self.workers.cancel_group(self, "detail")
+        self._in_flight = None
         if text is not None:
             self.show_message(text)
 
@@ -100,9 +112,10 @@ class DetailPane(DetailPanel):
         loading = any(
             worker.group == "detail" and not worker.is_finished for worker in self.workers
         )
-        if key == self._epoch.current.subject and loading:
+        if key == self._epoch.current.subject and (loading or key == self._in_flight):
             return  # already on its way (a rebuilt list highlights the same tag again)
         token = self._epoch.advance(key)
+        self._in_flight = key
         reference = subject_reference(self.host.provider, repository, subject)
         self.show_message(f"Loading {literal(reference)}…", loading=True)
         self._load(token, repository, subject)
@@ -152,6 +165,8 @@ class DetailPane(DetailPanel):
     def on_detail_loaded(self, message: msg.DetailLoaded) -> None:
         view = message.view
         key: tuple[str, ...] = message.token.subject  # type: ignore[assignment]
+        if key == self._in_flight:
+            self._in_flight = None
         if isinstance(view, TagtuiError):
             previous = self._previous.get(key)
             if not message.token.current:
@@ -172,6 +187,10 @@ class DetailPane(DetailPanel):
         repository, kind = key[0], key[1]
         if kind == "tag" and view.detail is not None:
             self.post_message(self.TagLoaded(repository, view.detail))
+            if view.referrers is not None and view.detail.digest:
+                self.post_message(
+                    self.ReferrersLoaded(repository, view.detail.digest, view.referrers)
+                )
         if message.token.current:
             self.show(view)
 
@@ -179,5 +198,6 @@ class DetailPane(DetailPanel):
         error = worker_failed(event)
         if error is not None:
             if event.worker.group == "detail":
+                self._in_flight = None
                 self.show_message("Could not load the detail (see the notification).")
             self.host.unexpected(error)

@@ -412,7 +412,11 @@ class TagsPane(FilteredPane):
             return
         if visible is None:
             visible = {row.name for row in self.tag_tree.visible_rows() if isinstance(row, TagRow)}
-        wanted = {digest for name in visible if (digest := catalog.needs_referrers(name))}
+        wanted = {
+            digest
+            for name in visible
+            if (digest := catalog.needs_referrers(name)) and digest not in self._looking_up
+        }
         on_screen = {catalog.tag(name).digest for name in visible if catalog.tag(name)}
         for digest in list(self._looking_up):
             if digest not in on_screen:

@@ -195,6 +195,11 @@ class MainScreen(Screen[None]):
         if event.repository == self.catalog.repository:
             self.tags_pane.learn_detail(event.detail)
 
+    @on(DetailPane.ReferrersLoaded)
+    def _referrers_loaded(self, event: DetailPane.ReferrersLoaded) -> None:
+        if event.repository == self.catalog.repository:
+            self.tags_pane.learn_referrers(event.digest, event.referrers)
+
     @on(TagTree.ExpandRequested)
     def _expand_requested(self, event: TagTree.ExpandRequested) -> None:
         repository = self.repository
