@@ -33,7 +33,7 @@ async def test_help_scrolls_to_the_delete_dialog_section_at_80x24() -> None:
         await pilot.press("home")
         await settle(pilot)
         assert "Everywhere" in screen_text(app)
-        for _ in range(30):
+        for _ in range(35):
             await pilot.press("j")
         await settle(pilot)
         assert "delete as shown" in screen_text(app)

@@ -54,10 +54,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             (f"{glyphs.SHARED}abc123×3+", "three or more: some tags' digests are not known yet"),
             (
                 f"{glyphs.COLLAPSED} {glyphs.EXPANDED}",
-                "a multi-platform tag: opens to its platforms",
+                "opens: its platforms, signatures, SBOMs, attestations",
             ),
             (f"{glyphs.PLATFORMS}2", "two platforms"),
-            ("sig sbom att ref", "refer to it: signatures, SBOMs, attestations, other (→ lists)"),
+            ("sig  sbom", "signed; an SBOM refers to it (→ lists what refers)"),
+            ("att  ref", "attestations, other artifacts refer to it"),
             (f"{glyphs.REVISIONS}2", "two older images in the tag's history (OpenShift)"),
             ("…", "still being looked up"),
         ),
