@@ -257,3 +257,16 @@ async def test_a_digest_is_looked_up_by_the_list_and_the_detail_at_most_once_eac
         v1 = provider.digests[(SIGNED, "v1")]
         assert main_screen(app).catalog.badge("v1") == "sig sbom"
         assert provider.calls.count(("referrers", f"{SIGNED}@{v1}")) in (1, 2)
+
+
+async def test_a_repository_of_only_referrer_tags_says_so() -> None:
+    provider = signed_provider(unsigned_carriers=2)
+    provider.repos[SIGNED] = [t for t in provider.repos[SIGNED] if is_referrer_carrier(t.name)]
+    app = TagtuiApp(provider, repository=SIGNED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = " ".join(screen_text(app).replace("│", " ").split())
+        assert "Only 5 referrer tags (signatures, SBOMs…): H shows them." in text
+        await pilot.press("H")
+        await settle(pilot)
+        assert len(main_screen(app).tag_tree.shown_tags()) == 5

@@ -280,8 +280,13 @@ class TagTree(VirtualList):
     # --- rendering ----------------------------------------------------------------------------
 
     def empty_message(self) -> str:
-        if self.filter_text and len(self.catalog):
+        catalog = self.catalog
+        if self.filter_text and len(catalog):
             return f"No tags match /{literal(self.filter_text)}"
+        hidden = catalog.hidden_count
+        if hidden and hidden == len(catalog):
+            plural = "s" if hidden != 1 else ""
+            return f"Only {hidden:,} referrer tag{plural} (signatures, SBOMs…): H shows them."
         return self.empty_text
 
     def render_row(self, row: Any, width: int) -> Content:
