@@ -9,12 +9,14 @@ a catalog; the pane that owns it feeds it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from tagtui.model import Platform, Tag, TagDetail, preferred_platform
+from tagtui.model import Platform, Referrer, ReferrerKind, Tag, TagDetail, preferred_platform
 from tagtui.natsort import natural_key
+from tagtui.referrers import carrier_of
+from tagtui.session.referrers import badge_of_kinds
 
 SORTS = ("name", "newest")
 
@@ -80,11 +82,41 @@ class TagCatalog:
         self.failed: set[str] = set()
         # Dating every tag for newest-first is under way.
         self.dating = False
+        # Tags that only carry referrers (sha256-<hex>[.sig|.att|.sbom]): left out of ``order``
+        # unless shown. Each names its subject digest; cosign's suffix says a kind cheaply.
+        self.show_carriers = False
+        self._carriers: set[str] = set()
+        self._carrier_kinds: dict[str, set[ReferrerKind]] = {}
+        # What refers to each digest (looked up for the rows on screen), and lookups under way.
+        self._referrers: dict[str, tuple[Referrer, ...]] = {}
+        self.referrers_pending: set[str] = set()
 
     # --- reading ------------------------------------------------------------------------------
 
     def __len__(self) -> int:
         return len(self._tags)
+
+    @property
+    def shown_count(self) -> int:
+        """How many tags the list shows (without the hidden referrer carriers)."""
+        return len(self._order)
+
+    @property
+    def hidden_count(self) -> int:
+        """Referrer-carrier tags left out of the list (0 while they are shown)."""
+        return 0 if self.show_carriers else len(self._carriers)
+
+    @property
+    def carrier_count(self) -> int:
+        """How many listed tags only carry referrers (shown or not)."""
+        return len(self._carriers)
+
+    def is_carrier(self, name: str) -> bool:
+        return name in self._carriers
+
+    def names(self) -> Collection[str]:
+        """Every listed tag name, carriers too (what a referrers lookup checks tags against)."""
+        return self._tags.keys()
 
     def __contains__(self, name: object) -> bool:
         return name in self._tags
@@ -124,7 +156,7 @@ class TagCatalog:
         tag = self._tags.get(name)
         if tag is None:
             return False
-        if tag.revisions:
+        if tag.revisions or self.referrers_of(name):
             return True
         children = self.children(name)
         if children is not None:
@@ -145,17 +177,86 @@ class TagCatalog:
         return True
 
     def undated(self) -> list[Tag]:
-        return [tag for tag in self._tags.values() if tag.created is None]
+        """The tags shown without a date (hidden carriers are not sorted, so not dated)."""
+        tags = self._tags
+        return [tags[name] for name in self._order if tags[name].created is None]
 
     def dates_known(self) -> int:
-        return sum(1 for tag in self._tags.values() if tag.created is not None)
+        tags = self._tags
+        return sum(1 for name in self._order if tags[name].created is not None)
 
     @property
     def dates_progress(self) -> tuple[int, int] | None:
-        """(tags dated, all tags) while dating for newest-first is under way."""
+        """(tags dated, tags shown) while dating for newest-first is under way."""
         if not self.dating:
             return None
-        return self.dates_known(), len(self._tags)
+        return self.dates_known(), len(self._order)
+
+    # --- referrers ----------------------------------------------------------------------------
+
+    def referrers_of(self, name: str) -> tuple[Referrer, ...] | None:
+        """What refers to the digest of ``name``, once looked up (None before)."""
+        tag = self._tags.get(name)
+        if tag is None or not tag.digest:
+            return None
+        return self._referrers.get(tag.digest)
+
+    def needs_referrers(self, name: str) -> str | None:
+        """The digest of ``name`` when its referrers are still to be looked up."""
+        tag = self._tags.get(name)
+        if tag is None or not tag.digest or name in self._carriers:
+            return None
+        digest = tag.digest
+        if digest in self._referrers or digest in self.referrers_pending:
+            return None
+        return digest
+
+    def learn_referrers(self, digest: str, referrers: Iterable[Referrer]) -> set[str]:
+        """What refers to ``digest``; returns the tags on it (their rows change)."""
+        self.referrers_pending.discard(digest)
+        self._referrers[digest] = tuple(referrers)
+        return set(self._digest_tags.get(digest, ()))
+
+    def referrers_failed(self, digest: str) -> None:
+        """The lookup failed: the row keeps the carrier tags' badge, and is not asked again."""
+        self.referrers_pending.discard(digest)
+        self._referrers.setdefault(digest, ())
+
+    def forget_referrers(self) -> None:
+        """``r``: look them up again."""
+        self._referrers.clear()
+        self.referrers_pending.clear()
+
+    def badge(self, name: str) -> str:
+        """``sig sbom``: what refers to the tag's digest — the looked-up referrers, else what
+        cosign's carrier tags say — and BuildKit attestations in its index."""
+        tag = self._tags.get(name)
+        kinds: set[ReferrerKind] = set()
+        if tag is not None and tag.digest:
+            kinds.update(self._carrier_kinds.get(tag.digest, ()))
+            kinds.update(referrer.kind for referrer in self._referrers.get(tag.digest, ()))
+        children = self.children(name)
+        if children is not None and children.attestations:
+            kinds.add(ReferrerKind.ATTESTATION)
+        return badge_of_kinds(kinds)
+
+    def set_show_carriers(self, show: bool) -> None:
+        """Show the referrer-carrier tags in the list, or hide them again."""
+        if show != self.show_carriers:
+            self.show_carriers = show
+            self._sort()
+
+    def _index_carriers(self) -> None:
+        # O(n) once per list: one regex per name.
+        self._carriers = set()
+        self._carrier_kinds = {}
+        for name in self._tags:
+            carrier = carrier_of(name)
+            if carrier is None:
+                continue
+            self._carriers.add(name)
+            if carrier.kind is not None:
+                self._carrier_kinds.setdefault(carrier.subject, set()).add(carrier.kind)
 
     # --- learning -----------------------------------------------------------------------------
 
@@ -173,6 +274,10 @@ class TagCatalog:
         self.described.clear()
         self.failed.clear()
         self.dating = False
+        self._carriers = set()
+        self._carrier_kinds = {}
+        self._referrers.clear()
+        self.referrers_pending.clear()
 
     def load(self, repository: str, tags: list[Tag], *, server_order: str | None = None) -> bool:
         """The tag list of ``repository``; True when it is a refresh of the one shown.
@@ -191,12 +296,17 @@ class TagCatalog:
             self._children.clear()
             self._digest_children.clear()
             self.described.clear()
+            self._referrers.clear()
         self.pending.clear()
         self.failed.clear()
+        self._index_carriers()
         self._digest_tags = {}
         for tag in self._tags.values():
             self._index_digest(tag)
-        self._unknown_digests = sum(1 for tag in self._tags.values() if not tag.digest)
+        # Carrier tags hold signatures, never an image another tag shares: they do not count.
+        self._unknown_digests = sum(
+            1 for tag in self._tags.values() if not tag.digest and tag.name not in self._carriers
+        )
         if same:
             # A sharing list stays true while none of its tags moved elsewhere or went away.
             self._complete_sharing = {
@@ -227,7 +337,8 @@ class TagCatalog:
             if old.digest and old.digest != tag.digest:
                 self._digest_tags.get(old.digest, set()).discard(tag.name)
                 self._complete_sharing.get(old.digest, set()).discard(tag.name)
-            self._unknown_digests += (not tag.digest) - (not old.digest)
+            if tag.name not in self._carriers:
+                self._unknown_digests += (not tag.digest) - (not old.digest)
             self._tags[tag.name] = tag
             self._index_digest(tag)
             self.pending.discard(tag.name)
@@ -287,10 +398,11 @@ class TagCatalog:
             if tag.digest:
                 self._digest_tags.get(tag.digest, set()).discard(name)
                 self._complete_sharing.get(tag.digest, set()).discard(name)
-            else:
+            elif name not in self._carriers:
                 self._unknown_digests -= 1
             self.pending.discard(name)
             self.described.discard(name)
+            self._carriers.discard(name)
         if gone:
             self._order = [name for name in self._order if name not in gone]
             self.order_version += 1
@@ -308,20 +420,27 @@ class TagCatalog:
         self._sort()
 
     def _sort(self) -> None:
-        names = self._natural()
-        if self.sort == "newest":
-            if self._server_order == "newest":
-                names = list(self._tags)  # the provider sorted all of them, dates unknown here
-            else:
+        if self.sort == "newest" and self._server_order == "newest":
+            names = self._listed()  # the provider sorted all of them, dates unknown here
+        else:
+            names = self._natural()
+            if self.sort == "newest":
                 # Known dates first, newest first; the rest keep natural order after them.
                 names.sort(key=lambda n: -_timestamp(self._tags[n].created))
         self._order = names
         self.order_version += 1
 
+    def _listed(self) -> list[str]:
+        """The names shown, in the provider's order (hidden carriers left out)."""
+        carriers = self._carriers
+        if carriers and not self.show_carriers:
+            return [name for name in self._tags if name not in carriers]
+        return list(self._tags)
+
     def _natural(self) -> list[str]:
         # Providers list tags in natural order already (the Provider contract), so keep their
         # order: re-sorting 10,000 names would cost most of the time to first rows.
-        names = list(self._tags)
+        names = self._listed()
         if self._server_order is not None:
             names.sort(key=natural_key)
         return names

@@ -19,8 +19,13 @@ BADGE_WORDS = {
 
 def badge(referrers: Iterable[Referrer]) -> str:
     """``sig sbom``: each kind present once, signatures first; empty when nothing refers."""
-    kinds = {referrer.kind for referrer in referrers}
-    return " ".join(word for kind, word in BADGE_WORDS.items() if kind in kinds)
+    return badge_of_kinds(referrer.kind for referrer in referrers)
+
+
+def badge_of_kinds(kinds: Iterable[ReferrerKind]) -> str:
+    """The badge of these kinds: each once, in ``BADGE_WORDS`` order."""
+    present = set(kinds)
+    return " ".join(word for kind, word in BADGE_WORDS.items() if kind in present)
 
 
 def split_carriers(tags: Iterable[Tag]) -> tuple[list[Tag], list[Tag]]:

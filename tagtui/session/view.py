@@ -4,18 +4,23 @@
 - a tag that is an index: the index, and the image of one platform — the preferred one
   (linux/amd64, else the first runnable) for the detail panel, the one asked for with
   ``--platform`` for ``tagtui inspect``, or none at all (``inspect`` without ``--platform``);
-- a platform of an index, or a revision in a tag's history: that image by digest.
+- a platform of an index, or a revision in a tag's history: that image by digest;
+- a referrer (signature, SBOM, attestation) of a tag: its manifest by digest, with what it
+  refers to.
+
+The detail of a tag, platform or revision also lists what refers to it (``with_referrers``).
 
 The detail panel and ``tagtui inspect`` both load through ``load_view``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from tagtui.errors import NotFound, UsageError
-from tagtui.model import Image, Platform, TagDetail, TagRevision, preferred_platform
+from tagtui.errors import NotFound, TagtuiError, UsageError
+from tagtui.model import Image, Platform, Referrer, TagDetail, TagRevision, preferred_platform
 from tagtui.providers.base import Provider
 from tagtui.text import human_size, size_with_bytes
 
@@ -43,13 +48,25 @@ class RevisionSubject:
     revision: TagRevision
 
 
-Subject = TagSubject | PlatformSubject | RevisionSubject
+@dataclass(frozen=True)
+class ReferrerSubject:
+    """A signature, SBOM or attestation referring to the image ``tag`` names."""
+
+    tag: str
+    referrer: Referrer
+    # The tags on the digest it refers to ("refers to sha256:… (latest, v1)").
+    subject_tags: tuple[str, ...] = field(default=(), compare=False)
 
 
-def child_digest(subject: PlatformSubject | RevisionSubject) -> str:
-    """The image a platform or revision row stands for."""
+Subject = TagSubject | PlatformSubject | RevisionSubject | ReferrerSubject
+
+
+def child_digest(subject: PlatformSubject | RevisionSubject | ReferrerSubject) -> str:
+    """The manifest a platform, revision or referrer row stands for."""
     if isinstance(subject, PlatformSubject):
         return subject.platform.digest
+    if isinstance(subject, ReferrerSubject):
+        return subject.referrer.digest
     return subject.revision.digest
 
 
@@ -100,6 +117,15 @@ class DetailView:
     revision: TagRevision | None = None
     # The pane title: "repo:tag", "repo:tag linux/arm64" (the reference may be long).
     label: str = ""
+    # A referrer's view: the referrer, and the tags on the digest it refers to.
+    referrer: Referrer | None = None
+    subject_tags: tuple[str, ...] = ()
+    # Why a referrer's manifest could not be read (its listed facts are still shown).
+    image_error: str | None = None
+    # What refers to the tag or image shown: None when not looked up (the provider cannot),
+    # else the referrers, or why the lookup failed.
+    referrers: tuple[Referrer, ...] | None = None
+    referrers_error: str | None = None
 
 
 def image_size(image: Image) -> str:
@@ -115,7 +141,10 @@ def subject_key(repository: str, subject: Subject) -> tuple[str, ...]:
     """A view's identity, for caching: the same key always loads the same view."""
     if isinstance(subject, TagSubject):
         return (repository, "tag", subject.name)
-    kind = "platform" if isinstance(subject, PlatformSubject) else "revision"
+    if isinstance(subject, ReferrerSubject):
+        kind = "referrer"
+    else:
+        kind = "platform" if isinstance(subject, PlatformSubject) else "revision"
     return (repository, kind, subject.tag, child_digest(subject))
 
 
@@ -128,6 +157,8 @@ def subject_reference(provider: Provider, repository: str, subject: Subject) -> 
             return provider.pull_reference(repository, digest=platform.digest)
         case RevisionSubject(_, revision):
             return revision.reference or provider.pull_reference(repository, digest=revision.digest)
+        case ReferrerSubject(_, referrer):
+            return provider.pull_reference(repository, digest=referrer.digest)
 
 
 def choose_platform(detail: TagDetail, wanted: WantedPlatform) -> Platform:
@@ -178,9 +209,66 @@ async def load_view(
             platform=chosen,
             label=f"{repository}:{subject.name}",
         )
+    if isinstance(subject, ReferrerSubject):
+        return await _referrer_view(provider, repository, subject, reference)
     image = await provider.get_image(repository, child_digest(subject))
     if isinstance(subject, PlatformSubject):
         label = f"{repository}:{subject.tag} {subject.platform.name}"
         return DetailView(reference, image=image, platform=subject.platform, label=label)
     label = f"{repository}:{subject.tag} revision"
     return DetailView(reference, image=image, revision=subject.revision, label=label)
+
+
+async def _referrer_view(
+    provider: Provider, repository: str, subject: ReferrerSubject, reference: str
+) -> DetailView:
+    """A referrer's manifest; what the referrers list said about it shows even when the
+    manifest cannot be read (an unknown artifact, a manifest gone since)."""
+    referrer = subject.referrer
+    label = f"{repository}:{subject.tag} {referrer.kind.value}"
+    try:
+        image: Image | None = await provider.get_image(repository, referrer.digest)
+        error = None
+    except TagtuiError as err:
+        image, error = None, str(err)
+    return DetailView(
+        reference,
+        image=image,
+        label=label,
+        referrer=referrer,
+        subject_tags=subject.subject_tags,
+        image_error=error,
+    )
+
+
+async def with_referrers(
+    provider: Provider,
+    repository: str,
+    view: DetailView,
+    subject: Subject,
+    *,
+    tags: Collection[str] | None = None,
+    index_digest: str | None = None,
+) -> DetailView:
+    """``view`` with what refers to it: a tag's own digest (an index's, for a multi-platform
+    tag), a platform's image (with BuildKit's attestations in ``index_digest``), a revision's.
+
+    ``tags``: the repository's tag names, when listed (spares asking for absent cosign tags).
+    A failed lookup says why in the view; the rest of the detail stands.
+    """
+    if not provider.capabilities.referrers or isinstance(subject, ReferrerSubject):
+        return view
+    in_index = None
+    if isinstance(subject, TagSubject):
+        digest = view.detail.digest if view.detail is not None else None
+    elif isinstance(subject, PlatformSubject):
+        digest, in_index = subject.platform.digest, index_digest
+    else:
+        digest = subject.revision.digest
+    if digest is None:
+        return view
+    try:
+        found = await provider.referrers(repository, digest, tags=tags, in_index=in_index)
+    except TagtuiError as err:
+        return replace(view, referrers_error=str(err))
+    return replace(view, referrers=found)

@@ -15,7 +15,7 @@ from typing import Any
 from textual.message import Message
 
 from tagtui.errors import TagtuiError
-from tagtui.model import Repository, Tag, TagDetail
+from tagtui.model import Referrer, Repository, Tag, TagDetail
 from tagtui.session.staleness import Token
 from tagtui.session.view import DetailView
 
@@ -77,6 +77,16 @@ class TagsLoaded(Message):
 class TagDescribed(Message):
     token: Token
     tag: Tag
+
+
+@dataclass
+class ReferrersFound(Message):
+    """What refers to ``digest`` (a row on screen), or the ``error`` that stopped the lookup."""
+
+    token: Token
+    digest: str
+    referrers: tuple[Referrer, ...] = ()
+    error: TagtuiError | None = None
 
 
 @dataclass

@@ -81,6 +81,11 @@ def actions(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
         ),
         ("Clear all marks", "Unmark every tag", screen.action_clear_marks),
         (
+            "Show / hide referrer tags",
+            "Tags that only carry signatures, SBOMs, attestations (sha256-…)",
+            screen.action_toggle_carriers,
+        ),
+        (
             "Clean up…",
             "Retention rules (match, keep, keep newest N, older than) marking what goes",
             screen.action_cleanup,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tagtui.model import ReferrerKind
 from tagtui.providers.layout import LayoutProvider
-from tests.oci.referrer_content import SPDX_JSON, fallback_tag, signed_set
 from tests.support.push import Manifest
+from tests.support.referrer_content import SPDX_JSON, fallback_tag, signed_set
 
 
 def _write_blobs(layout: Path, manifest: Manifest) -> None:

@@ -13,9 +13,16 @@ import pytest
 
 from tagtui.model import ReferrerKind
 from tagtui.providers.oci.provider import OciProvider
-from tests.oci.referrer_content import SIMPLESIGNING, SPDX_JSON, SignedSet, fallback_tag, signed_set
 from tests.support.cli import tagtui
 from tests.support.push import PushClient
+from tests.support.referrer_content import (
+    SIMPLESIGNING,
+    SPDX_JSON,
+    SignedSet,
+    fallback_tag,
+    push_signed,
+    signed_set,
+)
 from tests.support.registry import RunningRegistry, start_registry
 
 pytestmark = pytest.mark.real
@@ -47,12 +54,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Signed]:
     workdir = tmp_path_factory.mktemp("signed") / "registry"
     with start_registry(workdir, access_log=True) as registry:
         with PushClient(registry.url) as client:
-            client.push(REPO, content.image, ["latest"])
-            client.push(REPO, content.signature, [fallback_tag(content.image.digest) + ".sig"])
-            # The SBOM by digest, then the fallback index listing it (as oras does without
-            # the referrers API).
-            client.push(REPO, content.fallback, [fallback_tag(content.image.digest)])
-            client.push(REPO, content.index, ["multi"])
+            push_signed(client, REPO, content)
         yield Signed(registry, content)
 
 

@@ -14,7 +14,10 @@ from tagtui.errors import BadResponse, DigestMismatch
 from tagtui.model import ReferrerKind
 from tagtui.providers.oci.provider import OciProvider
 from tagtui.providers.oci.referrers import MAX_REFERRER_PAGES
-from tests.oci.referrer_content import (
+from tests.oci.referrers_server import ReferrersRegistry
+from tests.support.cli import tagtui
+from tests.support.push import Image
+from tests.support.referrer_content import (
     SIMPLESIGNING,
     SPDX_JSON,
     SignedSet,
@@ -23,9 +26,6 @@ from tests.oci.referrer_content import (
     sbom_referrer,
     signed_set,
 )
-from tests.oci.referrers_server import ReferrersRegistry
-from tests.support.cli import tagtui
-from tests.support.push import Image
 from tests.vendors.fake_http import FakeServer
 
 REPO = "signed/app"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +25,8 @@ from tagtui.model import (
     Layer,
     Platform,
     Port,
+    Referrer,
+    ReferrerKind,
     Repository,
     Tag,
     TagDetail,
@@ -107,6 +109,8 @@ class FakeProvider(Provider):
         self.sorts_asked: list[str | None] = []
         # The real digest of every tag, also for tags listed without one (as most registries do).
         self.digests: dict[tuple[str, str], str] = {}
+        # What refers to each (repository, digest), as ``referrers`` returns it.
+        self.referrer_map: dict[tuple[str, str], list[Referrer]] = {}
 
     # --- building data ------------------------------------------------------------------------
 
@@ -131,6 +135,20 @@ class FakeProvider(Provider):
         self.indexes[(repo, digest)] = tuple(entries)
         self.digests[(repo, tag)] = digest
         self.repos.setdefault(repo, []).append(Tag(name=tag, digest=digest, media_type=INDEX))
+
+    def add_referrer(
+        self, repo: str, referrer: Referrer, *, image: Image | None = None, tag: str | None = None
+    ) -> None:
+        """``referrer`` of ``referrer.subject``; ``image``: its manifest (get_image); ``tag``:
+        the carrier tag it is listed under (cosign's ``sha256-<hex>.sig``, the fallback tag)."""
+        assert referrer.subject
+        self.referrer_map.setdefault((repo, referrer.subject), []).append(referrer)
+        if image is not None:
+            self.images[(repo, referrer.digest)] = image
+        if tag is not None:
+            self.digests[(repo, tag)] = referrer.digest
+            self.images.setdefault((repo, referrer.digest), image or make_image(tag))
+            self.repos.setdefault(repo, []).append(Tag(name=tag))
 
     # --- fault injection ------------------------------------------------------------------------
 
@@ -223,6 +241,19 @@ class FakeProvider(Provider):
             return self.images[(repository, digest)]
         except KeyError:
             raise NotFound(f"{repository}@{digest} not found") from None
+
+    async def referrers(
+        self,
+        repository: str,
+        digest: str,
+        *,
+        artifact_type: str | None = None,
+        tags: Collection[str] | None = None,
+        in_index: str | None = None,
+    ) -> tuple[Referrer, ...]:
+        await self._enter("referrers", f"{repository}@{digest}")
+        found = self.referrer_map.get((repository, digest), [])
+        return tuple(r for r in found if artifact_type in (None, r.artifact_type))
 
     async def describe_tag(self, repository: str, tag: Tag) -> Tag:
         await self._enter("describe_tag", f"{repository}:{tag.name}")
@@ -382,4 +413,96 @@ def hostile_provider() -> FakeProvider:
     provider.add_image_tag(REPO, "twin", image)
     provider.add_image_tag(REPO, f"{LONG}-tag", image)
     provider.add_image_tag(REPO, OPEN_CLOSE.replace("[", "[[") + NUMERIC, image)
+    return provider
+
+
+# --- signed images: cosign signatures, SBOMs, attestations (tests/ui/test_referrers.py) ---------
+
+SIMPLESIGNING = "application/vnd.dev.cosign.simplesigning.v1+json"
+SPDX = "application/spdx+json"
+SIGNED = "acme/signed"
+
+
+def carrier_tag(digest: str, suffix: str | None = None) -> str:
+    """cosign's ``sha256-<hex>.sig`` (``suffix``), or the OCI fallback tag ``sha256-<hex>``."""
+    base = digest.replace(":", "-", 1)
+    return f"{base}.{suffix}" if suffix else base
+
+
+def artifact(seed: str, artifact_type: str | None, layer_type: str, size: int) -> Image:
+    """A signature's or SBOM's manifest: one payload layer of ``layer_type``."""
+    layer = Layer(digest=digest_of(f"{seed}-payload"), media_type=layer_type, size=size)
+    return Image(
+        digest=digest_of(seed),
+        media_type=MANIFEST,
+        config=ImageConfig(),
+        layers=(layer,),
+        artifact_type=artifact_type,
+    )
+
+
+def signature_of(subject: str, seed: str) -> tuple[Referrer, Image]:
+    image = artifact(seed, None, SIMPLESIGNING, 245)
+    referrer = Referrer(
+        digest=image.digest or "",
+        media_type=MANIFEST,
+        artifact_type=SIMPLESIGNING,
+        kind=ReferrerKind.SIGNATURE,
+        size=557,
+        annotations=(("dev.cosignproject.cosign/signature", "MEUCIQC0test"),),
+        subject=subject,
+        tag=carrier_tag(subject, "sig"),
+    )
+    return referrer, image
+
+
+def sbom_of(
+    subject: str,
+    seed: str,
+    *,
+    artifact_type: str = SPDX,
+    annotations: tuple[tuple[str, str], ...] = (
+        ("org.opencontainers.image.created", "2024-05-01T00:00:00Z"),
+    ),
+) -> Referrer:
+    return Referrer(
+        digest=digest_of(seed),
+        media_type=MANIFEST,
+        artifact_type=artifact_type,
+        kind=ReferrerKind.SBOM,
+        size=712,
+        annotations=annotations,
+        subject=subject,
+    )
+
+
+def signed_provider(*, unsigned_carriers: int = 40) -> FakeProvider:
+    """``acme/signed``: v1 signed (a cosign ``.sig`` tag) with an SBOM found through its
+    fallback tag, v2 / latest with an SBOM only, v3 with nothing; and ``unsigned_carriers``
+    more carrier tags of images no longer tagged, which the list hides."""
+    provider = FakeProvider(capabilities=Capabilities(digest_delete=True, referrers=True))
+    repo = SIGNED
+    v1 = make_image("signed-v1")
+    v2 = make_image("signed-v2", created=BASE_TIME + timedelta(days=2))
+    provider.add_image_tag(repo, "v1", v1)
+    provider.add_image_tag(repo, "v2", v2)
+    provider.add_image_tag(repo, "latest", v2)
+    provider.add_image_tag(repo, "v3", make_image("signed-v3"))
+    assert v1.digest and v2.digest
+    signature, signature_image = signature_of(v1.digest, "signed-v1-sig")
+    provider.add_referrer(repo, signature, image=signature_image, tag=signature.tag)
+    sbom = sbom_of(v1.digest, "signed-v1-sbom")
+    provider.add_referrer(
+        repo, sbom, image=artifact("signed-v1-sbom", SPDX, SPDX, 18_204), tag=carrier_tag(v1.digest)
+    )
+    sbom2 = sbom_of(v2.digest, "signed-v2-sbom")
+    provider.add_referrer(
+        repo,
+        sbom2,
+        image=artifact("signed-v2-sbom", SPDX, SPDX, 19_001),
+        tag=carrier_tag(v2.digest),
+    )
+    for n in range(unsigned_carriers):
+        gone, gone_image = signature_of(digest_of(f"gone-{n}"), f"gone-sig-{n}")
+        provider.add_referrer(repo, gone, image=gone_image, tag=gone.tag)
     return provider

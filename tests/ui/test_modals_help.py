@@ -34,7 +34,7 @@ async def test_help_scrolls_to_the_delete_dialog_section_at_80x24() -> None:
         await settle(pilot)
         assert "Everywhere" in screen_text(app)
         # More presses than lines below the fold: j scrolls one line each, and stops at the end.
-        for _ in range(45):
+        for _ in range(60):
             await pilot.press("j")
         await settle(pilot)
         assert "delete as shown" in screen_text(app)

@@ -155,7 +155,7 @@ async def test_a_helm_chart_shows_its_artifact_type_not_empty_image_sections() -
         for row in ("Platform", "Created", "Author"):
             assert row not in summary
         assert "Size" in summary
-        assert shown_sections(panel) == {"summary", "layers", "extras"}
+        assert shown_sections(panel) == {"summary", "layers", "referrers", "extras"}
         # Said once, in the Summary.
         assert "Artifact type" not in body_text(panel, "extras")
         assert "org.opencontainers.image.title" in body_text(panel, "extras")

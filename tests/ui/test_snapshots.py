@@ -22,7 +22,7 @@ from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.bulk_delete import BulkProgressModal
 from tests.ui.conftest import settle, wait_until
 from tests.ui.demo import HeldDemoProvider, demo_provider
-from tests.ui.fakes import FakeProvider, Gate, sample_provider
+from tests.ui.fakes import FakeProvider, Gate, sample_provider, signed_provider
 from tests.ui.helpers import finish_delete_flow, main_screen, open_cleanup_dialog
 from tests.ui.screen import screen_text
 
@@ -262,3 +262,22 @@ def test_cleanup_dialog_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run)
+
+
+# --- referrers (issue 10 §1): a fake provider with a signed image, SBOMs and 40 carrier tags ----
+
+
+def test_hidden_referrer_tags_with_badges_80x24(snap_compare: SnapCompare) -> None:
+    app = TagtuiApp(signed_provider(), repository="acme/signed")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys())
+
+
+def test_referrer_children_expanded(snap_compare: SnapCompare) -> None:
+    # v1 opened to its signature and SBOM, the cursor on the SBOM: its manifest facts.
+    app = TagtuiApp(signed_provider(), repository="acme/signed", tag="v1")
+    assert snap_compare(app, terminal_size=(160, 48), run_before=keys("right", "down", "down"))
+
+
+def test_referrers_in_the_detail(snap_compare: SnapCompare) -> None:
+    app = TagtuiApp(signed_provider(), repository="acme/signed", tag="v1")
+    assert snap_compare(app, terminal_size=(160, 48), run_before=keys())

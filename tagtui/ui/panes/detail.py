@@ -4,6 +4,7 @@ shows it; the last views are kept, so moving back over rows costs no request."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,16 +13,19 @@ from textual.message import Message
 from textual.worker import Worker
 
 from tagtui.errors import TagtuiError
-from tagtui.model import TagDetail
+from tagtui.model import Referrer, TagDetail
+from tagtui.session.catalog import TagCatalog
 from tagtui.session.freshness import Freshness, keeps_data
 from tagtui.session.staleness import Epoch, Token
 from tagtui.session.view import (
     DetailView,
+    PlatformSubject,
     Subject,
     TagSubject,
     load_view,
     subject_key,
     subject_reference,
+    with_referrers,
 )
 from tagtui.ui import glyphs
 from tagtui.ui import messages as msg
@@ -44,9 +48,22 @@ class DetailPane(DetailPanel):
         repository: str
         detail: TagDetail
 
-    def __init__(self, host: PaneHost, *, id: str, classes: str) -> None:
+    @dataclass
+    class ReferrersLoaded(Message):
+        """What refers to a tag's digest came with its detail: its row's badge holds it too."""
+
+        repository: str
+        digest: str
+        referrers: tuple[Referrer, ...]
+
+    def __init__(
+        self, host: PaneHost, *, catalog: TagCatalog | None = None, id: str, classes: str
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.host = host
+        # The tag pane's catalog: its tag names spare referrer lookups of absent cosign tags,
+        # and a platform row's index digest finds BuildKit's attestations of it.
+        self.catalog = catalog
         # Subject: the key of the view asked for last.
         self._epoch = Epoch()
         self._cache: OrderedDict[tuple[str, ...], DetailView] = OrderedDict()
@@ -54,6 +71,9 @@ class DetailPane(DetailPanel):
         # reach the registry.
         self._previous: dict[tuple[str, ...], DetailView] = {}
         self.freshness = Freshness()
+        # The key whose load was started last and whose result has not been handled yet: its
+        # worker may have finished with the result still queued (not cached yet, not loading).
+        self._in_flight: tuple[str, ...] | None = None
 
     @property
     def shown_key(self) -> tuple[str, ...] | None:
@@ -76,6 +96,7 @@ class DetailPane(DetailPanel):
         """No row to show: say ``text`` (or keep what is said)."""
         self._epoch.advance()
         self.workers.cancel_group(self, "detail")
+        self._in_flight = None
         if text is not None:
             self.show_message(text)
 
@@ -92,17 +113,41 @@ class DetailPane(DetailPanel):
         loading = any(
             worker.group == "detail" and not worker.is_finished for worker in self.workers
         )
-        if key == self._epoch.current.subject and loading:
+        if key == self._epoch.current.subject and (loading or key == self._in_flight):
             return  # already on its way (a rebuilt list highlights the same tag again)
         token = self._epoch.advance(key)
+        self._in_flight = key
         reference = subject_reference(self.host.provider, repository, subject)
         self.show_message(f"Loading {literal(reference)}{glyphs.ELLIPSIS}", loading=True)
         self._load(token, repository, subject)
 
+    def _listing(
+        self, repository: str, subject: Subject
+    ) -> tuple[Collection[str] | None, str | None]:
+        """The listed tag names (None when another list is shown) and a platform's index."""
+        catalog = self.catalog
+        if catalog is None or catalog.repository != repository:
+            return None, None
+        index = None
+        if isinstance(subject, PlatformSubject):
+            tag = catalog.tag(subject.tag)
+            index = tag.digest if tag is not None else None
+        return catalog.names(), index
+
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def _load(self, token: Token, repository: str, subject: Subject) -> None:
+        tags, index = self._listing(repository, subject)
+        provider = self.host.provider
         try:
-            view = await load_view(self.host.provider, repository, subject)
+            view = await load_view(provider, repository, subject)
+            view = await with_referrers(
+                provider,
+                repository,
+                view,
+                subject,
+                tags=tags,
+                index_digest=index,
+            )
         except Exception as exc:
             err = as_error(exc)
             retry = self._retry_for(token, repository, subject)
@@ -121,6 +166,8 @@ class DetailPane(DetailPanel):
     def on_detail_loaded(self, message: msg.DetailLoaded) -> None:
         view = message.view
         key: tuple[str, ...] = message.token.subject  # type: ignore[assignment]
+        if key == self._in_flight:
+            self._in_flight = None
         if isinstance(view, TagtuiError):
             previous = self._previous.get(key)
             if not message.token.current:
@@ -141,6 +188,10 @@ class DetailPane(DetailPanel):
         repository, kind = key[0], key[1]
         if kind == "tag" and view.detail is not None:
             self.post_message(self.TagLoaded(repository, view.detail))
+            if view.referrers is not None and view.detail.digest:
+                self.post_message(
+                    self.ReferrersLoaded(repository, view.detail.digest, view.referrers)
+                )
         if message.token.current:
             self.show(view)
 
@@ -148,5 +199,6 @@ class DetailPane(DetailPanel):
         error = worker_failed(event)
         if error is not None:
             if event.worker.group == "detail":
+                self._in_flight = None
                 self.show_message("Could not load the detail (see the notification).")
             self.host.unexpected(error)

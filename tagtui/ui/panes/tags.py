@@ -1,9 +1,9 @@
 """The tag pane: one repository's tags as a tree, with the workers that fill it in.
 
 It owns the ``TagCatalog`` the tree renders, the ``TagMarks`` on its tags, and every worker that
-feeds the catalog: the tag list, the ``describe_tag`` calls for the rows on screen, the platforms
-of an opened index, and the dates fetched for newest-first. Every result carries the staleness
-token of the list it was asked for.
+feeds the catalog: the tag list, the ``describe_tag`` and referrer lookups for the rows on
+screen, the platforms of an opened index, and the dates fetched for newest-first. Every result
+carries the staleness token of the list it was asked for.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from tagtui.ui.format import literal
 from tagtui.ui.panes.filtering import FilteredPane
 from tagtui.ui.panes.host import PaneHost
 from tagtui.ui.panes.retry import StaleRetry
+from tagtui.ui.panes.tag_referrers import TagReferrers
 from tagtui.ui.widgets.inputs import FilterInput
 from tagtui.ui.widgets.tag_tree import TagRow, TagTree
 from tagtui.ui.widgets.virtual_list import VirtualList
@@ -39,9 +40,11 @@ from tagtui.ui.widgets.virtual_list import VirtualList
 DESCRIBE_CONCURRENCY = 6
 # Tags described for sorting per message (and per redraw).
 DATE_BATCH = 100
+# Below this pane width the title says "7,521 hidden" rather than "7,521 referrer tags hidden".
+LONG_TITLE_WIDTH = 64
 
 
-class TagsPane(FilteredPane):
+class TagsPane(TagReferrers, FilteredPane):
     """Owns the catalog, the tag tree's filter, sort and every worker that fills the tree."""
 
     class Listed(Message):
@@ -68,6 +71,7 @@ class TagsPane(FilteredPane):
         self._describing: dict[str, Worker[None]] = {}
         self._describe_errors = 0
         self._describe_limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
+        self.init_referrers()
         # Tags whose platforms are being fetched (opened before their detail was known).
         self._children_loading: set[str] = set()
         # Dates fetched for newest-first sorting (the catalog counts the progress).
@@ -100,11 +104,15 @@ class TagsPane(FilteredPane):
             loading = f"loading{glyphs.ELLIPSIS}"
             parts.append(f"{arrived:,} so far, {loading}" if arrived else loading)
         else:
-            count = f"{len(self.catalog):,}"
+            count = f"{self.catalog.shown_count:,}"
             if tree.filter_text:
                 shown = sum(1 for row in tree.rows if isinstance(row, TagRow))
                 count = f"{shown:,}/{count}"
             parts.append(count)
+        hidden = self.catalog.hidden_count if self.catalog.repository == self.repository else 0
+        if hidden:
+            long = self.size.width >= LONG_TITLE_WIDTH
+            parts.append(f"{glyphs.DOT} {hidden:,} {'referrer tags hidden' if long else 'hidden'}")
         if self.marks:
             parts.append(f"{glyphs.DOT} {len(self.marks):,} marked")
         subtitle = f"sort: {self.catalog.sort}"
@@ -127,6 +135,7 @@ class TagsPane(FilteredPane):
         if name != self.repository:
             self.clear_filter()
             self.marks.clear()  # marks belong to one repository
+            self.catalog.show_carriers = False  # hidden again in every repository
         self.repository = name
         self.reload(select=select, fresh=True)
 
@@ -143,6 +152,7 @@ class TagsPane(FilteredPane):
             self.stale_retry.stop()
         token = self._epoch.advance(self.repository)
         self._cancel_describes()
+        self._cancel_lookups()
         self.cancel_dating()
         self._describe_errors = 0
         self._children_loading.clear()
@@ -156,6 +166,7 @@ class TagsPane(FilteredPane):
     def refresh_facts(self) -> None:
         """``r``: forget what was described, then list again where the cursor is."""
         self.catalog.described.clear()
+        self.catalog.forget_referrers()
         self.reload(select=self.highlighted_tag())
 
     def highlighted_tag(self) -> str | None:
@@ -203,6 +214,7 @@ class TagsPane(FilteredPane):
             return
         tree, catalog = self.tag_tree, self.catalog
         first = catalog.repository != message.repository
+        self._show_carriers_for(message.select)
         catalog.load(message.repository, message.tags)
         anchor = message.select if message.select in catalog else None
         if first or anchor is not None:
@@ -239,6 +251,7 @@ class TagsPane(FilteredPane):
             return
         self.host.connected()
         self.stale_retry.succeeded()
+        self._show_carriers_for(message.select)
         refresh = catalog.load(message.repository, message.tags, server_order=message.sort)
         self.marks.keep_only(catalog.order)  # a tag the refresh no longer lists loses its mark
         tree.listed(select=message.select, refresh=refresh)
@@ -340,6 +353,7 @@ class TagsPane(FilteredPane):
             started = True
         if started:
             self.tag_tree.refresh_rows()
+        self._schedule_referrers(visible)
 
     async def _describe(self, token: Token, tag: Tag) -> None:
         async with self._describe_limit:
@@ -357,6 +371,7 @@ class TagsPane(FilteredPane):
         self.host.connected()
         self._describing.pop(message.tag.name, None)
         self.tag_tree.facts_changed(self.catalog.update([message.tag]))
+        self._schedule_referrers()
 
     def on_describe_failed(self, message: msg.DescribeFailed) -> None:
         if not message.token.current:

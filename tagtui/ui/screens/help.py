@@ -52,6 +52,7 @@ def keys() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
                 ("p", "clean up: retention rules; their result shows as marks"),
                 ("Space", "mark / unmark the tag, move down"),
                 ("*  u", "mark every tag shown; clear marks"),
+                ("H", f"show / hide referrer tags (sha256-{glyphs.ELLIPSIS}.sig .att .sbom)"),
                 (glyphs.MARKED, "a marked tag (the title counts them)"),
                 (f"{glyphs.SHARED}abc123{glyphs.TIMES}3", "three tags share this digest"),
                 (
@@ -60,9 +61,11 @@ def keys() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
                 ),
                 (
                     f"{glyphs.COLLAPSED} {glyphs.EXPANDED}",
-                    "a multi-platform tag: opens to its platforms",
+                    "opens: its platforms, signatures, SBOMs, attestations",
                 ),
-                (f"{glyphs.PLATFORMS}2  att", "two platforms; has attestations"),
+                (f"{glyphs.PLATFORMS}2", "two platforms"),
+                ("sig  sbom", "signed; an SBOM refers to it (opening the row lists them)"),
+                ("att  ref", "attestations, other artifacts refer to it"),
                 (f"{glyphs.REVISIONS}2", "two older images in the tag's history (OpenShift)"),
                 (glyphs.ELLIPSIS, "still being looked up"),
             ),

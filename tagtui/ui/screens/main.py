@@ -23,7 +23,13 @@ from tagtui.credentials import describe_in_use
 from tagtui.errors import AuthenticationRequired, PermissionDenied, TagtuiError
 from tagtui.providers.base import Provider
 from tagtui.session.catalog import TagCatalog
-from tagtui.session.view import PlatformSubject, RevisionSubject, Subject, TagSubject
+from tagtui.session.view import (
+    PlatformSubject,
+    ReferrerSubject,
+    RevisionSubject,
+    Subject,
+    TagSubject,
+)
 from tagtui.ui import glyphs
 from tagtui.ui import messages as msg
 from tagtui.ui.flows import LOGIN_GROUP
@@ -34,7 +40,14 @@ from tagtui.ui.panes.tags import TagsPane
 from tagtui.ui.screens.reporter import Reporter
 from tagtui.ui.widgets.header import StatusHeader
 from tagtui.ui.widgets.repo_list import RepoList
-from tagtui.ui.widgets.tag_tree import NoteRow, PlatformRow, RevisionRow, TagRow, TagTree
+from tagtui.ui.widgets.tag_tree import (
+    NoteRow,
+    PlatformRow,
+    ReferrerRow,
+    RevisionRow,
+    TagRow,
+    TagTree,
+)
 from tagtui.ui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
@@ -47,7 +60,8 @@ NARROW_WIDTH = 120
 
 def row_subject(row: object) -> Subject | None:
     """What the detail of a tag-tree row is about (a note row is about nothing)."""
-    return row if isinstance(row, TagSubject | PlatformSubject | RevisionSubject) else None
+    subjects = TagSubject | PlatformSubject | RevisionSubject | ReferrerSubject
+    return row if isinstance(row, subjects) else None
 
 
 class MainScreen(Screen[None]):
@@ -71,7 +85,7 @@ class MainScreen(Screen[None]):
         self.start_tag = tag
         self.repos_pane = RepositoriesPane(self, id="repo-pane", classes="pane")
         self.tags_pane = TagsPane(self, id="tag-pane", classes="pane")
-        self.detail = DetailPane(self, id="detail", classes="pane")
+        self.detail = DetailPane(self, catalog=self.tags_pane.catalog, id="detail", classes="pane")
         self.reporter = Reporter(self)
         # The widgets and data the flows and tests reach through the screen.
         self.repo_list: RepoList = self.repos_pane.repo_list
@@ -184,6 +198,11 @@ class MainScreen(Screen[None]):
         if event.repository == self.catalog.repository:
             self.tags_pane.learn_detail(event.detail)
 
+    @on(DetailPane.ReferrersLoaded)
+    def _referrers_loaded(self, event: DetailPane.ReferrersLoaded) -> None:
+        if event.repository == self.catalog.repository:
+            self.tags_pane.learn_referrers(event.digest, event.referrers)
+
     @on(TagTree.ExpandRequested)
     def _expand_requested(self, event: TagTree.ExpandRequested) -> None:
         repository = self.repository
@@ -254,6 +273,9 @@ class MainScreen(Screen[None]):
     def action_toggle_mark(self) -> None:
         self.tags_pane.toggle_mark()
 
+    def action_toggle_carriers(self) -> None:
+        self.tags_pane.toggle_carriers()
+
     def action_mark_shown(self) -> None:
         self.tags_pane.mark_shown()
 
@@ -311,6 +333,8 @@ class MainScreen(Screen[None]):
             return provider.pull_reference(repository, digest=row.platform.digest)
         if isinstance(row, RevisionRow):
             return provider.pull_reference(repository, digest=row.revision.digest)
+        if isinstance(row, ReferrerRow):
+            return provider.pull_reference(repository, digest=row.referrer.digest)
         return None
 
     def action_zoom(self) -> None:

@@ -17,7 +17,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tagtui.model import Image, TagDetail
+from tagtui.model import Image, Referrer, TagDetail
 from tagtui.session.view import DetailView, image_size
 from tagtui.text import human_size
 from tagtui.ui import glyphs
@@ -32,11 +32,14 @@ SECTIONS = (
     "Ports",
     "Volumes",
     "Layers",
+    "Annotations",
+    "Referrers",
     "Extras",
 )
 
-# Sections only an index has; the others are always shown (with "none" when empty).
-_OPTIONAL = {"Platforms"}
+# Sections only some views have (an index's Platforms, a referrer's Annotations, Referrers
+# where the provider looks for them); the others are always shown ("none" when empty).
+_OPTIONAL = {"Platforms", "Annotations", "Referrers"}
 
 # What a container's config says about running it: meaningless for a chart or an SBOM.
 _IMAGE_ONLY = ("Command", "Environment", "Labels", "Ports", "Volumes")
@@ -155,7 +158,12 @@ def hidden_sections(view: DetailView, present: set[str]) -> set[str]:
     image-only sections (Labels stays when the config has some)."""
     hidden = {name for name in _OPTIONAL if name not in present}
     image = view.image
-    if image is not None and image.artifact_type is not None:
+    if view.referrer is not None:
+        # A signature or an SBOM: whatever its config says, nothing of it runs.
+        hidden.update(_IMAGE_ONLY)
+        if image is not None and image.config.labels:
+            hidden.discard("Labels")
+    elif image is not None and image.artifact_type is not None:
         hidden.update(name for name in _IMAGE_ONLY if name != "Labels")
         if not image.config.labels:
             hidden.add("Labels")
@@ -191,7 +199,14 @@ def build_sections(view: DetailView, width: int, caps: dict[str, Caps]) -> list[
         add("Volumes", lambda c: _lines(config.volumes, c, "\n"))
     if image is not None:
         shown_image = image
-        add("Layers", lambda c: _layers(shown_image, c))
+        # An artifact's layers are its payload: their media types say what they hold.
+        typed = view.referrer is not None or image.artifact_type is not None
+        add("Layers", lambda c: _layers(shown_image, c, media_types=typed))
+    referrer = view.referrer
+    if referrer is not None:
+        add("Annotations", lambda c: _pairs_table(referrer.annotations, c, width=width))
+    if view.referrers is not None or view.referrers_error is not None:
+        add("Referrers", lambda c: _referrers(view, c))
     extras = [*(view.detail.extras if view.detail else ()), *(image.extras if image else ())]
     add("Extras", lambda c: _pairs_table(extras, c, width=width))
     hidden = hidden_sections(view, set(bodies))
@@ -201,6 +216,8 @@ def build_sections(view: DetailView, width: int, caps: dict[str, Caps]) -> list[
 
 
 def _summary(view: DetailView, capper: _Capper) -> RenderableType | None:
+    if view.referrer is not None:
+        return _pairs_table(_referrer_summary(view, view.referrer), capper, key_width=13)
     detail, image, platform = view.detail, view.image, view.platform
     rows: list[tuple[str, str]] = [("Reference", view.reference)]
     # A tag's own digest (an index's, for a multi-platform tag), else the image shown.
@@ -273,7 +290,7 @@ def _platforms(detail: TagDetail, capper: _Capper) -> RenderableType | None:
     return _with_more(table, more)
 
 
-def _layers(image: Image, capper: _Capper) -> RenderableType | None:
+def _layers(image: Image, capper: _Capper, *, media_types: bool = False) -> RenderableType | None:
     shown, more = capper.rows(image.layers)
     if not shown:
         return None
@@ -281,12 +298,65 @@ def _layers(image: Image, capper: _Capper) -> RenderableType | None:
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("digest", no_wrap=True)
     table.add_column("size", justify="right", no_wrap=True)
-    table.add_column("created by", ratio=1, overflow="fold")
+    table.add_column("media type" if media_types else "created by", ratio=1, overflow="fold")
     for number, layer in enumerate(shown, 1):
+        last = layer.media_type if media_types else layer.created_by
         table.add_row(
             Text(str(number)),
             Text(short_digest(layer.digest)),
             Text(human_size(layer.size)),
-            Text(capper.value(layer.created_by) or "-", overflow="fold"),
+            Text(capper.value(last) or "-", overflow="fold"),
+        )
+    return _with_more(table, more)
+
+
+def _referrer_summary(view: DetailView, referrer: Referrer) -> list[tuple[str, str]]:
+    """A signature's, SBOM's or attestation's manifest facts, and what it refers to."""
+    image = view.image
+    rows = [
+        ("Reference", view.reference),
+        ("Digest", referrer.digest),
+        ("Kind", referrer.kind.value),
+        ("Media type", referrer.media_type or (image.media_type if image else None) or "-"),
+        (
+            ARTIFACT_TYPE,
+            referrer.artifact_type or (image.artifact_type if image else None) or "-",
+        ),
+    ]
+    if referrer.subject:
+        tags = f" ({', '.join(view.subject_tags)})" if view.subject_tags else ""
+        rows.append(("Refers to", referrer.subject + tags))
+    if referrer.tag:
+        rows.append(("Found as tag", referrer.tag))
+    rows.append(("Size", size_with_bytes(referrer.size)))
+    if image is not None and image.compressed_size is not None:
+        rows.append(("Payload", size_with_bytes(image.compressed_size)))
+    if view.image_error is not None:
+        rows.append(("Manifest", f"could not be read: {view.image_error}"))
+    return rows
+
+
+def _referrers(view: DetailView, capper: _Capper) -> RenderableType | None:
+    """Kind, artifact type, short digest and size of each referrer, or why none could be had."""
+    if view.referrers_error is not None:
+        return Text(
+            f"could not look them up: {capper.value(view.referrers_error)}",
+            style="dim",
+            overflow="fold",
+        )
+    shown, more = capper.rows(view.referrers or ())
+    if not shown:
+        return None
+    table = Table(box=None, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
+    table.add_column("kind", no_wrap=True)
+    table.add_column("artifact type", ratio=1, overflow="fold")
+    table.add_column("digest", no_wrap=True)
+    table.add_column("size", justify="right", no_wrap=True)
+    for referrer in shown:
+        table.add_row(
+            Text(referrer.kind.value),
+            Text(capper.value(referrer.artifact_type or referrer.media_type) or "-"),
+            Text(short_digest(referrer.digest)),
+            Text(human_size(referrer.size)),
         )
     return _with_more(table, more)

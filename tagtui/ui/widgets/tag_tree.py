@@ -1,4 +1,6 @@
-"""The tag tree: tags (natural or newest-first order), their platforms and revisions as children.
+"""The tag tree: tags (natural or newest-first order); their platforms, revisions and referrers
+(signatures, SBOMs, attestations) as children. Tags that only carry referrers are hidden unless
+the catalog shows them.
 
 A virtual tree over a ``TagCatalog``: the rows are a flat list rebuilt from (the catalog's order,
 the filter, the open tags), and only the rows on screen are drawn. The tree owns no tag data: the
@@ -17,9 +19,11 @@ from textual.content import Content
 from textual.message import Message
 
 from tagtui.model import Tag
+from tagtui.natsort import natural_key
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.marks import TagMarks
-from tagtui.session.view import PlatformSubject, RevisionSubject, TagSubject
+from tagtui.session.referrers import BADGE_WORDS
+from tagtui.session.view import PlatformSubject, ReferrerSubject, RevisionSubject, TagSubject
 from tagtui.ui import glyphs
 from tagtui.ui.format import date_short, human_size, literal, short_digest
 from tagtui.ui.widgets.virtual_list import VirtualList
@@ -28,6 +32,7 @@ from tagtui.ui.widgets.virtual_list import VirtualList
 TagRow = TagSubject
 PlatformRow = PlatformSubject
 RevisionRow = RevisionSubject
+ReferrerRow = ReferrerSubject
 
 
 @dataclass(frozen=True)
@@ -38,14 +43,14 @@ class NoteRow:
     text: str
 
 
-Row = TagRow | PlatformRow | RevisionRow | NoteRow
+Row = TagRow | PlatformRow | RevisionRow | ReferrerRow | NoteRow
 
 # The mark column of an unmarked row: as wide as the mark glyph.
 MARK_BLANK = " " * len(glyphs.MARKED)
 
 
 class TagTree(VirtualList):
-    """Rows: ``TagRow`` / ``PlatformRow`` / ``RevisionRow`` / ``NoteRow``."""
+    """Rows: ``TagRow`` / ``PlatformRow`` / ``RevisionRow`` / ``ReferrerRow`` / ``NoteRow``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # First, so the footer keeps "? Help" when it runs out of room (70 columns).
@@ -62,6 +67,7 @@ class TagTree(VirtualList):
         Binding("space", "screen.toggle_mark", "Mark", key_display="Space"),
         Binding("asterisk", "screen.mark_shown", "Mark shown", show=False),
         Binding("u", "screen.clear_marks", "Clear marks", show=False),
+        Binding("H", "screen.toggle_carriers", "Referrer tags", show=False),
         Binding("p", "screen.cleanup", "Clean up", show=False),
         Binding("z", "screen.zoom", "Zoom", show=False),
     ]
@@ -132,6 +138,10 @@ class TagTree(VirtualList):
         else:
             self.refresh_rows()
 
+    def row_for(self, name: str) -> TagRow:
+        """The row object of tag ``name`` (what ``rebuild(anchor=…)`` looks for)."""
+        return self._row(name)
+
     def _row(self, name: str) -> TagRow:
         row = self._rows_by_name.get(name)
         if row is None:
@@ -177,16 +187,22 @@ class TagTree(VirtualList):
         self.set_rows(rows, anchor=anchor, cursor=cursor)
 
     def _child_rows(self, name: str) -> list[Row]:
-        tag = self.catalog.tag(name)
-        children = self.catalog.children(name)
+        catalog = self.catalog
+        tag = catalog.tag(name)
+        children = catalog.children(name)
         rows: list[Row] = []
         if children is None:
-            rows.append(NoteRow(name, f"loading platforms{glyphs.ELLIPSIS}"))
+            if self._may_have_platforms(name):
+                rows.append(NoteRow(name, f"loading platforms{glyphs.ELLIPSIS}"))
         elif children.error:
             rows.append(NoteRow(name, children.error))
         else:
             rows.extend(PlatformRow(name, p) for p in children.platforms)
         rows.extend(RevisionRow(name, r) for r in (tag.revisions if tag else ()))
+        referrers = catalog.referrers_of(name)
+        if referrers:
+            on_digest = tuple(sorted(catalog.on_digest(name), key=natural_key))
+            rows.extend(ReferrerRow(name, r, on_digest) for r in referrers)
         if not rows:
             rows.append(NoteRow(name, "a single image: no platforms"))
         # The last child is drawn with └─ (by identity: equal rows may stand elsewhere).
@@ -197,9 +213,14 @@ class TagTree(VirtualList):
         if name in self._expanded or name not in self.catalog:
             return
         self._expanded.add(name)
-        if self.catalog.children(name) is None:
+        if self.catalog.children(name) is None and self._may_have_platforms(name):
             self.post_message(self.ExpandRequested(self, name))
         self.rebuild(anchor=self._row(name))
+
+    def _may_have_platforms(self, name: str) -> bool:
+        """Whether ``name`` may be an index (a single image opens to its referrers only)."""
+        tag = self.catalog.tag(name)
+        return tag is None or tag.media_type is None or tag.is_index
 
     def collapse(self, name: str) -> None:
         if name in self._expanded:
@@ -259,8 +280,16 @@ class TagTree(VirtualList):
     # --- rendering ----------------------------------------------------------------------------
 
     def empty_message(self) -> str:
-        if self.filter_text and len(self.catalog):
+        catalog = self.catalog
+        if self.filter_text and len(catalog):
             return f"No tags match /{literal(self.filter_text)}"
+        hidden = catalog.hidden_count
+        if hidden and hidden == len(catalog):
+            plural = "s" if hidden != 1 else ""
+            return (
+                f"Only {hidden:,} referrer tag{plural} (signatures, SBOMs{glyphs.ELLIPSIS}): "
+                "H shows them."
+            )
         return self.empty_text
 
     def render_row(self, row: Any, width: int) -> Content:
@@ -298,8 +327,28 @@ class TagTree(VirtualList):
                 muted,
             )
             return _justify(left, right, width)
+        if isinstance(row, ReferrerRow):
+            referrer = row.referrer
+            what = referrer.artifact_type or referrer.media_type or "-"
+            left = Content.assemble(
+                (indent + branch, muted),
+                (BADGE_WORDS[referrer.kind], self.component_style("virtual-list--badge")),
+                " ",
+                literal(what),
+            )
+            right = self._columns(
+                width,
+                None,
+                referrer.size,
+                self._plain_digest(referrer.digest),
+                muted,
+                show_date=False,
+            )
+            return _justify(left, right, width)
         note: NoteRow = row
-        return Content.assemble((indent + "└─ ", muted), (literal(note.text), muted))
+        return Content.assemble(
+            (f"{indent}{glyphs.LAST_BRANCH} ", muted), (literal(note.text), muted)
+        )
 
     def _render_tag(self, name: str, width: int) -> Content:
         catalog = self.catalog
@@ -324,10 +373,11 @@ class TagTree(VirtualList):
         children = catalog.children(name)
         if children is not None and children.platforms:
             parts.append((f" {glyphs.PLATFORMS}{len(children.platforms)}", muted))
-        if children is not None and children.attestations:
+        words = catalog.badge(name)
+        if words:
             # One space before the badge: its own background marks where it starts.
             parts.append(" ")
-            parts.append(("att", badge))
+            parts.append((words, badge))
         if tag.revisions:
             parts.append((f" {glyphs.REVISIONS}{len(tag.revisions)}", muted))
         if tag.status:

@@ -21,6 +21,7 @@ from tests.support.push import (
     Image,
     IndexEntry,
     Manifest,
+    PushClient,
     build_image,
     build_index,
     canonical_json,
@@ -190,3 +191,13 @@ def signed_set() -> SignedSet:
         platform_image=platform_image,
         index=buildkit_index(platform_image),
     )
+
+
+def push_signed(client: PushClient, repository: str, content: SignedSet) -> None:
+    """Push ``content`` as cosign and oras do on a registry without the referrers API: the
+    image as ``latest``, its signature under ``sha256-<hex>.sig``, the SBOM by digest with
+    the fallback index ``sha256-<hex>`` listing it, and the BuildKit index as ``multi``."""
+    client.push(repository, content.image, ["latest"])
+    client.push(repository, content.signature, [fallback_tag(content.image.digest) + ".sig"])
+    client.push(repository, content.fallback, [fallback_tag(content.image.digest)])
+    client.push(repository, content.index, ["multi"])
