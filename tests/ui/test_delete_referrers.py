@@ -1,0 +1,133 @@
+"""Deleting a signed image on the real distribution 2.8: the confirmation lists what refers to
+it; ``y`` leaves the referrers (and says so), the separate ``r`` deletes them too, each carrier
+tag checked again just before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from tagtui.cleanup.referrers import delete_referrers
+from tagtui.model import DeletePlan
+from tagtui.providers.oci.provider import OciProvider
+from tagtui.ui.app import TagtuiApp
+from tagtui.ui.screens.delete import DeleteModal
+from tests.oci.referrer_content import SIMPLESIGNING, SPDX_JSON, cosign_signature, subject_image
+from tests.support.push import PushClient
+from tests.support.registry import RunningRegistry
+from tests.support.signed import SignedImage, push_signed
+from tests.ui.conftest import settle
+from tests.ui.helpers import notification_texts
+from tests.ui.screen import screen_text
+
+pytestmark = pytest.mark.real
+
+REPO = "signed/app"
+
+
+@dataclass(frozen=True)
+class Setup:
+    registry: RunningRegistry
+    signed: SignedImage
+
+    def tags(self) -> list[str]:
+        reply = httpx.get(f"{self.registry.url}/v2/{REPO}/tags/list")
+        return sorted(reply.json().get("tags") or [])
+
+    def manifest_status(self, digest: str) -> int:
+        headers = {"Accept": "application/vnd.oci.image.manifest.v1+json"}
+        url = f"{self.registry.url}/v2/{REPO}/manifests/{digest}"
+        return httpx.get(url, headers=headers).status_code
+
+
+@pytest.fixture
+def setup(registry: RunningRegistry) -> Iterator[Setup]:
+    with PushClient(registry.url) as client:
+        signed = push_signed(client, REPO, "app", ["v1"])
+        client.push(REPO, subject_image("other"), ["other"])
+    yield Setup(registry, signed)
+
+
+async def open_modal(pilot: object, app: TagtuiApp) -> DeleteModal:
+    await settle(pilot)  # type: ignore[arg-type]
+    await pilot.press("d")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    assert isinstance(app.screen, DeleteModal), app.screen
+    return app.screen
+
+
+async def test_the_confirmation_lists_the_signature_and_sbom(setup: Setup) -> None:
+    signed = setup.signed
+    app = TagtuiApp(OciProvider(setup.registry.host), repository=REPO, tag="v1")
+    async with app.run_test(size=(160, 50)) as pilot:
+        modal = await open_modal(pilot, app)
+        referrers = str(modal.query_one("#delete-referrers").render())
+        assert "Referrers of this image (2):" in referrers
+        assert f"signature · {SIMPLESIGNING} · {signed.signature.digest[7:19]}" in referrers
+        assert f"tag {signed.sig_tag}" in referrers
+        assert f"sbom · {SPDX_JSON} · {signed.sbom.digest[7:19]}" in referrers
+        assert "By default they stay, orphaned" in referrers
+        text = screen_text(app)
+        assert "Delete with its 2 referrers (r)" in text
+
+
+async def test_y_deletes_the_tag_only_and_the_referrers_stay(setup: Setup) -> None:
+    signed = setup.signed
+    app = TagtuiApp(OciProvider(setup.registry.host), repository=REPO, tag="v1")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_modal(pilot, app)
+        await pilot.press("y")
+        await settle(pilot)
+    assert setup.tags() == sorted(["other", *signed.carrier_tags])
+    assert setup.manifest_status(signed.sbom.digest) == 200
+    assert setup.manifest_status(signed.signature.digest) == 200
+
+
+async def test_r_deletes_the_tag_the_carrier_tags_and_the_referrers(setup: Setup) -> None:
+    signed = setup.signed
+    app = TagtuiApp(OciProvider(setup.registry.host), repository=REPO, tag="v1")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_modal(pilot, app)
+        await pilot.press("r")
+        await settle(pilot)
+        notes = notification_texts(app)
+    assert setup.tags() == ["other"]
+    for digest in (signed.sbom.digest, signed.signature.digest, signed.fallback.digest):
+        assert setup.manifest_status(digest) == 404, digest
+    report = next(n for n in notes if n.startswith("Referrers:"))
+    assert "Referrers: 4 of 4 deleted." in report
+    assert f"tag {signed.sig_tag}: deleted" in report
+
+
+async def test_enter_never_takes_the_referrers(setup: Setup) -> None:
+    app = TagtuiApp(OciProvider(setup.registry.host), repository=REPO, tag="v1")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_modal(pilot, app)
+        await pilot.press("enter")  # Cancel has the focus
+        await settle(pilot)
+    assert "v1" in setup.tags() and setup.signed.sig_tag in setup.tags()
+
+
+async def test_a_carrier_tag_repointed_after_the_plan_is_skipped(setup: Setup) -> None:
+    signed = setup.signed
+    async with OciProvider(setup.registry.host) as provider:
+        from tagtui.cleanup.referrers import plan_with_referrers
+
+        plan: DeletePlan = await plan_with_referrers(
+            provider, await provider.plan_delete(REPO, "v1")
+        )
+        assert plan.referrers is not None
+        # Someone re-signs: the .sig tag now holds another signature manifest.
+        with PushClient(setup.registry.url) as client:
+            client.push(REPO, cosign_signature(subject_image("resigned")), [signed.sig_tag])
+        await provider.delete(plan)
+        outcomes = await delete_referrers(provider, REPO, plan.referrers)
+    by_label = {o.tag: o for o in outcomes}
+    skipped = by_label[f"tag {signed.sig_tag}"]
+    assert skipped.status == "skipped" and "as planned" in skipped.message
+    assert signed.sig_tag in setup.tags()
+    assert signed.fallback_tag not in setup.tags()
+    assert setup.manifest_status(signed.sbom.digest) == 404
