@@ -12,6 +12,7 @@ through the provider's own safe plan and delete, which check again just before a
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
 from tagtui.cleanup.run import DELETED, FAILED, NOT_STARTED, SKIPPED, Outcome
 from tagtui.errors import DeleteAborted, NotFound, TagtuiError
@@ -20,6 +21,9 @@ from tagtui.natsort import natural_key
 from tagtui.providers.base import Provider
 from tagtui.referrers import carrier_of, fallback_tag, legacy_tags
 from tagtui.text import agree, short_digest
+
+if TYPE_CHECKING:
+    from tagtui.cleanup.plan import DigestGroup
 
 # What the confirmation says happens to referrers left behind (the default).
 ORPHANED_NOTE = (
@@ -176,6 +180,25 @@ async def _delete_one(
     except TagtuiError as err:
         return Outcome(label, FAILED, str(err))
     return Outcome(label, DELETED)
+
+
+async def delete_referrers_of_groups(
+    provider: Provider, repository: str, groups: Sequence[DigestGroup], outcomes: Sequence[Outcome]
+) -> list[Outcome]:
+    """After a bulk delete: the referrers of each image that went, deleted; those of an image
+    whose tags were not all deleted are left alone (``not started``)."""
+    status = {o.tag: o.status for o in outcomes}
+    done: list[Outcome] = []
+    for group in groups:
+        confirmed = group.referrers
+        if confirmed is None or not confirmed.anything:
+            continue
+        if all(status.get(name) == DELETED for name in group.going):
+            done += await delete_referrers(provider, repository, confirmed)
+        else:
+            why = f"the image {short_digest(group.digest)} was not removed"
+            done += not_started(confirmed, why)
+    return done
 
 
 def not_started(confirmed: ReferrersOf, reason: str) -> list[Outcome]:

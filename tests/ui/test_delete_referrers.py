@@ -25,6 +25,8 @@ from tests.ui.screen import screen_text
 
 pytestmark = pytest.mark.real
 
+ACCEPT = "application/vnd.oci.image.manifest.v1+json,application/vnd.oci.image.index.v1+json"
+
 REPO = "signed/app"
 
 
@@ -38,7 +40,7 @@ class Setup:
         return sorted(reply.json().get("tags") or [])
 
     def manifest_status(self, digest: str) -> int:
-        headers = {"Accept": "application/vnd.oci.image.manifest.v1+json"}
+        headers = {"Accept": ACCEPT}
         url = f"{self.registry.url}/v2/{REPO}/manifests/{digest}"
         return httpx.get(url, headers=headers).status_code
 
