@@ -27,9 +27,8 @@ if TYPE_CHECKING:
 
 # What the confirmation says happens to referrers left behind (the default).
 ORPHANED_NOTE = (
-    "By default they stay, orphaned: their subject is gone. On registries with the referrers "
-    "API they are then unreachable from the image; on distribution they can be "
-    "garbage-collected only after they are deleted."
+    "By default they stay, orphaned (their subject is gone): the referrers API no longer "
+    "finds them from the image, and distribution garbage-collects them only once deleted."
 )
 
 

@@ -68,9 +68,9 @@ async def test_the_confirmation_lists_the_signature_and_sbom(setup: Setup) -> No
         modal = await open_modal(pilot, app)
         referrers = str(modal.query_one("#delete-referrers").render())
         assert "Referrers of this image (2):" in referrers
-        assert f"signature · {SIMPLESIGNING} · {signed.signature.digest[7:19]}" in referrers
-        assert f"tag {signed.sig_tag}" in referrers
-        assert f"sbom · {SPDX_JSON} · {signed.sbom.digest[7:19]}" in referrers
+        assert f"signature {signed.signature.digest[7:19]}  {SIMPLESIGNING}\n" in referrers
+        assert f"tag sha256-{signed.image.digest[7:19]}….sig\n" in referrers
+        assert f"sbom      {signed.sbom.digest[7:19]}  {SPDX_JSON}\n" in referrers
         assert "By default they stay, orphaned" in referrers
         text = screen_text(app)
         assert "Delete with its 2 referrers (r)" in text
@@ -80,7 +80,8 @@ async def test_y_deletes_the_tag_only_and_the_referrers_stay(setup: Setup) -> No
     signed = setup.signed
     app = TagtuiApp(OciProvider(setup.registry.host), repository=REPO, tag="v1")
     async with app.run_test(size=(160, 50)) as pilot:
-        await open_modal(pilot, app)
+        modal = await open_modal(pilot, app)
+        assert "Referrers of this image (2):" in str(modal.query_one("#delete-referrers").render())
         await pilot.press("y")
         await settle(pilot)
     assert setup.tags() == sorted(["other", *signed.carrier_tags])
@@ -107,7 +108,8 @@ async def test_r_deletes_the_tag_the_carrier_tags_and_the_referrers(setup: Setup
 async def test_enter_never_takes_the_referrers(setup: Setup) -> None:
     app = TagtuiApp(OciProvider(setup.registry.host), repository=REPO, tag="v1")
     async with app.run_test(size=(160, 50)) as pilot:
-        await open_modal(pilot, app)
+        modal = await open_modal(pilot, app)
+        assert modal.query_one("#with-referrers")
         await pilot.press("enter")  # Cancel has the focus
         await settle(pilot)
     assert "v1" in setup.tags() and setup.signed.sig_tag in setup.tags()

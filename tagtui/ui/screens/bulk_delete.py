@@ -100,7 +100,8 @@ class BulkDeleteModal(ModalScreen[bool | str]):
     def compose(self) -> ComposeResult:
         plan = self.plan
         title = f"Delete {tag_count(self._count)}" if self._count else "Nothing can be deleted"
-        with Vertical(id="delete-dialog", classes="dialog"):
+        rows = " two-button-rows" if self.offer_referrers else ""
+        with Vertical(id="delete-dialog", classes="dialog" + rows):
             yield Static(Content(title), classes="dialog-title", markup=False)
             with VerticalScroll(id="delete-body", can_focus=False):
                 yield Static(self._facts(), id="delete-facts", markup=False)
@@ -130,7 +131,8 @@ class BulkDeleteModal(ModalScreen[bool | str]):
                 if self._count:
                     label = f"Delete {tag_count(self._count)} (y)"
                     yield Button(Content(label), id="confirm", variant="error")
-                if self.offer_referrers:
+            if self.offer_referrers:
+                with Horizontal(classes="dialog-buttons second-row"):
                     count = self._referrer_count
                     label = f"Delete with their {count:,} referrer{'' if count == 1 else 's'} (r)"
                     yield Button(Content(label), id="with-referrers", variant="error")

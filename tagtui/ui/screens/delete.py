@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Static
 from tagtui.cleanup.referrers import ORPHANED_NOTE
 from tagtui.model import DeleteMethod, DeletePlan, ReferrersOf
 from tagtui.natsort import natural_key
+from tagtui.referrers import carrier_of
 from tagtui.text import short_digest
 from tagtui.ui import glyphs
 from tagtui.ui.format import literal
@@ -77,21 +78,29 @@ def referrer_lines(referrers: ReferrersOf, indent: str = "  ") -> list[Content]:
     """One line per referrer: kind, artifact type, short digest, the tag carrying it."""
     lines = []
     for referrer in referrers.referrers[:NAME_LIMIT]:
-        carrier = f" · tag {literal(referrer.tag)}" if referrer.tag else ""
         artifact = literal(referrer.artifact_type or referrer.media_type or "-")
-        lines.append(
-            Content(
-                f"{indent}{referrer.kind.value} · {artifact} · "
-                f"{short_digest(referrer.digest)}{carrier}"
-            )
-        )
+        kind = referrer.kind.value.ljust(9)
+        lines.append(Content(f"{indent}{kind} {short_digest(referrer.digest)}  {artifact}"))
+        if referrer.tag:
+            lines.append(Content(f"{indent}{'':9} tag {carrier_text(referrer.tag)}"))
     if referrers.count > NAME_LIMIT:
         lines.append(Content(f"{indent}… and {referrers.count - NAME_LIMIT:,} more"))
     listed = {r.tag for r in referrers.referrers if r.tag}
     extra = [c.name for c in referrers.carrier_tags if c.name not in listed]
     if extra:
-        lines.append(Content(f"{indent}carrier tags: " + names_text(extra)))
+        shown = ", ".join(carrier_text(name) for name in sorted(extra)[:NAME_LIMIT])
+        lines.append(Content(f"{indent}carrier tags: {shown}"))
     return lines
+
+
+def carrier_text(tag: str) -> str:
+    """A carrier tag as the dialog shows it: ``sha256-4a3cdfae6f29….sig`` (the rest of the
+    name is the image's digest, shown above); any other name whole, literal."""
+    carrier = carrier_of(tag)
+    if carrier is None:
+        return literal(tag)
+    suffix = f".{carrier.suffix}" if carrier.suffix else ""
+    return f"sha256-{short_digest(carrier.subject)}…{suffix}"
 
 
 def referrer_widgets(referrers: ReferrersOf | None, why_they_stay: str | None) -> ComposeResult:
@@ -165,7 +174,8 @@ class DeleteModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         plan = self.plan
-        with Vertical(id="delete-dialog", classes="dialog"):
+        rows = " two-button-rows" if self.offer_referrers else ""
+        with Vertical(id="delete-dialog", classes="dialog" + rows):
             yield Static(Content(self._title()), classes="dialog-title", markup=False)
             # Facts, lists and warnings scroll together; the title and buttons never move.
             with VerticalScroll(id="delete-body", can_focus=False):
@@ -194,7 +204,9 @@ class DeleteModal(ModalScreen[str | None]):
                 if self.offer_whole_digest:
                     label = self._whole_digest_label()
                     yield Button(Content(label), id="whole-digest", variant="warning")
-                if self.offer_referrers:
+            if self.offer_referrers:
+                # Its own row: four buttons do not fit the dialog on an 80-column screen.
+                with Horizontal(classes="dialog-buttons second-row"):
                     label = with_referrers_label(self.plan.referrers)
                     yield Button(Content(label), id="with-referrers", variant="error")
         yield Footer()
