@@ -25,6 +25,8 @@ from tagtui.text import agree, short_digest
 if TYPE_CHECKING:
     from tagtui.cleanup.plan import DigestGroup
 
+NOT_FOUND_BY_DIGEST = "not found by digest: already gone, or deleted with its carrier tag"
+
 # What the confirmation says happens to referrers left behind (the default).
 ORPHANED_NOTE = (
     "By default they stay, orphaned (their subject is gone): the referrers API no longer "
@@ -158,7 +160,10 @@ async def _delete_one(
     try:
         plan = await provider.plan_delete(repository, reference, whole_digest=True)
     except NotFound:
-        return Outcome(label, SKIPPED, "already gone")
+        # A layout plans by tag only: an untagged manifest is collected with the last tag
+        # or index holding it, which is not known here; so never claimed deleted.
+        why = "gone since the plan" if carrier is not None else NOT_FOUND_BY_DIGEST
+        return Outcome(label, SKIPPED, why)
     except TagtuiError as err:
         return Outcome(label, FAILED, str(err))
     if carrier is not None and plan.digest != carrier.digest:

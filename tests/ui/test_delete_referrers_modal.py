@@ -12,6 +12,7 @@ from textual.widgets import Button
 from tagtui.errors import BadResponse
 from tagtui.model import Capabilities, Referrer, ReferrerKind
 from tagtui.ui.app import TagtuiApp
+from tagtui.ui.screens.bulk_delete import BulkDeleteModal
 from tagtui.ui.screens.delete import DeleteModal
 from tests.ui.conftest import settle
 from tests.ui.fakes import ANSI, MARKUP, OSC_TITLE, FakeProvider, digest_of, make_image
@@ -175,3 +176,27 @@ async def test_hostile_artifact_types_and_tags_stay_literal() -> None:
         text = screen_text(app)
         assert "[bold]x[/]" in text and "tag [red]evil[/]" in text
         assert_terminal_safe(terminal_output(app))
+
+
+async def test_bulk_confirmation_lists_referrers_and_its_buttons_fit_80x24() -> None:
+    provider = SignedFake((SBOM, SIGNATURE))
+    app = TagtuiApp(provider, repository=REPO)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        main_screen(app).tags_pane.set_marks(["v1", "v2"])
+        await pilot.press("d")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, BulkDeleteModal)
+        groups = str(modal.query_one("#bulk-groups").render())
+        # v1's image goes (with its referrers); v2's stays on v2-again (nothing to say).
+        assert "referrers (2):" in groups and groups.count("referrers (") == 1
+        assert f"sbom      {SBOM.digest[7:19]}  application/spdx+json" in groups
+        dialog = modal.query_one("#delete-dialog")
+        for button_id in ("#cancel", "#confirm", "#with-referrers"):
+            button = modal.query_one(button_id, Button)
+            assert dialog.content_region.contains_region(button.region), button_id
+        assert "Delete with their 2 referrers (r)" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert provider.deleted == []
