@@ -19,7 +19,7 @@ from tagtui.errors import DeleteAborted, NotFound, TagtuiError
 from tagtui.model import CarrierTag, DeletePlan, Referrer, ReferrersOf, Tag
 from tagtui.natsort import natural_key
 from tagtui.providers.base import Provider
-from tagtui.referrers import carrier_of, fallback_tag, legacy_tags
+from tagtui.referrers import carrier_of, fallback_tag, is_referrer_carrier, legacy_tags
 from tagtui.text import agree, short_digest
 
 if TYPE_CHECKING:
@@ -65,6 +65,10 @@ async def referrers_of(
     separately). A failed lookup is said in ``unchecked``, never raised: the delete itself
     does not depend on it.
     """
+    if tags is not None and not any(map(is_referrer_carrier, tags)):
+        # A list without a single carrier tag may be one that leaves them out (the tag tree
+        # hides them): ask for them by name rather than trust it.
+        tags = None
     try:
         found = await provider.referrers(repository, digest, tags=tags)
         names = _carrier_names(digest, found, tags)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tagtui.cleanup.referrers import delete_referrers
 from tagtui.model import DeletePlan
 from tagtui.providers.oci.provider import OciProvider
 from tagtui.ui.app import TagtuiApp
@@ -118,7 +117,8 @@ async def test_enter_never_takes_the_referrers(setup: Setup) -> None:
 async def test_a_carrier_tag_repointed_after_the_plan_is_skipped(setup: Setup) -> None:
     signed = setup.signed
     async with OciProvider(setup.registry.host) as provider:
-        from tagtui.cleanup.referrers import plan_with_referrers
+        # Imported here: the other tests of this file run against any version of tagtui.
+        from tagtui.cleanup.referrers import delete_referrers, plan_with_referrers
 
         plan: DeletePlan = await plan_with_referrers(
             provider, await provider.plan_delete(REPO, "v1")
@@ -135,3 +135,19 @@ async def test_a_carrier_tag_repointed_after_the_plan_is_skipped(setup: Setup) -
     assert signed.sig_tag in setup.tags()
     assert signed.fallback_tag not in setup.tags()
     assert setup.manifest_status(signed.sbom.digest) == 404
+
+
+async def test_a_list_without_carrier_tags_is_not_trusted_to_be_complete(setup: Setup) -> None:
+    # The tag tree may hide carrier tags: a list of names without any still finds them.
+    from tagtui.cleanup.referrers import plan_with_referrers
+
+    signed = setup.signed
+    async with OciProvider(setup.registry.host) as provider:
+        plan = await provider.plan_delete(REPO, "v1")
+        found = await plan_with_referrers(provider, plan, tags=["v1", "other"])
+    assert found.referrers is not None
+    assert {r.digest for r in found.referrers.referrers} == {
+        signed.signature.digest,
+        signed.sbom.digest,
+    }
+    assert {c.name for c in found.referrers.carrier_tags} == set(signed.carrier_tags)
