@@ -11,6 +11,7 @@ through the provider's own safe plan and delete, which check again just before a
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
@@ -191,17 +192,25 @@ async def _delete_one(
 
 
 async def delete_referrers_of_groups(
-    provider: Provider, repository: str, groups: Sequence[DigestGroup], outcomes: Sequence[Outcome]
+    provider: Provider,
+    repository: str,
+    groups: Sequence[DigestGroup],
+    outcomes: Sequence[Outcome],
+    *,
+    stop: asyncio.Event | None = None,
 ) -> list[Outcome]:
     """After a bulk delete: the referrers of each image that went, deleted; those of an image
-    whose tags were not all deleted are left alone (``not started``)."""
+    whose tags were not all deleted are left alone (``not started``), as are all those left
+    when ``stop`` is set."""
     status = {o.tag: o.status for o in outcomes}
     done: list[Outcome] = []
     for group in groups:
         confirmed = group.referrers
         if confirmed is None or not confirmed.anything:
             continue
-        if all(status.get(name) == DELETED for name in group.going):
+        if stop is not None and stop.is_set():
+            done += not_started(confirmed, "cancelled before their turn")
+        elif all(status.get(name) == DELETED for name in group.going):
             done += await delete_referrers(provider, repository, confirmed)
         else:
             why = f"the image {short_digest(group.digest)} was not removed"

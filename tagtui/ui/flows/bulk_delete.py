@@ -18,7 +18,6 @@ from tagtui.cleanup.plan import CleanupPlan, describe_all, plan_cleanup
 from tagtui.cleanup.referrers import (
     delete_referrers_of_groups,
     deleted_carrier_tags,
-    not_started,
     why_referrers_stay,
 )
 from tagtui.cleanup.run import DELETED, Outcome, Progress, carry_out
@@ -100,14 +99,12 @@ class BulkDeleteFlow(PlanningFlow):
             screen.provider, plan.planned, on_progress=advance, stop=modal.stop
         )
         referrers: list[Outcome] = []
-        if with_referrers and modal.stop.is_set():
-            for group in plan.groups:
-                if group.referrers is not None and group.referrers.anything:
-                    referrers += not_started(group.referrers, "cancelled before their turn")
-        elif with_referrers:
-            # Only the referrers of images whose tags all went; each checked again.
+        if with_referrers:
+            # Only the referrers of images whose tags all went; each checked again; Esc
+            # leaves the rest.
+            modal.deleting_referrers()
             referrers = await delete_referrers_of_groups(
-                screen.provider, plan.repository, plan.groups, outcomes
+                screen.provider, plan.repository, plan.groups, outcomes, stop=modal.stop
             )
         modal.show_result(outcomes, referrers)
         return outcomes, referrers

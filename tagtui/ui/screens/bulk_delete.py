@@ -271,6 +271,13 @@ class BulkProgressModal(ModalScreen[None]):
             Content(f"{progress.done:,} / {progress.total:,} · {failed}{cancelling}")
         )
 
+    def deleting_referrers(self) -> None:
+        """The tags are done; the referrers of the images removed are deleted next."""
+        if not self.stop.is_set():
+            self.query_one("#bulk-count", Static).update(
+                Content("Deleting the referrers of the images removed… Esc stops")
+            )
+
     def show_result(self, outcomes: Sequence[Outcome], referrers: Sequence[Outcome] = ()) -> None:
         self.finished = True
         ended = "Cancelled" if self.stop.is_set() else "Finished"
