@@ -150,3 +150,26 @@ def test_prune_with_referrers_deletes_them(two: Two, tmp_path: Path) -> None:
     assert [r["status"] for r in document["referrersResult"]] == ["deleted"] * 8
     assert two.tags() == ["v1"]
     assert all(two.status(d) == 404 for d in two.referrer_digests())
+
+
+HOSTILE_TYPE = "application/x-[bold]evil[/]\x1b[31m\x1b]0;pwned\x07"
+
+
+def test_prune_prints_hostile_artifact_types_inert_and_json_exact(
+    registry: RunningRegistry, tmp_path: Path
+) -> None:
+    annotations = {"[red]note[/]": "\x1b]52;c;ZXZpbA==\x07"}
+    with PushClient(registry.url) as client:
+        signed = push_signed(
+            client, REPO, "evil", ["pr-9"], artifact_type=HOSTILE_TYPE, annotations=annotations
+        )
+    target = f"{registry.host}/{REPO}"
+    text = tagtui("prune", target, "--match", "^pr-", home=tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert "\x1b" not in text.stdout and "\x07" not in text.stdout
+    assert "application/x-[bold]evil[/]" in text.stdout
+    as_json = tagtui("prune", target, "--match", "^pr-", "--json", home=tmp_path)
+    document = json.loads(as_json.stdout)
+    sbom = next(r for r in document["referrers"] if r["digest"] == signed.sbom.digest)
+    assert sbom["artifactType"] == HOSTILE_TYPE
+    assert sbom["annotations"] == annotations
