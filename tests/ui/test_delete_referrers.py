@@ -151,3 +151,21 @@ async def test_a_list_without_carrier_tags_is_not_trusted_to_be_complete(setup: 
         signed.sbom.digest,
     }
     assert {c.name for c in found.referrers.carrier_tags} == set(signed.carrier_tags)
+
+
+async def test_r_on_a_tag_that_moved_deletes_nothing_at_all(setup: Setup) -> None:
+    signed = setup.signed
+    app = TagtuiApp(OciProvider(setup.registry.host), repository=REPO, tag="v1")
+    async with app.run_test(size=(160, 50)) as pilot:
+        modal = await open_modal(pilot, app)
+        assert modal.query_one("#with-referrers")
+        # v1 moves to another image while the confirmation is open.
+        with PushClient(setup.registry.url) as client:
+            client.push(REPO, subject_image("moved"), ["v1"])
+        await pilot.press("r")
+        await settle(pilot)
+        notes = notification_texts(app)
+    assert not any(n.startswith("Referrers") for n in notes), notes
+    assert setup.tags() == sorted(["v1", "other", *signed.carrier_tags])
+    for digest in (signed.sbom.digest, signed.signature.digest, signed.fallback.digest):
+        assert setup.manifest_status(digest) == 200, digest

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from tagtui.cleanup.referrers import (
     delete_referrers,
     deleted_carrier_tags,
+    not_started,
     plan_with_referrers,
     why_referrers_stay,
 )
@@ -130,8 +131,11 @@ class DeleteFlow(PlanningFlow):
         screen.notify(deleted_note(plan.repository, result), title="Deleted", markup=False)
         removed = list(result.removed)
         if with_referrers and plan.referrers is not None:
-            # Only after the image went: a delete that was refused leaves its referrers alone.
-            outcomes = await delete_referrers(screen.provider, plan.repository, plan.referrers)
+            # Only after the image went: a delete that left a tag leaves the referrers alone.
+            if all(name in result.removed for name in plan.removes):
+                outcomes = await delete_referrers(screen.provider, plan.repository, plan.referrers)
+            else:
+                outcomes = not_started(plan.referrers, "the image was not removed")
             failed = any(o.status != DELETED for o in outcomes)
             screen.notify(
                 referrers_note(outcomes),
