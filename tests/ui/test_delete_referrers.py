@@ -169,3 +169,23 @@ async def test_r_on_a_tag_that_moved_deletes_nothing_at_all(setup: Setup) -> Non
     assert setup.tags() == sorted(["v1", "other", *signed.carrier_tags])
     for digest in (signed.sbom.digest, signed.signature.digest, signed.fallback.digest):
         assert setup.manifest_status(digest) == 200, digest
+
+
+async def test_a_referrer_another_tag_points_at_is_skipped(setup: Setup) -> None:
+    from tagtui.cleanup.referrers import delete_referrers, plan_with_referrers
+
+    signed = setup.signed
+    with PushClient(setup.registry.url) as client:
+        client.push(REPO, signed.sbom, ["keep-me"])  # someone tagged the SBOM itself
+    async with OciProvider(setup.registry.host) as provider:
+        plan = await plan_with_referrers(provider, await provider.plan_delete(REPO, "v1"))
+        assert plan.referrers is not None
+        await provider.delete(plan)
+        outcomes = await delete_referrers(provider, REPO, plan.referrers)
+    sbom = next(o for o in outcomes if o.tag.startswith("sbom "))
+    assert (sbom.status, sbom.message) == (
+        "skipped",
+        "keep-me points at it too, not confirmed for deletion",
+    )
+    assert setup.tags() == ["keep-me", "other"]
+    assert setup.manifest_status(signed.sbom.digest) == 200
