@@ -52,7 +52,10 @@ commands:
                                  what changed between two tags of one registry: config, layers,
                                  history (REF_B may be :TAG or @DIGEST in REF_A's repository)
   tagtui prune REPO [--match RE] [--keep RE] [--keep-last N] [--older-than AGE] [--json] [--yes]
-                                 retention rules: a dry run table, or delete with --yes
+                    [--with-referrers]
+                                 retention rules: a dry run table, or delete with --yes; the
+                                 signatures and SBOMs of removed images stay unless
+                                 --with-referrers
   tagtui login REGISTRY          check credentials and store them: OS keyring, else docker's
                                  credential helper, else podman's runtime auth file
   tagtui logout REGISTRY         remove them from wherever tagtui finds them
@@ -224,6 +227,12 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("--json", action="store_true", help="one JSON document (see README)")
         parser.add_argument("--yes", action="store_true", help="delete (default: dry run)")
+        parser.add_argument(
+            "--with-referrers",
+            action="store_true",
+            help="with --yes, also delete the signatures, SBOMs and attestations of the images "
+            "removed (their carrier tags and manifests); by default they stay, orphaned",
+        )
         _add_connection_options(parser)
     elif command == "cache":
         parser.description = "Show or empty the cache of manifests and configs fetched by digest."
@@ -327,7 +336,14 @@ def run_command(command: str, argv: Sequence[str]) -> int:
         return asyncio.run(
             _with_target(
                 args,
-                lambda t: run_prune(t, sys.stdout, rules, yes=args.yes, as_json=args.json),
+                lambda t: run_prune(
+                    t,
+                    sys.stdout,
+                    rules,
+                    yes=args.yes,
+                    as_json=args.json,
+                    with_referrers=args.with_referrers,
+                ),
             )
         )
     if command == "cache":

@@ -234,6 +234,39 @@ class Referrer:
     tag: str | None = None
 
 
+@dataclass(frozen=True)
+class CarrierTag:
+    """A tag that only carries referrers of an image (cosign's ``sha256-<hex>.sig``, the OCI
+    fallback tag ``sha256-<hex>``) and the digest it pointed at when the plan was made."""
+
+    name: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class ReferrersOf:
+    """What refers to an image a delete removes, as found while planning.
+
+    ``unchecked`` says why the lookup failed (then the lists are empty and say nothing).
+    Deleting them is a separate choice: ``carrier_tags`` and the referrer manifests by digest,
+    each checked again just before.
+    """
+
+    subject: str
+    referrers: tuple[Referrer, ...] = ()
+    carrier_tags: tuple[CarrierTag, ...] = ()
+    unchecked: str | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.referrers)
+
+    @property
+    def anything(self) -> bool:
+        """Something to show or delete: referrers, or a carrier tag with none readable."""
+        return bool(self.referrers or self.carrier_tags)
+
+
 class DeleteMethod(enum.Enum):
     """How a provider removes what the user chose; each says in words what it does."""
 
@@ -277,11 +310,23 @@ class DeletePlan:
     # another tag shares the digest): why, in one sentence. The UI offers no confirmation for
     # it, only the other plans; a provider asked anyway sends it and reports the answer.
     refused: str | None = None
+    # What refers to the image when the plan removes it (``removes_image``): its signatures,
+    # SBOMs and attestations, which stay unless the user explicitly deletes them too.
+    referrers: ReferrersOf | None = None
 
     @property
     def keeps(self) -> tuple[str, ...]:
         """The tags sharing the digest that stay: ``shared_tags`` less ``removes``."""
         return tuple(name for name in self.shared_tags if name not in self.removes)
+
+    @property
+    def removes_image(self) -> bool:
+        """The digest loses its last tag (or goes itself): what refers to it is orphaned."""
+        return (
+            self.whole_digest
+            or self.method is DeleteMethod.API_IMAGE_DELETE
+            or (self.refused is None and not self.keeps)
+        )
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from tagtui.cleanup.referrers import referrers_of
 from tagtui.cleanup.rules import utc
 from tagtui.errors import TagtuiError
-from tagtui.model import DeleteMethod, Footprint, PlannedDeletes, Tag, Unplanned
+from tagtui.model import DeleteMethod, Footprint, PlannedDeletes, ReferrersOf, Tag, Unplanned
 from tagtui.natsort import natural_key
 from tagtui.providers.base import Provider
 
@@ -41,6 +42,8 @@ class DigestGroup:
     # No tag is left on the digest and no index that stays refers to it: its manifest is
     # deleted (or left untagged, where the registry deletes tags by name), its blobs freed.
     image_removed: bool
+    # What refers to the image it removes (``image_removed``); None when nobody looked.
+    referrers: ReferrersOf | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,17 @@ class CleanupPlan:
     @property
     def unplanned(self) -> tuple[Unplanned, ...]:
         return self.planned.unplanned
+
+    @property
+    def referrers(self) -> tuple[ReferrersOf, ...]:
+        """What refers to the images removed: each image's referrers, or why they could not
+        be checked."""
+        return tuple(
+            group.referrers
+            for group in self.groups
+            if group.referrers is not None
+            and (group.referrers.anything or group.referrers.unchecked is not None)
+        )
 
     @property
     def methods(self) -> tuple[DeleteMethod, ...]:
@@ -158,8 +172,27 @@ async def plan_cleanup(
     known = {name: digest for name, digest in digest_of.items() if digest}
     planned = await provider.plan_deletes(repository, wanted, protected=protected, known=known)
     groups = _groups(planned, digest_of, protected)
+    if provider.capabilities.referrers:
+        groups = await _with_referrers(provider, repository, groups, list(digest_of))
     reclaimable, note = _reclaimable(planned, groups, digest_of, footprints)
     return CleanupPlan(repository, planned, groups, reclaimable, note)
+
+
+async def _with_referrers(
+    provider: Provider, repository: str, groups: tuple[DigestGroup, ...], names: list[str]
+) -> tuple[DigestGroup, ...]:
+    """Each removed image with what refers to it (``names``: every tag of the repository)."""
+    going = {name for group in groups for name in group.going}
+    limit = asyncio.Semaphore(FOOTPRINT_CONCURRENCY)
+
+    async def one(group: DigestGroup) -> DigestGroup:
+        if not group.image_removed or group.digest is None:
+            return group
+        async with limit:
+            found = await referrers_of(provider, repository, group.digest, tags=names, going=going)
+        return replace(group, referrers=found)
+
+    return tuple(await asyncio.gather(*(one(group) for group in groups)))
 
 
 async def _footprints(

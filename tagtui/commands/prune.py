@@ -4,6 +4,7 @@ The dry run prints every tag with its digest, date and fate (``delete``, or ``ke
 reason), then one summary line. ``--yes`` deletes exactly the planned tags (the same engine as
 the TUI: each tag resolved again just before its delete, a tag that moved is skipped) and
 prints one line per tag; exit 1 if any failed or was skipped. ``--json`` prints one document.
+The referrers of the images removed are listed and stay, unless ``--with-referrers``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from tagtui.cleanup.plan import CleanupPlan, describe_all, plan_cleanup, resolve_all
+from tagtui.cleanup.referrers import delete_referrers_of_groups
 from tagtui.cleanup.rules import Decision, Rules, decide
 from tagtui.cleanup.run import DELETED, FAILED, NOT_STARTED, SKIPPED, Outcome, carry_out
 from tagtui.commands.ls_long import created_text, write_json
@@ -31,6 +33,7 @@ async def run_prune(
     *,
     yes: bool,
     as_json: bool,
+    with_referrers: bool = False,
     now: datetime | None = None,
 ) -> int:
     provider, location = target.provider, target.location
@@ -53,17 +56,89 @@ async def run_prune(
         plan = CleanupPlan(repository, PlannedDeletes(repository, ()), (), 0, "nothing to delete")
     decisions = _with_refusals(decisions, plan)
     outcomes = await carry_out(provider, plan.planned) if yes and plan.groups else None
+    referrer_outcomes: list[Outcome] | None = None
+    if outcomes is not None and with_referrers:
+        # Only the referrers of the images whose tags all went, each checked again.
+        referrer_outcomes = await delete_referrers_of_groups(
+            provider, repository, plan.groups, outcomes
+        )
     display = provider.pull_name(repository)
     if as_json:
-        write_json(_document(display, rules, decisions, plan, outcomes), out)
+        document = _document(display, rules, decisions, plan, outcomes)
+        document["referrers"] = _referrers_json(plan)
+        document["referrersResult"] = _outcomes_json(referrer_outcomes)
+        write_json(document, out)
     else:
         out.write(_table(decisions))
+        out.write(_referrer_lines(plan, will_delete=with_referrers, yes=yes))
         out.write(_summary(decisions, plan, dry_run=not yes) + "\n")
         if outcomes is not None:
             out.write(_outcome_lines(outcomes))
-    if outcomes is not None and any(o.status != DELETED for o in outcomes):
+        if referrer_outcomes:
+            out.write("referrers:\n" + _outcome_lines(referrer_outcomes))
+    every = [*(outcomes or ()), *(referrer_outcomes or ())]
+    if outcomes is not None and any(o.status != DELETED for o in every):
         return 1
     return 0
+
+
+def _referrers_json(plan: CleanupPlan) -> list[dict[str, Any]]:
+    """One entry per referrer of an image the plan removes (``subject`` names the image), and
+    one per image whose referrers could not be checked (``error`` says why)."""
+    entries: list[dict[str, Any]] = []
+    for found in plan.referrers:
+        if found.unchecked is not None:
+            entries.append({"subject": found.subject, "error": found.unchecked})
+            continue
+        for referrer in found.referrers:
+            entries.append(
+                {
+                    "subject": found.subject,
+                    "digest": referrer.digest,
+                    "mediaType": referrer.media_type,
+                    "artifactType": referrer.artifact_type,
+                    "kind": referrer.kind.value,
+                    "size": referrer.size,
+                    "annotations": dict(referrer.annotations),
+                    "tag": referrer.tag,
+                }
+            )
+    return entries
+
+
+def _outcomes_json(outcomes: list[Outcome] | None) -> list[dict[str, str]] | None:
+    if outcomes is None:
+        return None
+    return [{"referrer": o.tag, "status": o.status, "message": o.message} for o in outcomes]
+
+
+def _referrer_lines(plan: CleanupPlan, *, will_delete: bool, yes: bool) -> str:
+    """What refers to the images removed, and what becomes of it."""
+    found = plan.referrers
+    if not found:
+        return ""
+    lines = ["REFERRERS of the images removed:"]
+    for item in found:
+        if item.unchecked is not None:
+            why = sanitize(item.unchecked)
+            lines.append(f"  {short_digest(item.subject, 12)}  could not be checked: {why}")
+            continue
+        for referrer in item.referrers:
+            artifact = sanitize(referrer.artifact_type or referrer.media_type or "-")
+            carrier = f"  tag {sanitize(referrer.tag)}" if referrer.tag else ""
+            lines.append(
+                f"  {short_digest(item.subject, 12)}  {referrer.kind.value}  {artifact}  "
+                f"{short_digest(referrer.digest, 12)}{carrier}"
+            )
+    if will_delete:
+        lines.append("They are deleted with their images (--with-referrers).")
+        if not yes:
+            lines[-1] = "With --yes they are deleted with their images (--with-referrers)."
+    else:
+        lines.append(
+            "They stay, orphaned (their subject is gone); add --with-referrers to delete them."
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _with_refusals(decisions: list[Decision], plan: CleanupPlan) -> list[Decision]:

@@ -15,10 +15,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagtui.cleanup.plan import CleanupPlan, describe_all, plan_cleanup
+from tagtui.cleanup.referrers import (
+    delete_referrers_of_groups,
+    deleted_carrier_tags,
+    why_referrers_stay,
+)
 from tagtui.cleanup.run import DELETED, Outcome, Progress, carry_out
 from tagtui.ui import glyphs
 from tagtui.ui.flows.planning import PlanningFlow
 from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal
+from tagtui.ui.screens.delete import WITH_REFERRERS
 
 if TYPE_CHECKING:
     from tagtui.ui.screens.main import MainScreen
@@ -36,15 +42,24 @@ class BulkDeleteFlow(PlanningFlow):
         plan = await self._plan()
         if plan is None or plan.repository != screen.repository:
             return
-        reference = screen.provider.pull_name(plan.repository)
-        if not await screen.app.push_screen_wait(BulkDeleteModal(plan, reference)):
+        provider = screen.provider
+        reference = provider.pull_name(plan.repository)
+        modal = BulkDeleteModal(plan, reference, referrers_stay=why_referrers_stay(provider))
+        choice = await screen.app.push_screen_wait(modal)
+        if not choice:
             return
-        outcomes = await self._carry_out(plan)
+        outcomes, referrers = await self._carry_out(plan, with_referrers=choice == WITH_REFERRERS)
         done = [o.tag for o in outcomes if o.status == DELETED]
         not_done = len(outcomes) - len(done)
         note = f"Deleted {len(done):,} of {len(outcomes):,} tags"
         note += f"; {not_done:,} not deleted (see the result)." if not_done else "."
+        if referrers:
+            gone = sum(1 for o in referrers if o.status == DELETED)
+            note += f" Referrers: {gone:,} of {len(referrers):,} deleted."
         screen.notify(note, title="Bulk delete", markup=False)
+        for group in plan.groups:
+            if group.referrers is not None:
+                done += deleted_carrier_tags(group.referrers, referrers)
         self.take_off_the_list(plan.repository, done)
 
     async def _plan(self) -> CleanupPlan | None:
@@ -72,7 +87,10 @@ class BulkDeleteFlow(PlanningFlow):
             f"Planning the delete of {count:,} marked tags{glyphs.ELLIPSIS}", compute
         )
 
-    async def _carry_out(self, plan: CleanupPlan) -> list[Outcome]:
+    async def _carry_out(
+        self, plan: CleanupPlan, *, with_referrers: bool
+    ) -> tuple[list[Outcome], list[Outcome]]:
+        """The tags' outcomes, then the referrers' (none unless asked for)."""
         screen = self.screen
         modal = BulkProgressModal(len(plan.going))
         await screen.app.push_screen(modal)
@@ -83,5 +101,13 @@ class BulkDeleteFlow(PlanningFlow):
         outcomes = await carry_out(
             screen.provider, plan.planned, on_progress=advance, stop=modal.stop
         )
-        modal.show_result(outcomes)
-        return outcomes
+        referrers: list[Outcome] = []
+        if with_referrers:
+            # Only the referrers of images whose tags all went; each checked again; Esc
+            # leaves the rest.
+            modal.deleting_referrers()
+            referrers = await delete_referrers_of_groups(
+                screen.provider, plan.repository, plan.groups, outcomes, stop=modal.stop
+            )
+        modal.show_result(outcomes, referrers)
+        return outcomes, referrers

@@ -12,15 +12,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tagtui.cleanup.referrers import (
+    delete_referrers,
+    deleted_carrier_tags,
+    not_started,
+    plan_with_referrers,
+    why_referrers_stay,
+)
+from tagtui.cleanup.run import DELETED, Outcome
 from tagtui.model import DeletePlan, DeleteResult
 from tagtui.text import join_names
 from tagtui.ui import glyphs
 from tagtui.ui.errors import as_error
 from tagtui.ui.flows.planning import PlanningFlow
 from tagtui.ui.format import literal, short_digest
-from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, DeleteModal
+from tagtui.ui.screens.delete import CONFIRM, WHOLE_DIGEST, WITH_REFERRERS, DeleteModal
 from tagtui.ui.widgets.tag_tree import TagRow
 
 if TYPE_CHECKING:
@@ -34,6 +43,16 @@ def deleted_note(repository: str, result: DeleteResult) -> str:
     lines = [f"Removed {removed} from {literal(repository)}."]
     lines += [literal(line) for line in result.messages]
     lines += [f"Left behind: {literal(line)}" for line in result.leftovers]
+    return "\n".join(lines)
+
+
+def referrers_note(outcomes: Sequence[Outcome]) -> str:
+    """What became of each referrer (and carrier tag) deleted with the image."""
+    done = sum(1 for o in outcomes if o.status == DELETED)
+    lines = [f"Referrers: {done:,} of {len(outcomes):,} deleted."]
+    for outcome in outcomes:
+        why = f" — {literal(outcome.message)}" if outcome.message else ""
+        lines.append(f"{literal(outcome.tag)}: {outcome.status}{why}")
     return "\n".join(lines)
 
 
@@ -101,19 +120,36 @@ class DeleteFlow(PlanningFlow):
 
     async def run(self) -> None:
         screen = self.screen
-        plan = await self._plan_and_confirm()
-        if plan is None:
+        confirmed = await self._plan_and_confirm()
+        if confirmed is None:
             return
+        plan, with_referrers = confirmed
         try:
             result = await screen.provider.delete(plan)
         except Exception as exc:
             screen.report(as_error(exc))
             return
         screen.notify(deleted_note(plan.repository, result), title="Deleted", markup=False)
-        self.take_off_the_list(plan.repository, result.removed)
+        removed = list(result.removed)
+        if with_referrers and plan.referrers is not None:
+            # Only after the image went: a delete that left a tag leaves the referrers alone.
+            if all(name in result.removed for name in plan.removes):
+                outcomes = await delete_referrers(screen.provider, plan.repository, plan.referrers)
+            else:
+                outcomes = not_started(plan.referrers, "the image was not removed")
+            failed = any(o.status != DELETED for o in outcomes)
+            screen.notify(
+                referrers_note(outcomes),
+                title="Referrers",
+                severity="warning" if failed else "information",
+                markup=False,
+            )
+            removed += deleted_carrier_tags(plan.referrers, outcomes)
+        self.take_off_the_list(plan.repository, removed)
 
-    async def _plan_and_confirm(self) -> DeletePlan | None:
-        """The plan the user confirmed, or None (cancelled, failed, or moved elsewhere)."""
+    async def _plan_and_confirm(self) -> tuple[DeletePlan, bool] | None:
+        """The plan the user confirmed and whether its referrers go too, or None (cancelled,
+        failed, or moved elsewhere)."""
         screen = self.screen
         provider = screen.provider
         whole_digest = self.whole_digest
@@ -125,11 +161,14 @@ class DeleteFlow(PlanningFlow):
                 screen.tags_pane.learn_sharing(plan.digest, {*plan.shared_tags, plan.tag})
             reference = provider.pull_reference(plan.repository, plan.tag)
             modal = DeleteModal(
-                plan, reference, offer_whole_digest=provider.capabilities.digest_delete
+                plan,
+                reference,
+                offer_whole_digest=provider.capabilities.digest_delete,
+                referrers_stay=why_referrers_stay(provider),
             )
             choice = await screen.app.push_screen_wait(modal)
-            if choice == CONFIRM:
-                return plan
+            if choice in (CONFIRM, WITH_REFERRERS):
+                return plan, choice == WITH_REFERRERS
             if choice != WHOLE_DIGEST:
                 return None
             whole_digest = True  # the explicit second choice: plan that, and confirm it
@@ -143,10 +182,16 @@ class DeleteFlow(PlanningFlow):
             if digest
             else f"the digest of {literal(self.tag)}"
         )
+        provider = screen.provider
+        # The listed names spare lookups of cosign's tags; a list still arriving is not all.
+        names = None if screen.tags_pane.listing else list(screen.catalog.order)
+
+        async def compute() -> DeletePlan:
+            plan = await provider.plan_delete(self.repository, self.tag, whole_digest=whole_digest)
+            return await plan_with_referrers(provider, plan, tags=names)
+
         # Finding every tag on the digest can take seconds: say so at once.
         return await self.planned(
             f"Checking which tags share {of} ({len(screen.catalog):,} tags). Esc cancels.",
-            lambda: screen.provider.plan_delete(
-                self.repository, self.tag, whole_digest=whole_digest
-            ),
+            compute,
         )

@@ -21,11 +21,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, ProgressBar, Static
 
 from tagtui.cleanup.plan import CleanupPlan, DigestGroup
+from tagtui.cleanup.referrers import ORPHANED_NOTE
 from tagtui.cleanup.run import DELETED, FAILED, NOT_STARTED, SKIPPED, Outcome, Progress
 from tagtui.text import human_size, short_digest
 from tagtui.ui import glyphs
 from tagtui.ui.format import literal
-from tagtui.ui.screens.delete import SCROLL_BINDINGS, names_text, scroll_body, tag_count
+from tagtui.ui.screens.delete import (
+    SCROLL_BINDINGS,
+    WITH_REFERRERS,
+    names_text,
+    referrer_lines,
+    scroll_body,
+    tag_count,
+)
 
 # Past this many digests the list says how many more there are.
 GROUP_LIMIT = 1000
@@ -41,24 +49,49 @@ def group_lines(groups: Sequence[DigestGroup]) -> Content:
         parts.append(Content("  goes: " + names_text(group.going)))
         if group.staying:
             parts.append(Content("  stays on it: " + names_text(group.staying)))
+        referrers = group.referrers
+        if referrers is not None and referrers.unchecked is not None:
+            reason = literal(referrers.unchecked)
+            parts.append(Content(f"  {glyphs.WARNING} referrers could not be checked: {reason}"))
+        elif referrers is not None and referrers.anything:
+            parts.append(Content(f"  referrers ({referrers.count:,}):"))
+            parts += referrer_lines(referrers, indent="    ")
     if len(groups) > GROUP_LIMIT:
         parts.append(Content(f"{glyphs.ELLIPSIS} and {len(groups) - GROUP_LIMIT:,} more digests"))
     return Content("\n").join(parts)
 
 
-class BulkDeleteModal(ModalScreen[bool]):
-    """Shows a ``CleanupPlan``; ``y`` confirms it, ``n``/Esc cancels."""
+class BulkDeleteModal(ModalScreen[bool | str]):
+    """Shows a ``CleanupPlan``; ``y`` confirms it (True), ``n``/Esc cancels (False), ``r``
+    confirms it with the referrers of the images removed (``WITH_REFERRERS``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "confirm", "Delete"),
         Binding("n,escape", "cancel", "Cancel", key_display="n/Esc"),
+        Binding("r", "with_referrers", "With referrers"),
         *SCROLL_BINDINGS,
     ]
 
-    def __init__(self, plan: CleanupPlan, repository: str) -> None:
+    def __init__(
+        self, plan: CleanupPlan, repository: str, *, referrers_stay: str | None = None
+    ) -> None:
         super().__init__()
         self.plan = plan
         self.repository = repository
+        # Why the referrers cannot be deleted with the images here (None: they can).
+        self.referrers_stay = referrers_stay
+
+    @property
+    def _referrer_count(self) -> int:
+        return sum(r.count for r in self.plan.referrers)
+
+    @property
+    def offer_referrers(self) -> bool:
+        return (
+            bool(self._count)
+            and self.referrers_stay is None
+            and any(r.anything for r in self.plan.referrers)
+        )
 
     @property
     def _count(self) -> int:
@@ -67,7 +100,8 @@ class BulkDeleteModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         plan = self.plan
         title = f"Delete {tag_count(self._count)}" if self._count else "Nothing can be deleted"
-        with Vertical(id="delete-dialog", classes="dialog"):
+        rows = " two-button-rows" if self.offer_referrers else ""
+        with Vertical(id="delete-dialog", classes="dialog" + rows):
             yield Static(Content(title), classes="dialog-title", markup=False)
             with VerticalScroll(id="delete-body", can_focus=False):
                 yield Static(self._facts(), id="delete-facts", markup=False)
@@ -86,11 +120,22 @@ class BulkDeleteModal(ModalScreen[bool]):
                     yield Static(
                         Content("\n").join(lines), id="bulk-unplanned", classes="delete-warning"
                     )
+                if any(r.anything for r in plan.referrers):
+                    notes = [ORPHANED_NOTE]
+                    if self.referrers_stay is not None:
+                        why = literal(self.referrers_stay)
+                        notes.append(f"Not offered: deleting them with the images — {why}.")
+                    yield Static(Content(" ".join(notes)), id="bulk-referrers", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Cancel (n)"), id="cancel", variant="primary")
                 if self._count:
                     label = f"Delete {tag_count(self._count)} (y)"
                     yield Button(Content(label), id="confirm", variant="error")
+            if self.offer_referrers:
+                with Horizontal(classes="dialog-buttons second-row"):
+                    count = self._referrer_count
+                    label = f"Delete with their {count:,} referrer{'' if count == 1 else 's'} (r)"
+                    yield Button(Content(label), id="with-referrers", variant="error")
         yield Footer()
 
     def _facts(self) -> Table:
@@ -107,18 +152,36 @@ class BulkDeleteModal(ModalScreen[bool]):
             ("Repository", literal(self.repository)),
             ("Tags", f"{tag_count(self._count)} deleted"),
             ("Images", f"{images:,} removed (no tag left on them)"),
+            *self._referrer_facts(),
             ("Reclaimable", space),
             ("Method", ", ".join(m.value for m in plan.methods) or "-"),
         ):
             table.add_row(Text(key), Text(value))
         return table
 
+    def _referrer_facts(self) -> list[tuple[str, str]]:
+        found = self.plan.referrers
+        if not found:
+            return []
+        unchecked = sum(1 for r in found if r.unchecked is not None)
+        text = f"{self._referrer_count:,} of the images removed — they stay unless r"
+        if unchecked:
+            text += f"; {unchecked:,} image{'' if unchecked == 1 else 's'} could not be checked"
+        return [("Referrers", text)]
+
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "confirm")
+        if event.button.id == "with-referrers":
+            self.dismiss(WITH_REFERRERS)
+        else:
+            self.dismiss(event.button.id == "confirm")
+
+    def action_with_referrers(self) -> None:
+        if self.offer_referrers:
+            self.dismiss(WITH_REFERRERS)
 
     def action_confirm(self) -> None:
         if self._count:
@@ -131,11 +194,14 @@ class BulkDeleteModal(ModalScreen[bool]):
         scroll_body(self, where)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "with_referrers":
+            return self.offer_referrers
         return bool(self._count) if action == "confirm" else True
 
 
-def result_text(outcomes: Sequence[Outcome]) -> Content:
-    """What was and was not done: counts, then every tag that was not deleted and why."""
+def result_text(outcomes: Sequence[Outcome], referrers: Sequence[Outcome] = ()) -> Content:
+    """What was and was not done: counts, then every tag that was not deleted and why; then
+    the same for the referrers deleted with the images."""
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in (DELETED, SKIPPED, FAILED)}
     not_started = sum(1 for o in outcomes if o.status == NOT_STARTED)
     head = f"Deleted {counts[DELETED]:,} of {tag_count(len(outcomes))}."
@@ -151,6 +217,14 @@ def result_text(outcomes: Sequence[Outcome]) -> Content:
                     f"{literal(outcome.message)}"
                 )
             )
+    if referrers:
+        done = sum(1 for o in referrers if o.status == DELETED)
+        head = f"Referrers: deleted {done:,} of {len(referrers):,}."
+        lines.append(Content.assemble((head, "bold")))
+        for outcome in referrers:
+            why = f" — {literal(outcome.message)}" if outcome.message else ""
+            mark = "" if outcome.status == DELETED else f"{glyphs.WARNING} "
+            lines.append(Content(f"{mark}{literal(outcome.tag)}: {outcome.status}{why}"))
     return Content("\n").join(lines)
 
 
@@ -199,12 +273,19 @@ class BulkProgressModal(ModalScreen[None]):
             Content(f"{progress.done:,} / {progress.total:,} {glyphs.DOT} {failed}{cancelling}")
         )
 
-    def show_result(self, outcomes: Sequence[Outcome]) -> None:
+    def deleting_referrers(self) -> None:
+        """The tags are done; the referrers of the images removed are deleted next."""
+        if not self.stop.is_set():
+            self.query_one("#bulk-count", Static).update(
+                Content("Deleting the referrers of the images removed… Esc stops")
+            )
+
+    def show_result(self, outcomes: Sequence[Outcome], referrers: Sequence[Outcome] = ()) -> None:
         self.finished = True
         ended = "Cancelled" if self.stop.is_set() else "Finished"
         title = f"{ended}: deleting {tag_count(self.total)}"
         self.query_one("#bulk-title", Static).update(Content(title))
-        self.query_one("#bulk-result", Static).update(result_text(outcomes))
+        self.query_one("#bulk-result", Static).update(result_text(outcomes, referrers))
         button = self.query_one("#bulk-stop", Button)
         button.label = Content("Close (Esc)")
         button.variant = "primary"

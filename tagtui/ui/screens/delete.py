@@ -13,14 +13,19 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from tagtui.model import DeleteMethod, DeletePlan
+from tagtui.cleanup.referrers import ORPHANED_NOTE
+from tagtui.model import DeleteMethod, DeletePlan, ReferrersOf
 from tagtui.natsort import natural_key
+from tagtui.referrers import carrier_of
+from tagtui.text import short_digest
 from tagtui.ui import glyphs
 from tagtui.ui.format import literal
 
 # What the modal answers: confirm this plan, ask for the whole-digest plan, or None (cancel).
 CONFIRM = "confirm"
 WHOLE_DIGEST = "whole-digest"
+# The separate, explicit choice: this plan, then the referrers of the image it removes.
+WITH_REFERRERS = "with-referrers"
 
 # A registry can hold thousands of tags on one digest; past this many names the list says
 # "… and 1,237 more" instead of building a screen nobody scrolls through.
@@ -61,6 +66,63 @@ def names_text(names: tuple[str, ...] | list[str] | set[str], limit: int = NAME_
     return shown
 
 
+def with_referrers_label(referrers: ReferrersOf | None) -> str:
+    """The button of the explicit choice: "Delete with its 2 referrers (r)"."""
+    count = referrers.count if referrers is not None else 0
+    if count == 0:
+        return "Delete with its referrer tags (r)"
+    return f"Delete with its {count:,} referrer{'' if count == 1 else 's'} (r)"
+
+
+def referrer_lines(referrers: ReferrersOf, indent: str = "  ") -> list[Content]:
+    """One line per referrer: kind, artifact type, short digest, the tag carrying it."""
+    lines = []
+    for referrer in referrers.referrers[:NAME_LIMIT]:
+        artifact = literal(referrer.artifact_type or referrer.media_type or "-")
+        kind = referrer.kind.value.ljust(9)
+        lines.append(Content(f"{indent}{kind} {short_digest(referrer.digest)}  {artifact}"))
+        if referrer.tag:
+            lines.append(Content(f"{indent}{'':9} tag {carrier_text(referrer.tag)}"))
+    if referrers.count > NAME_LIMIT:
+        lines.append(Content(f"{indent}… and {referrers.count - NAME_LIMIT:,} more"))
+    listed = {r.tag for r in referrers.referrers if r.tag}
+    extra = [c.name for c in referrers.carrier_tags if c.name not in listed]
+    if extra:
+        shown = ", ".join(carrier_text(name) for name in sorted(extra)[:NAME_LIMIT])
+        lines.append(Content(f"{indent}carrier tags: {shown}"))
+    return lines
+
+
+def carrier_text(tag: str) -> str:
+    """A carrier tag as the dialog shows it: ``sha256-4a3cdfae6f29….sig`` (the rest of the
+    name is the image's digest, shown above); any other name whole, literal."""
+    carrier = carrier_of(tag)
+    if carrier is None:
+        return literal(tag)
+    suffix = f".{carrier.suffix}" if carrier.suffix else ""
+    return f"sha256-{short_digest(carrier.subject)}…{suffix}"
+
+
+def referrer_widgets(referrers: ReferrersOf | None, why_they_stay: str | None) -> ComposeResult:
+    """The referrers of the image a delete removes, what happens to them by default, and why
+    they cannot be deleted with it when the provider cannot."""
+    if referrers is None:
+        return
+    if referrers.unchecked is not None:
+        text = f"{glyphs.WARNING} Referrers could not be checked: {literal(referrers.unchecked)}"
+        yield Static(Content(text), id="delete-referrers", classes="delete-warning", markup=False)
+        return
+    if not referrers.anything:
+        return
+    count = referrers.count
+    heading = f"Referrers of this image ({count:,}):" if count else "Referrer tags of this image:"
+    lines = [Content.assemble((heading, "bold")), *referrer_lines(referrers)]
+    lines.append(Content(ORPHANED_NOTE))
+    if why_they_stay is not None:
+        lines.append(Content(f"Not offered: deleting them with it — {literal(why_they_stay)}."))
+    yield Static(Content("\n").join(lines), id="delete-referrers", markup=False)
+
+
 class DeleteModal(ModalScreen[str | None]):
     """Shows a ``DeletePlan``; ``y`` confirms it, ``n``/Esc cancels."""
 
@@ -68,13 +130,23 @@ class DeleteModal(ModalScreen[str | None]):
         Binding("y", "confirm", "Delete"),
         Binding("n,escape", "cancel", "Cancel", key_display="n/Esc"),
         Binding("a", "whole_digest", "Whole digest…"),
+        Binding("r", "with_referrers", "With referrers"),
         *SCROLL_BINDINGS,
     ]
 
-    def __init__(self, plan: DeletePlan, reference: str, *, offer_whole_digest: bool) -> None:
+    def __init__(
+        self,
+        plan: DeletePlan,
+        reference: str,
+        *,
+        offer_whole_digest: bool,
+        referrers_stay: str | None = None,
+    ) -> None:
         super().__init__()
         self.plan = plan
         self.reference = reference
+        # Why the referrers of the image cannot be deleted with it here (None: they can).
+        self.referrers_stay = referrers_stay
         # An image delete already takes everything; offering "the whole digest" would be noise.
         self.offer_whole_digest = (
             offer_whole_digest
@@ -102,7 +174,8 @@ class DeleteModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         plan = self.plan
-        with Vertical(id="delete-dialog", classes="dialog"):
+        rows = " two-button-rows" if self.offer_referrers else ""
+        with Vertical(id="delete-dialog", classes="dialog" + rows):
             yield Static(Content(self._title()), classes="dialog-title", markup=False)
             # Facts, lists and warnings scroll together; the title and buttons never move.
             with VerticalScroll(id="delete-body", can_focus=False):
@@ -123,6 +196,7 @@ class DeleteModal(ModalScreen[str | None]):
                         markup=False,
                     )
                 yield from self._lists()
+                yield from referrer_widgets(plan.referrers, self.referrers_stay)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Cancel (n)"), id="cancel", variant="primary")
                 if not plan.refused:
@@ -130,7 +204,24 @@ class DeleteModal(ModalScreen[str | None]):
                 if self.offer_whole_digest:
                     label = self._whole_digest_label()
                     yield Button(Content(label), id="whole-digest", variant="warning")
+            if self.offer_referrers:
+                # Its own row: four buttons do not fit the dialog on an 80-column screen.
+                with Horizontal(classes="dialog-buttons second-row"):
+                    label = with_referrers_label(self.plan.referrers)
+                    yield Button(Content(label), id="with-referrers", variant="error")
         yield Footer()
+
+    @property
+    def offer_referrers(self) -> bool:
+        """The explicit choice to delete the referrers too: only when there are some and the
+        provider can delete them."""
+        referrers = self.plan.referrers
+        return (
+            not self.plan.refused
+            and self.referrers_stay is None
+            and referrers is not None
+            and referrers.anything
+        )
 
     def _lists(self) -> ComposeResult:
         """What goes (``plan.removes``) and what stays (``plan.keeps``), in the plan's own words."""
@@ -198,6 +289,8 @@ class DeleteModal(ModalScreen[str | None]):
             self.dismiss(CONFIRM)
         elif event.button.id == "whole-digest":
             self.dismiss(WHOLE_DIGEST)
+        elif event.button.id == "with-referrers":
+            self.dismiss(WITH_REFERRERS)
         else:
             self.dismiss(None)
 
@@ -212,6 +305,10 @@ class DeleteModal(ModalScreen[str | None]):
         if self.offer_whole_digest:
             self.dismiss(WHOLE_DIGEST)
 
+    def action_with_referrers(self) -> None:
+        if self.offer_referrers:
+            self.dismiss(WITH_REFERRERS)
+
     def action_scroll_body(self, where: str) -> None:
         scroll_body(self, where)
 
@@ -219,6 +316,8 @@ class DeleteModal(ModalScreen[str | None]):
         # The footer offers the whole-digest key only when the button is there.
         if action == "whole_digest":
             return self.offer_whole_digest
+        if action == "with_referrers":
+            return self.offer_referrers
         if action == "confirm":
             return not self.plan.refused
         return True

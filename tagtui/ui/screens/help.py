@@ -83,6 +83,7 @@ def keys() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
                 ("y", "delete as shown"),
                 ("n  Esc", "cancel"),
                 ("a", "delete the digest with all its tags instead (when offered)"),
+                ("r", "delete the image's signatures, SBOMs and attestations too (when offered)"),
             ),
         ),
     )
