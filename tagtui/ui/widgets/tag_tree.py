@@ -63,6 +63,7 @@ class TagTree(VirtualList):
         Binding("asterisk", "screen.mark_shown", "Mark shown", show=False),
         Binding("u", "screen.clear_marks", "Clear marks", show=False),
         Binding("p", "screen.cleanup", "Clean up", show=False),
+        Binding("equals_sign", "screen.compare", "Compare", key_display="=", show=False),
         Binding("z", "screen.zoom", "Zoom", show=False),
     ]
 
