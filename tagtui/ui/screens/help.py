@@ -48,8 +48,6 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("p", "clean up: retention rules; their result shows as marks"),
             ("Space", "mark / unmark the tag, move down"),
             ("*  u", "mark every tag shown; clear marks"),
-            ("=", "compare the marked tag with this one, or the two marked"),
-            ("=  (nothing marked)", "compare from this tag: = on another, in any repository"),
             (glyphs.MARKED, "a marked tag (the title counts them)"),
             (f"{glyphs.SHARED}abc123×3", "three tags share this digest"),
             (f"{glyphs.SHARED}abc123×3+", "three or more: some tags' digests are not known yet"),
@@ -70,20 +68,22 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
-        "Compare view",
-        (
-            ("Enter  Space", "list what both have too (shared base layers, common history)"),
-            ("p", "compare another platform (of those both sides have)"),
-            ("+ - ~ =", "only in B, only in A, changed A → B, in both"),
-            ("Esc  q", "close (while loading: cancel)"),
-        ),
-    ),
-    (
         "Delete dialog",
         (
             ("y", "delete as shown"),
             ("n  Esc", "cancel"),
             ("a", "delete the digest with all its tags instead (when offered)"),
+        ),
+    ),
+    (
+        "Compare",
+        (
+            ("=", "the marked tag with this one"),
+            ("=  (two marked)", "the two marked tags"),
+            ("=  (none marked)", "from this tag: = on another"),
+            ("Enter  Space", "in the view: list what both have"),
+            ("p", "in the view: another platform"),
+            ("+ - ~", "only in B, only in A, changed"),
         ),
     ),
 )
