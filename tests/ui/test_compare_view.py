@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
@@ -240,8 +242,10 @@ async def test_a_side_that_cannot_be_loaded_is_a_notification() -> None:
     app = TagtuiApp(provider, repository=API)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
+        await press(pilot, "space", "down")  # the detail pane has loaded v2: no get_tag left
         provider.errors["get_tag"] = ConnectionFailed("fake.example:5000: connection refused")
-        await press(pilot, "space", "down", "equals_sign")
+        await press(pilot, "equals_sign")
+        assert ("get_tag", f"{API}:v1") in provider.calls[-2:]
         assert isinstance(app.screen, MainScreen)
         assert any("connection refused" in text for text in notification_texts(app))
 
@@ -280,7 +284,14 @@ async def test_colours_say_what_the_signs_say(monkeypatch: pytest.MonkeyPatch) -
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await press(pilot, "space", "down", "equals_sign")
-        assert COLOUR.findall(screen_ansi(app))
+        compare_screen(app)
+        drawn = screen_ansi(app)
+        colours = {}
+        for sign in "+-~":  # each sign drawn in a colour of its own
+            found = re.search(r"\x1b\[[0-9;]*?38;2;(\d+;\d+;\d+)[0-9;]*m" + re.escape(sign), drawn)
+            assert found, sign
+            colours[sign] = found.group(1)
+        assert len(set(colours.values())) == 3, colours
 
 
 async def test_scroll_keys_and_help_in_the_compare_view() -> None:
