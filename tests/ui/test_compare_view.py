@@ -13,6 +13,7 @@ from tagtui.ui.app import TagtuiApp
 from tagtui.ui.palette import actions
 from tagtui.ui.screens.compare import CompareScreen, PlatformPicker
 from tagtui.ui.screens.help import HelpScreen
+from tagtui.ui.screens.login import LoginModal
 from tagtui.ui.screens.main import MainScreen
 from tests.ui.compare_fakes import API, HOSTILE, MIRROR, MULTI, compare_provider
 from tests.ui.conftest import settle, wait_until
@@ -325,3 +326,18 @@ async def test_palette_and_help_name_the_compare() -> None:
         await press(pilot, "escape", "question_mark", "G")
         text = screen_text(app)
         assert "the marked tag with this one" in text
+
+
+async def test_a_registry_asking_for_credentials_opens_the_login_then_compares() -> None:
+    provider = compare_provider()
+    app = TagtuiApp(provider, repository=API)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await press(pilot, "space", "down")
+        provider.password = "hunter2-Secret"  # the registry starts asking
+        await press(pilot, "equals_sign")
+        assert isinstance(app.screen, LoginModal)
+        await pilot.press(*"alice", "enter", *"hunter2-Secret")
+        await pilot.click("#login-submit")
+        await settle(pilot)
+        assert compared(app) == (ref(API, "v1"), ref(API, "v2"))

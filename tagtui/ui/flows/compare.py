@@ -6,7 +6,8 @@
    nothing to compare it says what to do; ``=`` on a tag with nothing marked remembers it as
    the one to compare from, in this repository or another.
 2. The compare view opens at once, saying it is loading; both sides load in one worker (Esc
-   closes the view and cancels it). An error is a notification and closes the view.
+   closes the view and cancels it). An error closes the view and is reported as any provider
+   error is (a notification, or the login modal, after which the comparison starts again).
 3. ``p`` in the view: another platform is loaded the same way; the comparison shown stays until
    it arrives, and stays if it fails.
 """
@@ -19,6 +20,7 @@ from textual.worker import Worker
 
 from tagtui.compare import Ref, load_comparison
 from tagtui.compare.load import CompareChoice
+from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.flows import COMPARE_GROUP
 from tagtui.ui.screens.compare import CompareScreen, ref_label
@@ -113,6 +115,11 @@ class CompareFlow:
             self._loading.cancel()
             self._loading = None
 
+    def _again(self) -> None:
+        """After a login: the same two tags again."""
+        again = CompareFlow(self.screen, self.a, self.b)
+        self.screen.run_worker(again.run(), group=COMPARE_GROUP, exit_on_error=False)
+
     async def _load(self, platform: CompareChoice) -> None:
         view = self.view
         try:
@@ -121,11 +128,12 @@ class CompareFlow:
             )
         except Exception as exc:
             error = as_error(exc)
-            if view.comparison is None:
-                view.dismiss(None)  # nothing to show: back to the tags, the error said
-            else:
-                view.load_failed()
-            self.screen.report(error)
+            if view.comparison is not None:
+                view.load_failed()  # the platform shown stays
+                self.screen.report(error)
+                return
+            view.dismiss(None)  # nothing to show: back to the tags, with the error (or a login)
+            self.screen.post_message(msg.ProviderFailed(error, retry=self._again))
             return
         self.screen.connected()
         view.show(comparison)
