@@ -86,6 +86,11 @@ def actions(screen: MainScreen) -> list[tuple[str, str, Callable[[], object]]]:
             screen.action_toggle_carriers,
         ),
         (
+            "Compare two tags…",
+            "The two marked tags, or the marked one with the highlighted one (=)",
+            screen.action_compare,
+        ),
+        (
             "Clean up…",
             "Retention rules (match, keep, keep newest N, older than) marking what goes",
             screen.action_cleanup,

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker
 
+from tagtui.compare import Ref
 from tagtui.model import Tag, TagDetail
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.freshness import keeps_data
@@ -64,6 +65,9 @@ class TagsPane(TagReferrers, FilteredPane):
         self.catalog = TagCatalog()
         # Tags marked for acting on several at once (kept through filter and sort).
         self.marks = TagMarks()
+        # The tag ``=`` compares the next highlighted one with, in any repository: set by ``=``
+        # with nothing marked, or by leaving a repository with one tag marked.
+        self.compare_from: Ref | None = None
         self.tag_tree = self.filtered = TagTree(self.catalog, marks=self.marks, id="tags")
         self.listing = False
         # Subject: the repository whose tags are listed (describe, children and dates too).
@@ -115,6 +119,9 @@ class TagsPane(TagReferrers, FilteredPane):
             parts.append(f"{glyphs.DOT} {hidden:,} {'referrer tags hidden' if long else 'hidden'}")
         if self.marks:
             parts.append(f"{glyphs.DOT} {len(self.marks):,} marked")
+        if self.compare_from is not None:
+            base = self.compare_from
+            parts.append(f"{glyphs.DOT} = {literal(base.repository)}:{literal(base.name)}")
         subtitle = f"sort: {self.catalog.sort}"
         progress = self.catalog.dates_progress
         if progress is not None:
@@ -134,6 +141,9 @@ class TagsPane(TagReferrers, FilteredPane):
         """List the tags of ``name``; the cursor goes to ``select`` when it is listed."""
         if name != self.repository:
             self.clear_filter()
+            if len(self.marks) == 1 and self.repository is not None:
+                # Mark one, open another repository, press = there: that mark is side A.
+                self.compare_from = Ref(self.repository, next(iter(self.marks)))
             self.marks.clear()  # marks belong to one repository
             self.catalog.show_carriers = False  # hidden again in every repository
         self.repository = name
@@ -313,6 +323,11 @@ class TagsPane(TagReferrers, FilteredPane):
         self.marks.toggle(row.name)
         tree.action_cursor_down()
         self._marks_changed()
+
+    def set_compare_from(self, ref: Ref | None) -> None:
+        """Remember (or forget) the tag ``=`` compares with; the title shows it."""
+        self.compare_from = ref
+        self.update_title()
 
     def _marks_changed(self) -> None:
         self.tag_tree.refresh_rows()

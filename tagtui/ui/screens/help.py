@@ -86,6 +86,17 @@ def keys() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
                 ("r", "delete the image's signatures, SBOMs and attestations too (when offered)"),
             ),
         ),
+        (
+            "Compare",
+            (
+                ("=", "the marked tag with this one"),
+                ("=  (two marked)", "the two marked tags"),
+                ("=  (none marked)", "from this tag: = on another"),
+                ("Enter  Space", "in the view: list what both have"),
+                ("p", "in the view: another platform"),
+                ("+ - ~", "only in B, only in A, changed"),
+            ),
+        ),
     )
 
 

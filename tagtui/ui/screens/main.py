@@ -287,6 +287,11 @@ class MainScreen(Screen[None]):
 
         start_cleanup(self)
 
+    def action_compare(self) -> None:
+        from tagtui.ui.flows.compare import start_compare
+
+        start_compare(self)
+
     def action_refresh(self) -> None:
         if self.focused_pane() == "repo-pane" or self.repository is None:
             self.load_repositories()

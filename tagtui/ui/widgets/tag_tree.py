@@ -69,6 +69,7 @@ class TagTree(VirtualList):
         Binding("u", "screen.clear_marks", "Clear marks", show=False),
         Binding("H", "screen.toggle_carriers", "Referrer tags", show=False),
         Binding("p", "screen.cleanup", "Clean up", show=False),
+        Binding("equals_sign", "screen.compare", "Compare", key_display="=", show=False),
         Binding("z", "screen.zoom", "Zoom", show=False),
     ]
 
