@@ -15,9 +15,9 @@ import pytest
 from tagtui.providers.oci.provider import OciProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.bulk_delete import BulkDeleteModal, BulkProgressModal
-from tests.oci.referrer_content import SPDX_JSON, subject_image
 from tests.support.cli import tagtui
 from tests.support.push import PushClient
+from tests.support.referrer_content import SPDX_JSON, subject_image
 from tests.support.registry import RunningRegistry
 from tests.support.signed import SignedImage, push_signed
 from tests.ui.conftest import settle

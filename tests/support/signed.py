@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tests.oci.referrer_content import (
+from tests.support.push import Image, Manifest, PushClient
+from tests.support.referrer_content import (
     cosign_signature,
     fallback_tag,
     referrers_index,
     sbom_referrer,
     subject_image,
 )
-from tests.support.push import Image, Manifest, PushClient
 
 
 @dataclass(frozen=True)

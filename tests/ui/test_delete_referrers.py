@@ -14,8 +14,8 @@ from tagtui.model import DeletePlan
 from tagtui.providers.oci.provider import OciProvider
 from tagtui.ui.app import TagtuiApp
 from tagtui.ui.screens.delete import DeleteModal
-from tests.oci.referrer_content import SIMPLESIGNING, SPDX_JSON, cosign_signature, subject_image
 from tests.support.push import PushClient
+from tests.support.referrer_content import SIMPLESIGNING, SPDX_JSON, cosign_signature, subject_image
 from tests.support.registry import RunningRegistry
 from tests.support.signed import SignedImage, push_signed
 from tests.ui.conftest import settle
