@@ -61,6 +61,9 @@ class Content:
     arm64: str
     attestation: str
     amd64_size: int
+    # What pulling each platform downloads: manifest + config + layers (its row's size).
+    amd64_pull: int = 0
+    arm64_pull: int = 0
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +112,20 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Content]:
                     },
                 ],
             )
-        yield Content(registry, rich, docker, index, amd64, arm64, attestation, 500)
+        amd64_config = len(json.dumps(arch_config("amd64", "2024-03-01T00:00:00Z")).encode())
+        arm64_config = len(json.dumps(arch_config("arm64", "2024-03-02T00:00:00Z", "v8")).encode())
+        yield Content(
+            registry,
+            rich,
+            docker,
+            index,
+            amd64,
+            arm64,
+            attestation,
+            500,
+            amd64_pull=amd_size + amd64_config + 500,
+            arm64_pull=arm_size + arm64_config + 1,
+        )
 
 
 @pytest.fixture
@@ -194,8 +210,9 @@ async def test_index_with_platforms_and_attestation(
     assert attestation.digest == content.attestation
     assert attestation.attests == content.amd64
     amd64, arm64 = detail.runnable_platforms
-    assert (amd64.digest, amd64.size) == (content.amd64, content.amd64_size)
-    assert arm64.size == 1
+    # A platform row's size is what pulling it downloads: manifest + config + layers.
+    assert (amd64.digest, amd64.size) == (content.amd64, content.amd64_pull)
+    assert arm64.size == content.arm64_pull
     image = await provider.get_image("lib/multi", content.arm64)
     assert (image.config.architecture, image.config.variant) == ("arm64", "v8")
 

@@ -215,6 +215,10 @@ def build_sections(view: DetailView, width: int, caps: dict[str, Caps]) -> list[
     ]
 
 
+# How a platform's size is counted (its row, the Platforms section, "Pull").
+PULL_COUNTED = "manifest + config + layers, compressed"
+
+
 def _summary(view: DetailView, capper: _Capper) -> RenderableType | None:
     if view.referrer is not None:
         return _pairs_table(_referrer_summary(view, view.referrer), capper, key_width=13)
@@ -243,7 +247,10 @@ def _summary(view: DetailView, capper: _Capper) -> RenderableType | None:
     if image is not None:
         rows.extend(_image_rows(view, image))
     elif detail is not None:
-        rows.append(("Size", size_with_bytes(detail.size)))
+        size = size_with_bytes(detail.size)
+        if detail.size is not None:
+            size += f"; every platform's {PULL_COUNTED}"
+        rows.append(("Size", size))
     # Room for "Artifact type" on one line; the other keys are shorter, so nothing moves.
     return _pairs_table(rows, capper, key_width=len(ARTIFACT_TYPE))
 
@@ -271,6 +278,10 @@ def _image_rows(view: DetailView, image: Image) -> list[tuple[str, str]]:
     # they do not exist, so the rows go rather than saying "-".
     rows += [(key, value or "-") for key, value in facts if value or kind is None]
     rows.append(("Size", image_size(image)))
+    platform = view.platform
+    if platform is not None and platform.size is not None:
+        # The platform row's figure: what pulling this platform downloads.
+        rows.append(("Pull", f"{size_with_bytes(platform.size)}; {PULL_COUNTED}"))
     return rows
 
 
