@@ -21,6 +21,9 @@ class Repository:
     name: str
     tag_count: int | None = None
     extras: Extras = ()
+    # Compressed bytes of every blob its tags reach, each counted once; known once every tag
+    # was described (tagtui.cleanup.sizes).
+    size: int | None = None
 
 
 @dataclass(frozen=True)

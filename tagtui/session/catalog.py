@@ -12,11 +12,15 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from tagtui.model import Platform, Referrer, ReferrerKind, Tag, TagDetail, preferred_platform
 from tagtui.natsort import natural_key
 from tagtui.referrers import carrier_of
 from tagtui.session.referrers import badge_of_kinds
+
+if TYPE_CHECKING:  # counted only once every tag is described (not at startup)
+    from tagtui.cleanup.sizes import RepositorySizes
 
 SORTS = ("name", "newest")
 
@@ -82,6 +86,9 @@ class TagCatalog:
         self.failed: set[str] = set()
         # Dating every tag for newest-first is under way.
         self.dating = False
+        # The repository's deduplicated size and each tag's own bytes, once every tag was
+        # described and what each image holds was read (None until then, and after a change).
+        self.sizes: RepositorySizes | None = None
         # Tags that only carry referrers (sha256-<hex>[.sig|.att|.sbom]): left out of ``order``
         # unless shown. Each names its subject digest; cosign's suffix says a kind cheaply.
         self.show_carriers = False
@@ -135,6 +142,11 @@ class TagCatalog:
         if tag is None or not tag.digest:
             return {name} if tag is not None else set()
         return set(self._digest_tags.get(tag.digest, ()))
+
+    @property
+    def all_digests_known(self) -> bool:
+        """Every tag (carriers aside) has its digest: what each holds can be counted."""
+        return self._unknown_digests == 0
 
     def sharing(self, digest: str) -> tuple[int, bool]:
         """How many tags point at ``digest``, and whether that count is exact."""
@@ -261,6 +273,7 @@ class TagCatalog:
     # --- learning -----------------------------------------------------------------------------
 
     def clear(self) -> None:
+        self.sizes = None
         self.repository = None
         self._tags.clear()
         self._order = []
@@ -287,6 +300,7 @@ class TagCatalog:
         """
         same = repository == self.repository
         self.repository = repository
+        self.sizes = None  # the list may have changed: counted again when all are described
         self._server_order = server_order
         previous = self._tags if same else {}
         self._tags = {tag.name: merge_tag(previous.get(tag.name), tag) for tag in tags}

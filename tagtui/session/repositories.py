@@ -69,6 +69,18 @@ class RepositoryCatalog:
         self._opened.add(name)
         return repo, True
 
+    def set_size(self, name: str, size: int) -> tuple[Repository, Repository] | None:
+        """``name``'s deduplicated size became known: (old, new) when it changes."""
+        for index, repo in enumerate(self._all):
+            if repo.name != name:
+                continue
+            if repo.size == size:
+                return None
+            fresh = replace(repo, size=size)
+            self._all[index] = fresh
+            return repo, fresh
+        return None
+
     def set_tag_count(self, name: str, count: int) -> tuple[Repository, Repository] | None:
         """The tag pane counted ``name``'s tags: (old, new) when the listed count changes.
 

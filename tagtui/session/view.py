@@ -126,6 +126,8 @@ class DetailView:
     # else the referrers, or why the lookup failed.
     referrers: tuple[Referrer, ...] | None = None
     referrers_error: str | None = None
+    # The bytes only this tag reaches in its repository (tagtui.cleanup.sizes), once known.
+    unique_bytes: int | None = None
 
 
 def image_size(image: Image) -> str:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from tagtui.errors import TagtuiError
 from tagtui.model import Referrer, Repository, Tag, TagDetail
 from tagtui.session.staleness import Token
+
+if TYPE_CHECKING:
+    from tagtui.cleanup.plan import Footprints
 from tagtui.session.view import DetailView
 
 Retry = Callable[[], Any]
@@ -87,6 +90,14 @@ class ReferrersFound(Message):
     digest: str
     referrers: tuple[Referrer, ...] = ()
     error: TagtuiError | None = None
+
+
+@dataclass
+class FootprintsRead(Message):
+    """What every image of the repository ``token`` is about holds on to (its blobs)."""
+
+    token: Token
+    footprints: Footprints
 
 
 @dataclass

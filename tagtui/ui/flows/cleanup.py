@@ -76,6 +76,8 @@ class CleanupFlow:
             if screen.repository == self.repository:
                 screen.tags_pane.learn_tags(described)
             footprints = await load_footprints(provider, self.repository, described)
+            if screen.repository == self.repository:
+                screen.tags_pane.learn_footprints(footprints)
         except Exception as exc:
             screen.report(as_error(exc))
             dialog.dismiss(False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from textual import work
@@ -91,6 +91,27 @@ class DetailPane(DetailPanel):
         """Tags were deleted or refreshed: what was loaded may be out of date."""
         self._previous = dict(self._cache)
         self._cache.clear()
+
+    def show(self, view: DetailView, *, note: str = "") -> None:
+        super().show(self._with_sizes(view), note=note)
+
+    def refresh_sizes(self) -> None:
+        """The tag pane counted the sizes: the tag shown gains its own bytes, in place."""
+        view = self.view
+        if view is not None:
+            sized = self._with_sizes(view)
+            if sized is not view:
+                self.replace_view(sized)
+
+    def _with_sizes(self, view: DetailView) -> DetailView:
+        """A tag's view with the bytes only it holds, when the catalog counted them."""
+        key, catalog = self.shown_key, self.catalog
+        if key is None or key[1] != "tag" or catalog is None or catalog.sizes is None:
+            return view
+        if catalog.repository != key[0] or view.unique_bytes is not None:
+            return view
+        unique = catalog.sizes.unique.get(key[2])
+        return view if unique is None else replace(view, unique_bytes=unique)
 
     def show_nothing(self, text: str | None) -> None:
         """No row to show: say ``text`` (or keep what is said)."""

@@ -207,6 +207,9 @@ class RepositoriesPane(FilteredPane):
     def set_tag_count(self, name: str, count: int) -> None:
         self.repo_list.set_tag_count(name, count)
 
+    def set_size(self, name: str, size: int) -> None:
+        self.repo_list.set_size(name, size)
+
     def open_by_name(self) -> None:
         field = self.query_one("#open-repo", Input)
         field.display = True

@@ -28,11 +28,12 @@ from tagtui.session.tag_stream import TagStream
 from tagtui.ui import glyphs
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
-from tagtui.ui.format import literal
+from tagtui.ui.format import human_size, literal
 from tagtui.ui.panes.filtering import FilteredPane
 from tagtui.ui.panes.host import PaneHost
 from tagtui.ui.panes.retry import StaleRetry
 from tagtui.ui.panes.tag_referrers import TagReferrers
+from tagtui.ui.panes.tag_sizes import TagSizes
 from tagtui.ui.widgets.inputs import FilterInput
 from tagtui.ui.widgets.tag_tree import TagRow, TagTree
 from tagtui.ui.widgets.virtual_list import VirtualList
@@ -45,7 +46,7 @@ DATE_BATCH = 100
 LONG_TITLE_WIDTH = 64
 
 
-class TagsPane(TagReferrers, FilteredPane):
+class TagsPane(TagSizes, TagReferrers, FilteredPane):
     """Owns the catalog, the tag tree's filter, sort and every worker that fills the tree."""
 
     class Listed(Message):
@@ -123,6 +124,9 @@ class TagsPane(TagReferrers, FilteredPane):
             base = self.compare_from
             parts.append(f"{glyphs.DOT} = {literal(base.repository)}:{literal(base.name)}")
         subtitle = f"sort: {self.catalog.sort}"
+        sizes = self.catalog.sizes
+        if sizes is not None and sizes.total is not None:
+            subtitle += f" {glyphs.DOT} {human_size(sizes.total)} in all, each blob once"
         progress = self.catalog.dates_progress
         if progress is not None:
             done, total = progress
@@ -278,6 +282,7 @@ class TagsPane(TagReferrers, FilteredPane):
         self.update_title()
         self._schedule_describes()
         self.post_message(self.Listed(message.repository, len(catalog)))
+        self.measure_sizes()  # a list that gives every digest (GCR, vendor APIs)
 
     def remove_tags(self, names: tuple[str, ...]) -> None:
         """Deleted tags leave the list at once (a re-list follows)."""
@@ -387,6 +392,7 @@ class TagsPane(TagReferrers, FilteredPane):
         self._describing.pop(message.tag.name, None)
         self.tag_tree.facts_changed(self.catalog.update([message.tag]))
         self._schedule_referrers()
+        self.measure_sizes()  # once the last row learned its digest
 
     def on_describe_failed(self, message: msg.DescribeFailed) -> None:
         if not message.token.current:
@@ -540,6 +546,7 @@ class TagsPane(TagReferrers, FilteredPane):
                 if row is not None and row.name == self._top_unless_moved_from:
                     tree.action_first()
             self._top_unless_moved_from = None
+            self.measure_sizes()
         self.update_title()
 
     def learn_tags(self, tags: list[Tag]) -> None:

@@ -66,6 +66,7 @@ def keys() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
                 (f"{glyphs.PLATFORMS}2", "two platforms"),
                 ("sig  sbom", "signed; an SBOM refers to it (opening the row lists them)"),
                 ("att  ref", "attestations, other artifacts refer to it"),
+                ("own 1.2 MiB", "bytes only this tag holds (counted once every tag is dated: s)"),
                 (f"{glyphs.REVISIONS}2", "two older images in the tag's history (OpenShift)"),
                 (glyphs.ELLIPSIS, "still being looked up"),
             ),

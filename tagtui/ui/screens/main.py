@@ -176,6 +176,12 @@ class MainScreen(Screen[None]):
         self.repos_pane.set_tag_count(event.repository, event.count)
         self._show_detail_for(self.tag_tree.highlighted_row)
 
+    @on(TagsPane.Measured)
+    def _sizes_measured(self, event: TagsPane.Measured) -> None:
+        if event.total is not None:
+            self.repos_pane.set_size(event.repository, event.total)
+        self.detail.refresh_sizes()
+
     @on(VirtualList.Highlighted, "#tags")
     def _tag_highlighted(self, event: VirtualList.Highlighted) -> None:
         self._show_detail_for(event.row)

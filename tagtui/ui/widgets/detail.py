@@ -86,6 +86,11 @@ class DetailPanel(ScrollView, can_focus=True):
         self._rebuild()
         self.scroll_home(animate=False)
 
+    def replace_view(self, view: DetailView) -> None:
+        """The same view with more facts: rebuilt where it is scrolled to."""
+        self._view = view
+        self._rebuild()
+
     def shown_sections(self) -> list[str]:
         return [section.name for section in self._sections] if self._view else []
 

@@ -217,6 +217,10 @@ def build_sections(view: DetailView, width: int, caps: dict[str, Caps]) -> list[
 
 # How a platform's size is counted (its row, the Platforms section, "Pull").
 PULL_COUNTED = "manifest + config + layers, compressed"
+# How a tag's own bytes are counted (tagtui.cleanup.sizes; "Unique" in the Summary).
+UNIQUE_COUNTED = (
+    "blobs no other tag of the repository uses (compressed, deduplicated by blob digest)"
+)
 
 
 def _summary(view: DetailView, capper: _Capper) -> RenderableType | None:
@@ -251,6 +255,10 @@ def _summary(view: DetailView, capper: _Capper) -> RenderableType | None:
         if detail.size is not None:
             size += f"; every platform's {PULL_COUNTED}"
         rows.append(("Size", size))
+    if view.unique_bytes == 0:
+        rows.append(("Unique", "none: other tags of the repository use all it holds"))
+    elif view.unique_bytes is not None:
+        rows.append(("Unique", f"{size_with_bytes(view.unique_bytes)}; {UNIQUE_COUNTED}"))
     # Room for "Artifact type" on one line; the other keys are shorter, so nothing moves.
     return _pairs_table(rows, capper, key_width=len(ARTIFACT_TYPE))
 

@@ -10,8 +10,11 @@ from textual.content import Content
 from tagtui.model import Repository
 from tagtui.session.repositories import RepositoryCatalog
 from tagtui.ui import glyphs
-from tagtui.ui.format import literal, shorten_middle
+from tagtui.ui.format import human_size, literal, shorten_middle
 from tagtui.ui.widgets.virtual_list import VirtualList
+
+# From this pane width a repository's size shows beside its tag count (zoomed, or wide screens).
+SIZE_WIDTH = 36
 
 
 class RepoList(VirtualList):
@@ -78,7 +81,13 @@ class RepoList(VirtualList):
 
     def set_tag_count(self, name: str, count: int) -> None:
         """The tag pane counted ``name``'s tags (after a delete or refresh): say the same here."""
-        change = self.catalog.set_tag_count(name, count)
+        self._replace_row(self.catalog.set_tag_count(name, count))
+
+    def set_size(self, name: str, size: int) -> None:
+        """``name``'s deduplicated size is known (its tags were all described)."""
+        self._replace_row(self.catalog.set_size(name, size))
+
+    def _replace_row(self, change: tuple[Repository, Repository] | None) -> None:
         if change is None:
             return
         old, fresh = change
@@ -102,10 +111,13 @@ class RepoList(VirtualList):
     def render_row(self, row: Any, width: int) -> Content:
         repo: Repository = row
         name = literal(repo.name)
-        if repo.tag_count is None:
+        figures = [] if repo.tag_count is None else [f"{repo.tag_count:,}"]
+        if repo.size is not None and width >= SIZE_WIDTH:
+            figures.append(human_size(repo.size))
+        if not figures:
             return Content(shorten_middle(name, width))
         # Grouped as the Tags pane title counts them: "2,044" in both places.
-        count = Content.styled(f"{repo.tag_count:,}", self.component_style("virtual-list--muted"))
+        count = Content.styled(" ".join(figures), self.component_style("virtual-list--muted"))
         room = width - count.cell_length
         if room < 5:
             return Content(shorten_middle(name, width))

@@ -49,6 +49,10 @@ Row = TagRow | PlatformRow | RevisionRow | ReferrerRow | NoteRow
 MARK_BLANK = " " * len(glyphs.MARKED)
 
 
+# From this width a tag row also shows the bytes only it holds ("own 1.2 MiB").
+OWN_COLUMN_WIDTH = 64
+
+
 class TagTree(VirtualList):
     """Rows: ``TagRow`` / ``PlatformRow`` / ``RevisionRow`` / ``ReferrerRow`` / ``NoteRow``."""
 
@@ -389,6 +393,10 @@ class TagTree(VirtualList):
         date = date_short(tag.created) or filler
         size: int | str | None = tag.size if tag.size is not None else filler
         right = self._columns(width, date, size, self._digest_cell(tag, pending), muted)
+        own = catalog.sizes.unique.get(name) if catalog.sizes is not None else None
+        if own and width >= OWN_COLUMN_WIDTH:  # nothing for a tag sharing all it holds
+            # The bytes only this tag holds (help: "own"), once the sizes are counted.
+            right = Content.assemble((f"{'own ' + human_size(own):>13} ", muted), right)
         return _justify(left, right, width)
 
     @staticmethod
