@@ -19,6 +19,8 @@ class RepositoryCatalog:
         self._names: set[str] = set()
         # Added by ``ensure``, not (yet) listed by the registry.
         self._opened: set[str] = set()
+        # Sizes the tag pane counted: kept for a row listed (again) after they were known.
+        self._sizes: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self._all)
@@ -39,7 +41,12 @@ class RepositoryCatalog:
         moved = {repo.name for repo in page if repo.name in self._opened}
         if moved:
             self._forget(moved)
-        fresh = [repo for repo in page if repo.name not in self._names]
+        sizes = self._sizes
+        fresh = [
+            replace(repo, size=sizes[repo.name]) if repo.name in sizes else repo
+            for repo in page
+            if repo.name not in self._names
+        ]
         self._all.extend(fresh)
         self._lower.extend(repo.name.lower() for repo in fresh)
         self._names.update(repo.name for repo in fresh)
@@ -71,6 +78,7 @@ class RepositoryCatalog:
 
     def set_size(self, name: str, size: int) -> tuple[Repository, Repository] | None:
         """``name``'s deduplicated size became known: (old, new) when it changes."""
+        self._sizes[name] = size
         for index, repo in enumerate(self._all):
             if repo.name != name:
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,7 +19,6 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker
 
-from tagtui.compare import Ref
 from tagtui.model import Tag, TagDetail
 from tagtui.session.catalog import TagCatalog
 from tagtui.session.freshness import keeps_data
@@ -37,6 +37,9 @@ from tagtui.ui.panes.tag_sizes import TagSizes
 from tagtui.ui.widgets.inputs import FilterInput
 from tagtui.ui.widgets.tag_tree import TagRow, TagTree
 from tagtui.ui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from tagtui.compare import Ref  # imported on the first compare
 
 # describe_tag calls in flight at once (the provider limits its own connections too).
 DESCRIBE_CONCURRENCY = 6
@@ -147,6 +150,8 @@ class TagsPane(TagSizes, TagReferrers, FilteredPane):
             self.clear_filter()
             if len(self.marks) == 1 and self.repository is not None:
                 # Mark one, open another repository, press = there: that mark is side A.
+                from tagtui.compare import Ref  # not imported before a compare
+
                 self.compare_from = Ref(self.repository, next(iter(self.marks)))
             self.marks.clear()  # marks belong to one repository
             self.catalog.show_carriers = False  # hidden again in every repository
