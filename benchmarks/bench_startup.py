@@ -47,7 +47,7 @@ class Bare(App):
 Bare().run()
 """
 
-POLL_SECONDS = 0.005
+POLL_SECONDS = 0.02
 DEADLINE_SECONDS = 20.0
 SESSION = "tagtui-bench-startup"
 
