@@ -52,8 +52,9 @@ def test_layers_size_only_when_every_layer_is_known() -> None:
     assert layers_size(_image(100, None)) is None
     assert layers_size(_image()) is None
     assert layers_size(_index({"os": "linux", "architecture": "amd64"})) is None
+    # A platform row's size: its manifest (10, as the index lists it) + config + layers.
     platform = Platform(os="linux", architecture="amd64", digest=D2, size=10)
-    assert sized_platform(platform, _image(5, 6)).size == 11
+    assert sized_platform(platform, _image(5, 6)).size == 10 + (CONFIG.size or 0) + 11
     assert sized_platform(platform, None).size is None
 
 

@@ -252,15 +252,7 @@ def _layer_lines(comparison: Comparison) -> list[str]:
     if layers.equal:
         count = _plural(len(layers.shared), "layer")
         return [f"Layers: same ({count}, {human_size(layers.shared_size)})"]
-    if not layers.shared:
-        shared = "none shared"
-    else:
-        base = (
-            "the common base"
-            if layers.base == len(layers.shared)
-            else (f"the first {layers.base} a common base" if layers.base else "no common base")
-        )
-        shared = f"{len(layers.shared)} shared ({human_size(layers.shared_size)}, {base})"
+    shared = layers.shared_words()
     lines = [
         f"Layers: {shared}, "
         f"{len(layers.only_in_a)} only in A ({human_size(layers.only_in_a_size)}), "

@@ -16,6 +16,7 @@ from tagtui.cleanup.plan import CleanupPlan, describe_all, plan_cleanup, resolve
 from tagtui.cleanup.referrers import delete_referrers_of_groups
 from tagtui.cleanup.rules import Decision, Rules, decide
 from tagtui.cleanup.run import DELETED, FAILED, NOT_STARTED, SKIPPED, Outcome, carry_out
+from tagtui.commands.inspect import referrer_json
 from tagtui.commands.ls_long import created_text, write_json
 from tagtui.errors import UsageError
 from tagtui.model import PlannedDeletes, Tag
@@ -92,16 +93,7 @@ def _referrers_json(plan: CleanupPlan) -> list[dict[str, Any]]:
             continue
         for referrer in found.referrers:
             entries.append(
-                {
-                    "subject": found.subject,
-                    "digest": referrer.digest,
-                    "mediaType": referrer.media_type,
-                    "artifactType": referrer.artifact_type,
-                    "kind": referrer.kind.value,
-                    "size": referrer.size,
-                    "annotations": dict(referrer.annotations),
-                    "tag": referrer.tag,
-                }
+                {"subject": found.subject, **referrer_json(referrer), "tag": referrer.tag}
             )
     return entries
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tagtui.model import HistoryEntry, Image, Layer, Platform, TagDetail
+from tagtui.text import human_size
 
 # A config value: a string, an argv list (entrypoint, cmd), or absent.
 ConfigValue = str | tuple[str, ...] | None
@@ -128,6 +129,17 @@ class LayerComparison:
     @property
     def only_in_b_size(self) -> int | None:
         return total_size(self.only_in_b)
+
+    def shared_words(self) -> str:
+        """``3 shared (1.2 MiB, the common base)``: what both have, as ``diff`` and the compare
+        view both say it."""
+        if not self.shared:
+            return "none shared"
+        if self.base == len(self.shared):
+            base = "the common base"
+        else:
+            base = f"the first {self.base} a common base" if self.base else "no common base"
+        return f"{len(self.shared):,} shared ({human_size(self.shared_size)}, {base})"
 
 
 @dataclass(frozen=True)

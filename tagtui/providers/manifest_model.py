@@ -83,20 +83,23 @@ def layers_size(manifest: Manifest) -> int | None:
     return sum(size or 0 for size in sizes)
 
 
-def pull_size(manifest: Manifest) -> int | None:
-    """What pulling one image downloads, compressed: its manifest, config and layers; None
-    when a size is unknown."""
+def pull_size(manifest: Manifest, *, listed_size: int | None = None) -> int | None:
+    """What pulling one image downloads, compressed: its manifest (its own length, else the
+    size the index lists for it), config and layers; None when a size is unknown."""
     layers = layers_size(manifest)
     config = manifest.config.size if manifest.config is not None else 0
-    if layers is None or manifest.size is None or config is None:
+    own = manifest.size if manifest.size is not None else listed_size
+    if layers is None or own is None or config is None:
         return None
-    return manifest.size + config + layers
+    return own + config + layers
 
 
 def sized_platform(platform: Platform, child: Manifest | None) -> Platform:
     """``platform`` with what pulling it downloads (``pull_size``: a platform row's size, as
     issue 10 asks); None when its manifest could not be read. Tag rows count layers only."""
-    return replace(platform, size=pull_size(child) if child is not None else None)
+    if child is None:
+        return replace(platform, size=None)
+    return replace(platform, size=pull_size(child, listed_size=platform.size))
 
 
 def tag_or_digest(reference: str) -> tuple[str | None, str | None]:

@@ -94,14 +94,28 @@ async def settle(pilot: Pilot[object], rounds: int = 100) -> None:
             if not worker.is_finished and not (waiting_for_user and worker.group in FLOW_GROUPS)
         ]
 
-    for _ in range(rounds):
-        await pilot.pause()
-        if not running():
+    # A flow counted as running may push its modal while we wait for it, and then wait for the
+    # user: a screen change ends the wait, and the next round counts again.
+    screen_changed = asyncio.Event()
+    app.screen_change_signal.subscribe(app, lambda _screen: screen_changed.set(), immediate=True)
+    try:
+        for _ in range(rounds):
             await pilot.pause()
             if not running():
-                return
-        # Failed and cancelled workers count as done here; tests look at what they showed.
-        await asyncio.gather(*(worker.wait() for worker in running()), return_exceptions=True)
+                await pilot.pause()
+                if not running():
+                    return
+            screen_changed.clear()
+            # Failed and cancelled workers count as done here; tests look at what they showed.
+            workers = asyncio.ensure_future(
+                asyncio.gather(*(worker.wait() for worker in running()), return_exceptions=True)
+            )
+            changed = asyncio.ensure_future(screen_changed.wait())
+            await asyncio.wait({workers, changed}, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in (workers, changed):
+                waiter.cancel()  # the waits, not the workers
+    finally:
+        app.screen_change_signal.unsubscribe(app)
     raise AssertionError("the app did not settle: workers kept running")
 
 

@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
@@ -26,6 +25,7 @@ from tagtui.compare import Comparison, Ref
 from tagtui.errors import UsageError
 from tagtui.session.view import WantedPlatform, parse_platform
 from tagtui.ui.format import literal
+from tagtui.ui.screens.scrolling import scroll_container
 from tagtui.ui.widgets.compare_text import sections, sides_table
 
 # Below this width the header shortens digests (as the main screen stacks its panes).
@@ -238,19 +238,7 @@ class CompareScreen(ModalScreen[None]):
         self.choose(parse_platform(name))
 
     def action_scroll(self, where: str) -> None:
-        try:
-            body = self.query_one("#compare-body", VerticalScroll)
-        except NoMatches:  # a key of the burst that opened the view: once it is there
-            self.call_after_refresh(self.action_scroll, where)
-            return
-        if where == "down":
-            body.scroll_down(animate=False)
-        elif where == "up":
-            body.scroll_up(animate=False)
-        elif where == "home":
-            body.scroll_home(animate=False)
-        else:
-            body.scroll_end(animate=False)
+        scroll_container(self, "#compare-body", where)
 
     def action_help(self) -> None:
         from tagtui.ui.screens.help import HelpScreen

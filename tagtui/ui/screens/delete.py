@@ -20,6 +20,7 @@ from tagtui.referrers import carrier_of
 from tagtui.text import short_digest
 from tagtui.ui import glyphs
 from tagtui.ui.format import literal
+from tagtui.ui.screens.scrolling import scroll_container
 
 # What the modal answers: confirm this plan, ask for the whole-digest plan, or None (cancel).
 CONFIRM = "confirm"
@@ -43,13 +44,7 @@ SCROLL_BINDINGS: list[BindingType] = [
 
 def scroll_body(screen: ModalScreen, where: str) -> None:
     """Scroll the ``#delete-body`` of ``screen``: down, up, page_down or page_up."""
-    body = screen.query_one("#delete-body", VerticalScroll)
-    {
-        "down": body.scroll_down,
-        "up": body.scroll_up,
-        "page_down": body.scroll_page_down,
-        "page_up": body.scroll_page_up,
-    }[where](animate=False)
+    scroll_container(screen, "#delete-body", where)
 
 
 def tag_count(count: int) -> str:

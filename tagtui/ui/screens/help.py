@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from tagtui.ui import glyphs
+from tagtui.ui.screens.scrolling import scroll_container
 
 
 def keys() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
@@ -126,19 +126,7 @@ class HelpScreen(ModalScreen[None]):
         self.query_one("#help-body", VerticalScroll).focus()
 
     def action_scroll(self, where: str) -> None:
-        try:
-            body = self.query_one("#help-body", VerticalScroll)
-        except NoMatches:  # a key of the burst that opened the help: scroll once it is there
-            self.call_after_refresh(self.action_scroll, where)
-            return
-        if where == "down":
-            body.scroll_down(animate=False)
-        elif where == "up":
-            body.scroll_up(animate=False)
-        elif where == "home":
-            body.scroll_home(animate=False)
-        else:
-            body.scroll_end(animate=False)
+        scroll_container(self, "#help-body", where)
 
     @staticmethod
     def _table() -> Table:

@@ -160,15 +160,7 @@ def layer_lines(comparison: Comparison, *, open_shared: bool) -> list[Content]:
         title = _title(f"Layers: identical ({count}, {human_size(layers.shared_size)})", equal=True)
         shown = [("=", layer) for layer in layers.shared] if open_shared else []
         return [title, *_layer_rows(shown)]
-    if not layers.shared:
-        shared = "none shared"
-    else:
-        base = (
-            "the common base"
-            if layers.base == len(layers.shared)
-            else (f"the first {layers.base} a common base" if layers.base else "no common base")
-        )
-        shared = f"{len(layers.shared):,} shared ({human_size(layers.shared_size)}, {base})"
+    shared = layers.shared_words()
     title = _title(
         f"Layers: {shared} · "
         f"{len(layers.only_in_a):,} only in A ({human_size(layers.only_in_a_size)}) · "

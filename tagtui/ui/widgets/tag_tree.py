@@ -395,8 +395,11 @@ class TagTree(VirtualList):
         right = self._columns(width, date, size, self._digest_cell(tag, pending), muted)
         own = catalog.sizes.unique.get(name) if catalog.sizes is not None else None
         if own and width >= OWN_COLUMN_WIDTH:  # nothing for a tag sharing all it holds
-            # The bytes only this tag holds (help: "own"), once the sizes are counted.
-            right = Content.assemble((f"{'own ' + human_size(own):>13} ", muted), right)
+            # The bytes only this tag holds (help: "own"), once the sizes are counted; only
+            # where the name and its badges keep their room.
+            column = Content.styled(f"{'own ' + human_size(own):>13} ", muted)
+            if left.cell_length + column.cell_length + right.cell_length < width:
+                right = Content.assemble(column, right)
         return _justify(left, right, width)
 
     @staticmethod
