@@ -42,6 +42,7 @@ def keys() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
                 ("r", "refresh"),
                 ("c", "copy the pull reference (as skopeo/docker take it)"),
                 ("mouse", "click highlights, double-click opens, wheel scrolls"),
+                ("12  4.6 MiB", "a repository: its tags; its blobs, each once (once counted)"),
             ),
         ),
         (
@@ -66,6 +67,10 @@ def keys() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
                 (f"{glyphs.PLATFORMS}2", "two platforms"),
                 ("sig  sbom", "signed; an SBOM refers to it (opening the row lists them)"),
                 ("att  ref", "attestations, other artifacts refer to it"),
+                (
+                    "12.3 MiB",
+                    "size: a tag's layers; a platform's pull (manifest + config + layers)",
+                ),
                 ("own 1.2 MiB", "bytes only this tag holds (counted once every tag is dated: s)"),
                 (f"{glyphs.REVISIONS}2", "two older images in the tag's history (OpenShift)"),
                 (glyphs.ELLIPSIS, "still being looked up"),
