@@ -10,9 +10,9 @@ error.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any, TextIO
 
+from tagtui.commands.inspect import JSON_SCHEMA_VERSION, history_json, layer_json, when_json
 from tagtui.compare import Comparison, ConfigChange, Ref, Side, load_comparison
 from tagtui.compare.load import CompareChoice
 from tagtui.errors import UsageError
@@ -21,8 +21,6 @@ from tagtui.providers.base import Provider, ProviderOptions
 from tagtui.session.view import image_size, parse_platform
 from tagtui.targets import Location, Target, open_target
 from tagtui.text import human_size, sanitize
-
-JSON_SCHEMA_VERSION = 1
 
 
 async def run_diff(
@@ -95,10 +93,6 @@ async def _other_ref(
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _value(value: str | tuple[str, ...] | None) -> str | list[str] | None:
     return list(value) if isinstance(value, tuple) else value
 
@@ -111,7 +105,7 @@ def side_json(side: Side) -> dict[str, Any]:
         "imageDigest": side.image_digest,
         "platform": side.platform,
         "platforms": list(side.platforms),
-        "created": _when(side.created),
+        "created": when_json(side.created),
         "size": side.size,
         "layerCount": len(side.image.layers),
     }
@@ -123,24 +117,6 @@ def change_json(change: ConfigChange) -> dict[str, Any]:
         "name": change.name,
         "a": _value(change.a),
         "b": _value(change.b),
-    }
-
-
-def layer_json(layer: Layer) -> dict[str, Any]:
-    return {
-        "digest": layer.digest,
-        "mediaType": layer.media_type,
-        "size": layer.size,
-        "createdBy": layer.created_by,
-    }
-
-
-def history_json(entry: HistoryEntry) -> dict[str, Any]:
-    return {
-        "created": _when(entry.created),
-        "createdBy": entry.created_by,
-        "comment": entry.comment,
-        "emptyLayer": entry.empty_layer,
     }
 
 
@@ -197,7 +173,7 @@ def _side_lines(label: str, side: Side) -> list[str]:
         rows.append(("image", side.image_digest or "-"))
     else:
         rows.append(("platform", side.platform or "-"))
-    rows.append(("created", _when(side.created) or "-"))
+    rows.append(("created", when_json(side.created) or "-"))
     count = len(side.image.layers)
     # Without a layer list, the size a vendor reports (and what it covers), as inspect says it.
     size = (
@@ -234,7 +210,7 @@ def _layer_text(mark: str, layer: Layer) -> str:
 def _history_text(mark: str, entry: HistoryEntry) -> str:
     what = sanitize(entry.created_by or entry.comment or "")
     empty = "  (no layer)" if entry.empty_layer else ""
-    return f"  {mark} {_when(entry.created) or '-'}  {what}{empty}".rstrip()
+    return f"  {mark} {when_json(entry.created) or '-'}  {what}{empty}".rstrip()
 
 
 def _config_lines(comparison: Comparison) -> list[str]:

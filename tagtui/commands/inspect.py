@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from tagtui.errors import UsageError
-from tagtui.model import Image, Platform, Referrer, TagDetail
+from tagtui.model import HistoryEntry, Image, Layer, Platform, Referrer, TagDetail
 from tagtui.providers.base import Provider
 from tagtui.referrers import carrier_of, kind_of
 from tagtui.session.view import PlatformChoice, TagSubject, image_size, load_view, parse_platform
@@ -64,7 +64,7 @@ async def _referrers(
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def _when(value: datetime | None) -> str | None:
+def when_json(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -97,6 +97,24 @@ def referrer_json(referrer: Referrer) -> dict[str, Any]:
     }
 
 
+def layer_json(layer: Layer) -> dict[str, Any]:
+    return {
+        "digest": layer.digest,
+        "mediaType": layer.media_type,
+        "size": layer.size,
+        "createdBy": layer.created_by,
+    }
+
+
+def history_json(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "created": when_json(entry.created),
+        "createdBy": entry.created_by,
+        "comment": entry.comment,
+        "emptyLayer": entry.empty_layer,
+    }
+
+
 def image_json(image: Image) -> dict[str, Any]:
     config = image.config
     return {
@@ -104,7 +122,7 @@ def image_json(image: Image) -> dict[str, Any]:
         "mediaType": image.media_type,
         "artifactType": image.artifact_type,
         "platform": image.platform,
-        "created": _when(config.created),
+        "created": when_json(config.created),
         "author": config.author,
         "entrypoint": list(config.entrypoint) if config.entrypoint is not None else None,
         "cmd": list(config.cmd) if config.cmd is not None else None,
@@ -115,24 +133,8 @@ def image_json(image: Image) -> dict[str, Any]:
         "ports": [{"port": p.number, "protocol": p.protocol} for p in config.ports],
         "volumes": list(config.volumes),
         "size": image.compressed_size,
-        "layers": [
-            {
-                "digest": layer.digest,
-                "mediaType": layer.media_type,
-                "size": layer.size,
-                "createdBy": layer.created_by,
-            }
-            for layer in image.layers
-        ],
-        "history": [
-            {
-                "created": _when(entry.created),
-                "createdBy": entry.created_by,
-                "comment": entry.comment,
-                "emptyLayer": entry.empty_layer,
-            }
-            for entry in config.history
-        ],
+        "layers": [layer_json(layer) for layer in image.layers],
+        "history": [history_json(entry) for entry in config.history],
         "extras": _pairs(image.extras, "label"),
     }
 
@@ -240,7 +242,7 @@ def detail_text(
         if chosen is None and image.platform:
             summary.append(("Platform", image.platform))
         summary += [
-            ("Created", _when(config.created) or "-"),
+            ("Created", when_json(config.created) or "-"),
             ("Author", config.author or "-"),
             ("Size", _size(image)),
         ]
