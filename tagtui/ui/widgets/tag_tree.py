@@ -309,15 +309,7 @@ class TagTree(VirtualList):
             platform = row.platform
             left = Content.assemble((indent + branch, muted), literal(platform.name))
             # No date column: a platform's name may use that room (size and digest stay aligned).
-            right = self._columns(
-                width,
-                None,
-                platform.size,
-                self._plain_digest(platform.digest),
-                muted,
-                show_date=False,
-            )
-            return _justify(left, right, width)
+            return self._undated_child(left, platform.size, platform.digest, width)
         if isinstance(row, RevisionRow):
             revision = row.revision
             label = literal(revision.reference) or "revision"
@@ -341,15 +333,7 @@ class TagTree(VirtualList):
                 " ",
                 literal(what),
             )
-            right = self._columns(
-                width,
-                None,
-                referrer.size,
-                self._plain_digest(referrer.digest),
-                muted,
-                show_date=False,
-            )
-            return _justify(left, right, width)
+            return self._undated_child(left, referrer.size, referrer.digest, width)
         note: NoteRow = row
         return Content.assemble(
             (f"{indent}{glyphs.LAST_BRANCH} ", muted), (literal(note.text), muted)
@@ -400,6 +384,13 @@ class TagTree(VirtualList):
             column = Content.styled(f"{'own ' + human_size(own):>13} ", muted)
             if left.cell_length + column.cell_length + right.cell_length < width:
                 right = Content.assemble(column, right)
+        return _justify(left, right, width)
+
+    def _undated_child(self, left: Content, size: int | None, digest: str, width: int) -> Content:
+        """A platform or referrer row: size and digest columns, no date."""
+        muted = self.component_style("virtual-list--muted")
+        digest_cell = self._plain_digest(digest)
+        right = self._columns(width, None, size, digest_cell, muted, show_date=False)
         return _justify(left, right, width)
 
     @staticmethod
