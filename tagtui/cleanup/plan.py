@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from tagtui.cleanup.referrers import referrers_of
 from tagtui.cleanup.rules import utc
@@ -100,7 +101,7 @@ async def describe_all(
         lambda missing: provider.describe_tags(repository, missing),
         progress,
     )
-    return [await _newest_platform_date(provider, repository, t) for t in described]
+    return await _newest_platform_dates(provider, repository, described)
 
 
 async def resolve_all(
@@ -137,21 +138,34 @@ async def _complete(
     return done
 
 
-async def _newest_platform_date(provider: Provider, repository: str, tag: Tag) -> Tag:
-    if not tag.platform_count or tag.platform_count < 2 or tag.digest is None:
-        return tag
-    try:
-        detail = await provider.get_tag(repository, tag.name)
-        images = await asyncio.gather(
-            *(provider.get_image(repository, p.digest) for p in detail.runnable_platforms)
-        )
-    except TagtuiError:
-        return tag
-    dates = [image.config.created for image in images if image.config.created is not None]
-    if not dates:
-        return tag
-    newest = max(dates, key=utc)
-    return replace(tag, created=newest)
+async def _newest_platform_dates(provider: Provider, repository: str, tags: list[Tag]) -> list[Tag]:
+    """Each multi-platform tag dated by its newest runnable platform: one look per index
+    digest (tags sharing it share the answer), a few at a time."""
+    indexes: dict[str, str] = {}  # digest -> one tag naming it
+    for tag in tags:
+        if tag.digest is not None and (tag.platform_count or 0) >= 2:
+            indexes.setdefault(tag.digest, tag.name)
+    limit = asyncio.Semaphore(FOOTPRINT_CONCURRENCY)
+
+    async def newest(digest: str, name: str) -> tuple[str, datetime | None]:
+        async with limit:
+            try:
+                detail = await provider.get_tag(repository, name)
+                images = await asyncio.gather(
+                    *(provider.get_image(repository, p.digest) for p in detail.runnable_platforms)
+                )
+            except TagtuiError:
+                return digest, None
+        dates = [image.config.created for image in images if image.config.created is not None]
+        return digest, max(dates, key=utc) if dates else None
+
+    found = dict(await asyncio.gather(*(newest(d, n) for d, n in indexes.items())))
+    return [
+        replace(tag, created=created)
+        if tag.digest is not None and (created := found.get(tag.digest)) is not None
+        else tag
+        for tag in tags
+    ]
 
 
 async def plan_cleanup(

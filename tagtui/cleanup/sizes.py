@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 from tagtui.cleanup.plan import Footprints
 
-COUNTED_HOW = "compressed, deduplicated by blob digest"
-
 
 @dataclass(frozen=True)
 class RepositorySizes:
@@ -26,7 +24,6 @@ class RepositorySizes:
 
     total: int | None
     unique: dict[str, int]
-    how: str = COUNTED_HOW
 
 
 def repository_sizes(footprints: Footprints) -> RepositorySizes:

@@ -13,6 +13,7 @@ import json
 from typing import Any, TextIO
 
 from tagtui.commands.inspect import JSON_SCHEMA_VERSION, history_json, layer_json, when_json
+from tagtui.commands.ls_long import write_json
 from tagtui.compare import Comparison, ConfigChange, Ref, Side, load_comparison
 from tagtui.compare.load import CompareChoice
 from tagtui.errors import UsageError
@@ -41,8 +42,7 @@ async def run_diff(
     )
     comparison = await load_comparison(target.provider, first, second, platform=choice)
     if as_json:
-        json.dump(comparison_json(comparison), out, indent=2, ensure_ascii=True)
-        out.write("\n")
+        write_json(comparison_json(comparison), out)
     else:
         out.write(comparison_text(comparison))
     return 0

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
 
-from tagtui.errors import UsageError
+from tagtui.commands.ls_long import write_json
+from tagtui.errors import TagtuiError, UsageError
 from tagtui.model import HistoryEntry, Image, Layer, Platform, Referrer, TagDetail
 from tagtui.providers.base import Provider
 from tagtui.referrers import carrier_of, kind_of
@@ -32,8 +34,7 @@ async def run_inspect(
     found = await _referrers(target.provider, where.repository, view.detail, view.platform)
     if as_json:
         document = detail_json(view.detail, view.image, view.platform, found)
-        json.dump(document, out, indent=2, ensure_ascii=True)
-        out.write("\n")
+        write_json(document, out)
     else:
         out.write(detail_text(view.detail, view.image, view.platform, found))
     return 0
@@ -46,19 +47,23 @@ class FoundReferrers:
 
     own: tuple[Referrer, ...] = ()
     platform: tuple[Referrer, ...] = ()
+    # Why the lookup failed: the rest of what inspect prints stands, as in the TUI's detail.
+    error: str | None = None
 
 
 async def _referrers(
     provider: Provider, repository: str, detail: TagDetail, chosen: Platform | None
 ) -> FoundReferrers:
-    if detail.digest is None:
+    if detail.digest is None or not provider.capabilities.referrers:
         return FoundReferrers()
-    own = await provider.referrers(repository, detail.digest)
-    if chosen is None:
-        return FoundReferrers(own)
-    return FoundReferrers(
-        own, await provider.referrers(repository, chosen.digest, in_index=detail.digest)
-    )
+    lookups = [provider.referrers(repository, detail.digest)]
+    if chosen is not None:
+        lookups.append(provider.referrers(repository, chosen.digest, in_index=detail.digest))
+    try:
+        own, *platform = await asyncio.gather(*lookups)
+    except TagtuiError as err:
+        return FoundReferrers(error=str(err))
+    return FoundReferrers(own, platform[0] if platform else ())
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -160,6 +165,8 @@ def detail_json(
         "image": image_document,
         "extras": _pairs(detail.extras, "label"),
         "referrers": [referrer_json(r) for r in found.own],
+        # Only when the lookup failed (the lists above are then empty).
+        **({"referrersError": found.error} if found.error is not None else {}),
     }
 
 
@@ -284,6 +291,8 @@ def detail_text(
         lines.append("")
         lines.append("Multi-platform image: add --platform OS/ARCH[/VARIANT] to see one image.")
     _section("Extras", list(detail.extras), lines)
+    if found.error is not None:
+        _section("Referrers", [("not looked up", found.error)], lines)
     _section("Referrers", _referrer_rows(found.own), lines)
     if chosen is not None:
         _section(f"Referrers of {chosen.name}", _referrer_rows(found.platform), lines)

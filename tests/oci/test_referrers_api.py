@@ -204,3 +204,21 @@ def test_inspect_through_the_api_keeps_hostile_text_literal(setup: Setup, tmp_pa
     assert "\x1b" not in as_text.stdout and "\x07" not in as_text.stdout
     assert "application/[bold]x[/]\\x1b[31mred\\x07  dddddddddddd  321 B" in as_text.stdout
     assert setup.fallback_reads() == []
+
+
+def test_inspect_prints_the_image_when_its_referrers_cannot_be_had(
+    setup: Setup, tmp_path: Path
+) -> None:
+    # An endless Link chain: the lookup fails, the rest of inspect stands (as in the TUI).
+    setup.registry.mode = "endless"
+    (tmp_path / ".config").mkdir()
+    ref = f"127.0.0.1:{setup.server.port}/{REPO}:latest"
+    as_json = tagtui("inspect", "--json", ref, home=tmp_path)
+    assert as_json.returncode == 0, as_json.stderr
+    document = json.loads(as_json.stdout)
+    assert document["digest"] == setup.content.image.digest
+    assert document["referrers"] == []
+    assert "more than 50 pages" in document["referrersError"]
+    as_text = tagtui("inspect", ref, home=tmp_path)
+    assert as_text.returncode == 0, as_text.stderr
+    assert "not looked up" in as_text.stdout and "more than 50 pages" in as_text.stdout

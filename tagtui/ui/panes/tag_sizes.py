@@ -55,7 +55,13 @@ class TagSizes(_Base):
         catalog = self.catalog
         # Carrier tags aside: they hold signatures and SBOMs, never an image's blobs.
         names = list(catalog.names())
-        tags = [tag for name in names if (tag := catalog.tag(name)) is not None and tag.digest]
+        tags = [
+            tag
+            for name in names
+            if not catalog.is_carrier(name)
+            and (tag := catalog.tag(name)) is not None
+            and tag.digest
+        ]
         try:
             footprints = await load_footprints(self.host.provider, str(token.subject), tags)
         except Exception:  # sizes are extra facts: the list and the detail go on without them
