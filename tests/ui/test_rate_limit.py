@@ -41,7 +41,7 @@ class BudgetedProvider(FakeProvider):
 
 async def open_app(pilot: Pilot[Any]) -> None:
     await settle(pilot)
-    main_screen(pilot.app).header.show_rate()  # not waiting a second for the poll
+    main_screen(pilot.app).connected()  # the budget as the last answer stated it
     await pilot.pause()
 
 
@@ -52,7 +52,7 @@ async def test_header_shows_the_budget_and_marks_it_low() -> None:
         await open_app(pilot)
         assert "rate limit 76/100 left per 6h" in screen_text(app)
         provider.rate = RateLimit(100, 4, 21600)
-        main_screen(app).header.show_rate()
+        main_screen(app).connected()
         await pilot.pause()
         assert "▲ rate limit 4/100 left per 6h" in screen_text(app)
 

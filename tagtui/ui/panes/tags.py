@@ -540,6 +540,7 @@ class TagsPane(TagSizes, TagReferrers, FilteredPane):
         if not message.token.current or not catalog.dating:
             return  # cancelled, or another list
         tree = self.tag_tree
+        self.host.connected()  # answers arrived (the header's rate limit moves with them)
         tree.facts_changed(catalog.update(message.tags))
         if message.done >= message.total:
             catalog.dating = False

@@ -100,10 +100,7 @@ class MainScreen(Screen[None]):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        provider = self.provider
-        yield StatusHeader(
-            provider.display_name, rate_source=lambda: provider.rate_limit, id="status"
-        )
+        yield StatusHeader(self.provider.display_name, id="status")
         with Horizontal(id="panes"):
             yield self.repos_pane
             with Container(id="right"):
@@ -381,13 +378,17 @@ class MainScreen(Screen[None]):
     # --- errors and login ---------------------------------------------------------------------
 
     def connected(self) -> None:
+        """The registry answered: the header says so, whose credentials, and the budget the
+        answer stated (a reactive: nothing is redrawn when it did not change)."""
         if self.header.state != "connected":
             self.header.state = "connected"
+        self.header.rate = self.provider.rate_limit
         self.header.credentials = describe_in_use(
             self.provider.credential_source, self.provider.credential_user
         )
 
     def on_provider_failed(self, message: msg.ProviderFailed) -> None:
+        self.header.rate = self.provider.rate_limit  # a 429 states the budget too
         if message.stale:
             return
         if self.wants_login(message.error) and message.retry is not None:

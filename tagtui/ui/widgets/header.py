@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
 from textual.content import Content
@@ -12,8 +11,6 @@ from textual.widget import Widget
 from tagtui.model import RateLimit
 from tagtui.ui import glyphs
 from tagtui.ui.format import literal, rate_budget, shorten_middle
-
-RATE_POLL_SECONDS = 1.0
 
 
 def states() -> dict[str, tuple[str, str]]:
@@ -37,26 +34,9 @@ class StatusHeader(Widget):
     # The registry's stated request budget (Docker Hub's pulls); None hides the gauge.
     rate: reactive[RateLimit | None] = reactive(None)
 
-    def __init__(
-        self,
-        registry: str,
-        *,
-        rate_source: Callable[[], RateLimit | None] | None = None,
-        id: str | None = None,
-    ) -> None:
+    def __init__(self, registry: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.registry = registry
-        self._rate_source = rate_source
-
-    def on_mount(self) -> None:
-        if self._rate_source is not None:
-            # Every answer may restate the budget; a glance each second costs nothing and
-            # needs no hook in each request path.
-            self.set_interval(RATE_POLL_SECONDS, self.show_rate)
-
-    def show_rate(self) -> None:
-        if self._rate_source is not None:
-            self.rate = self._rate_source()
 
     def watch_state(self, old: str, new: str) -> None:
         self.remove_class(f"-{old}")
