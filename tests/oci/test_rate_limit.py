@@ -187,3 +187,17 @@ async def test_describing_counts_one_pull_per_image_not_per_tag(
         assert counting.counts[("HEAD", "manifest")] == 12
         assert counting.counts[("GET", "manifest")] == 3
         assert provider.rate_limit == RateLimit(100, 97, 21600)
+
+
+async def test_resolving_for_a_bulk_plan_counts_one_pull_per_image(
+    registry: RunningRegistry, proxy: tuple[PullCountingProxy, str]
+) -> None:
+    counting, host = proxy
+    names = _seed(registry, images=2, tags_per_image=3)
+    async with OciProvider(host, options=ConnectionOptions(cache=False)) as provider:
+        listed = await provider.list_tags("app")
+        resolved = [tag async for tag in provider.resolve_tags("app", listed)]
+        assert sorted(t.name for t in resolved) == sorted(names)
+        assert all(t.digest for t in resolved)
+        assert counting.counts[("HEAD", "manifest")] == 6
+        assert counting.counts[("GET", "manifest")] == 2

@@ -417,11 +417,7 @@ class OciProvider(Provider):
         that counts pulls (Docker Hub, or any that states a rate limit) gets the same: HEADs
         are not counted, and a manifest shared by many tags is then GET once.
         """
-        by_head = (
-            self.disk_cache is not None
-            or self.http.rate_limit is not None
-            or self.registry == DOCKER_HUB_API_HOST
-        )
+        by_head = self.disk_cache is not None or self.counts_pulls
         if by_head and not is_valid_digest(tag.name):
             return await self._describe_by_head(repository, tag)
         manifest = await self.fetch_manifest(repository, tag.name)
@@ -436,12 +432,23 @@ class OciProvider(Provider):
         config = await self.image_config(repository, image) if image else None
         return described_tag(tag, manifest, image, config)
 
-    async def _describe_by_head(self, repository: str, tag: Tag) -> Tag:
-        digest = await self.head_digest(repository, tag.name)
+    @property
+    def counts_pulls(self) -> bool:
+        """Whether manifest GETs spend a pull budget (Docker Hub, or a registry stating one):
+        tags are then resolved with HEADs, which are not counted."""
+        return self.http.rate_limit is not None or self.registry == DOCKER_HUB_API_HOST
+
+    async def _manifest_by_head(self, repository: str, tag: str) -> Manifest:
+        """``tag``'s manifest: a HEAD, then a GET by digest (once per digest for all the tags
+        that share it, and from the caches when seen before)."""
+        digest = await self.head_digest(repository, tag)
         if digest is None:
-            raise NotFound(f"{self.reference_text(repository, tag.name)} not found")
-        # fetch_manifest by digest: once per digest for all the tags that share it.
-        return await self._described(repository, tag, await self.fetch_manifest(repository, digest))
+            raise NotFound(f"{self.reference_text(repository, tag)} not found")
+        return await self.fetch_manifest(repository, digest)
+
+    async def _describe_by_head(self, repository: str, tag: Tag) -> Tag:
+        manifest = await self._manifest_by_head(repository, tag.name)
+        return await self._described(repository, tag, manifest)
 
     def _remember_footprint(self, repository: str, manifest: Manifest) -> None:
         if not manifest.is_index:
@@ -459,13 +466,13 @@ class OciProvider(Provider):
 
     async def resolve_tags(self, repository: str, tags: list[Tag]) -> AsyncIterator[Tag]:
         """One GET per tag: the digest, and the manifest kept for what comes next (the blobs
-        it holds on to), instead of a HEAD and then a GET by digest."""
+        it holds on to), instead of a HEAD and then a GET by digest — unless GETs spend a pull
+        budget: then a HEAD per tag and a GET per distinct digest."""
         from tagtui.providers.oci.bulk import resolve_each
 
         self.check_repository(repository)
-        async for tag in resolve_each(
-            self.fetch_manifest, self._remember_footprint, repository, tags
-        ):
+        fetch = self._manifest_by_head if self.counts_pulls else self.fetch_manifest
+        async for tag in resolve_each(fetch, self._remember_footprint, repository, tags):
             yield tag
 
     # --- delete: the deleter does it and keeps what it learns about this registry -------------
