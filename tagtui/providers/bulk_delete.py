@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from tagtui.errors import TagtuiError
 from tagtui.model import DeletePlan, PlannedDeletes, Unplanned
 from tagtui.natsort import natural_sorted
+from tagtui.providers.single_flight import single_flight
 from tagtui.text import join_names
 
 # Single-tag plans computed at once by the default ``plan_deletes``.
@@ -46,13 +47,7 @@ async def read_once(key: Hashable, read: Callable[[], Awaitable[_T]]) -> _T:
     shared = _SHARED.get()
     if shared is None:
         return await read()
-    pending = shared.get(key)
-    if pending is None:
-        pending = shared[key] = asyncio.ensure_future(read())
-        # Retrieve a failure even if every waiter was cancelled (no "never retrieved").
-        pending.add_done_callback(lambda task: task.cancelled() or task.exception())
-    # shield: one cancelled plan must not cancel the read the others wait for.
-    return await asyncio.shield(pending)
+    return await single_flight(shared, key, read, keep=True)
 
 
 async def plan_each(

@@ -65,6 +65,7 @@ from tagtui.providers.oci.manifests import (
     verify_digest,
 )
 from tagtui.providers.oci.pages import catalog_pages, tag_pages
+from tagtui.providers.single_flight import single_flight
 from tagtui.reference import DOCKER_HUB_API_HOST
 
 if TYPE_CHECKING:
@@ -229,15 +230,7 @@ class OciProvider(Provider):
 
     async def _once(self, key: Hashable, fetch: Callable[[], Awaitable[_T]]) -> _T:
         """Run ``fetch`` once for concurrent callers asking for the same immutable thing."""
-        pending = self._inflight.get(key)
-        if pending is None:
-            pending = asyncio.ensure_future(fetch())
-            # Retrieve a failure even if every waiter was cancelled (no "never retrieved").
-            pending.add_done_callback(lambda task: task.cancelled() or task.exception())
-            self._inflight[key] = pending
-            pending.add_done_callback(lambda _task: self._inflight.pop(key, None))
-        # shield: one cancelled waiter must not cancel the fetch the others wait for.
-        return await asyncio.shield(pending)
+        return await single_flight(self._inflight, key, fetch)
 
     async def fetch_manifest(self, repository: str, reference: str) -> Manifest:
         """GET a manifest with the full Accept list, verify its digest, parse it."""
