@@ -287,8 +287,7 @@ class TagCatalog:
         self.described.clear()
         self.failed.clear()
         self.dating = False
-        self._carriers = set()
-        self._carrier_kinds = {}
+        self._index_carriers()  # none, with no tags
         self._referrers.clear()
         self.referrers_pending.clear()
 
