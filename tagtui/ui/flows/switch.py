@@ -34,15 +34,28 @@ class RegistrySwitch:
         self.app = app
         self.registries = registries
         self.modes: dict[str, str] = {}
+        # The first registry's screen, made into a declared mode only once there is another
+        # registry to switch from (see add_first).
+        self._first_screen: Callable[[], Screen] | None = None
         # Where to go once a registry already open is shown again ("host/repo:tag" typed).
         self._go_to: dict[str, Location] = {}
 
     def add_first(self, key: str, make_screen: Callable[[], Screen]) -> None:
-        """The registry the app starts with (already in the session), shown first."""
+        """The registry the app starts with (already in the session), shown first.
+
+        Its screen comes from the app's ``get_default_screen`` (DEFAULT_MODE is FIRST_MODE):
+        Textual re-parses the whole stylesheet when it starts a *declared* mode (~20 ms before
+        the first paint), not when it starts the default one.
+        """
         self.modes[key] = FIRST_MODE
-        self.app.add_mode(FIRST_MODE, make_screen)
+        self._first_screen = make_screen
 
     def _add(self, key: str, provider: Provider, location: Location) -> None:
+        if self._first_screen is not None:
+            # Switching back to the first registry needs its mode declared; its screen stack
+            # already exists, so this builds nothing.
+            self.app.add_mode(FIRST_MODE, self._first_screen)
+            self._first_screen = None
         mode = f"registry-{len(self.modes) + 1}"
         self.modes[key] = mode
         self.app.add_mode(

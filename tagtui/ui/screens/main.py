@@ -100,13 +100,21 @@ class MainScreen(Screen[None]):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The layout is picked before the children are styled: a class set on the screen
+        # later restyles every widget on it (~10 ms before the first paint).
+        narrow = self.app.size.width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
+        # Ask the registry first, so that its answer travels while the panes are built.
+        self.load_repositories()
+        self.detail.border_title = Content("Detail")
         yield StatusHeader(self.provider.display_name, id="status")
         with Horizontal(id="panes"):
             yield self.repos_pane
             with Container(id="right"):
                 yield self.tags_pane
                 yield self.detail
-        yield Footer()
+        # A compact footer fits the tag tree's keys in 80 columns.
+        yield Footer(compact=narrow)
 
     @property
     def header(self) -> StatusHeader:
@@ -122,17 +130,14 @@ class MainScreen(Screen[None]):
         return self.tags_pane.listing
 
     def on_mount(self) -> None:
-        # Pick the layout before the first paint, so no pane starts at a size it will not keep.
-        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
-        self.query_one(Footer).compact = self.app.size.width < NARROW_WIDTH
         self.header.credentials = describe_in_use(
             self.provider.credential_source, self.provider.credential_user
         )
-        self.detail.border_title = Content("Detail")
-        self.load_repositories()
         if self.start_repository:
             self.open_repository(self.start_repository, tag=self.start_tag)
-        else:
+        elif self.repos_pane.catalog_available is not False:
+            # Unless the listing, asked for in compose, was already refused: the pane focused
+            # the field to type a repository name in.
             self.focus_now(self.repo_list)
 
     def focus_now(self, widget: Widget) -> None:
