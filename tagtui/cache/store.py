@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,9 @@ class ContentCache:
         self._size: int | None = None
         # Host directories known to exist with mode 0700 (checked once per process).
         self._dirs: set[Path] = set()
+        # Writes may run on a thread of their own (cache/writer.py) while reads drop damaged
+        # entries on the event loop: the size count and the directories are shared.
+        self._lock = threading.Lock()
 
     def _path(self, host: str, digest: str) -> Path | None:
         match = _DIGEST.match(digest)
@@ -122,8 +126,9 @@ class ContentCache:
             path.unlink()
         except OSError:
             return
-        if self._size is not None:
-            self._size -= size
+        with self._lock:
+            if self._size is not None:
+                self._size -= size
 
     def put(self, host: str, digest: str, body: bytes, media_type: str | None = None) -> None:
         """Keep ``body`` (already verified by the caller; checked again here) under ``digest``."""
@@ -134,6 +139,10 @@ class ContentCache:
         if b"\n" in media or b"\r" in media:
             media = b""
         data = MAGIC + media + b"\n" + body
+        with self._lock:
+            self._write(path, data)
+
+    def _write(self, path: Path, data: bytes) -> None:
         try:
             self._ensure_dir(path.parent)
             if path.exists():
@@ -154,7 +163,7 @@ class ContentCache:
         else:
             self._size += len(data)
         if self._size > self.limit:
-            self.trim()
+            self._trim()
 
     def _ensure_dir(self, directory: Path) -> None:
         if directory in self._dirs:
@@ -185,6 +194,10 @@ class ContentCache:
 
     def trim(self) -> None:
         """Remove least recently used entries until the total is within the limit."""
+        with self._lock:
+            self._trim()
+
+    def _trim(self) -> None:
         files = sorted(self._files(), key=lambda item: item[0])
         total = sum(size for _, size, _ in files)
         for _, size, path in files:

@@ -17,6 +17,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -70,6 +71,7 @@ from tagtui.reference import DOCKER_HUB_API_HOST
 
 if TYPE_CHECKING:
     from tagtui.cache.store import ContentCache
+    from tagtui.cache.writer import BackgroundWrites
     from tagtui.providers.oci.delete import OciDeleter
     from tagtui.providers.oci.referrers import OciReferrers
 
@@ -125,19 +127,29 @@ class OciProvider(Provider):
         # delete resolves, far more than the manifests themselves.
         self._footprints = Lru(FOOTPRINT_ENTRIES)
         self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
-        # The on-disk cache, opened on first use (only if the options ask for it).
+        # The on-disk cache, opened on first use (only if the options ask for it); written to
+        # off the event loop, and waited for when the provider closes.
         self._disk: ContentCache | None = None
         self._disk_opened = not options.cache
+        self._disk_writes: BackgroundWrites | None = None
 
     @property
     def disk_cache(self) -> ContentCache | None:
         """The content-addressed cache shared by tagtui processes, if it is turned on."""
         if not self._disk_opened:
             from tagtui.cache.store import default_cache  # `tagtui ls` never imports it
+            from tagtui.cache.writer import BackgroundWrites
 
             self._disk = default_cache()
+            self._disk_writes = BackgroundWrites() if self._disk is not None else None
             self._disk_opened = True
         return self._disk
+
+    def _keep(self, digest: str, body: bytes, media_type: str | None = None) -> None:
+        """Put a verified body in the disk cache, on the cache's own thread."""
+        disk, writes = self._disk, self._disk_writes
+        if disk is not None and writes is not None:
+            writes.submit(partial(disk.put, self.registry, digest, body, media_type))
 
     # --- identity ---------------------------------------------------------------------------
 
@@ -190,7 +202,11 @@ class OciProvider(Provider):
         return f"{self.display_name}/{repository}"
 
     async def aclose(self) -> None:
-        await self.http.aclose()
+        try:
+            await self.http.aclose()
+        finally:
+            if self._disk_writes is not None:
+                self._disk_writes.flush()  # what the next process may read
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -281,7 +297,7 @@ class OciProvider(Provider):
             reply.body, content_type=reply.header("content-type"), digest=digest, where=where
         )
         if disk is not None:
-            disk.put(self.registry, digest, reply.body, reply.header("content-type"))
+            self._keep(digest, reply.body, reply.header("content-type"))
         self._manifests.put((repository, digest), manifest)
         return manifest
 
@@ -332,7 +348,7 @@ class OciProvider(Provider):
         verify_digest(reply.body, claimed=None, requested=descriptor.digest, where=where)
         config = parse_config(reply.body, where)
         if disk is not None:
-            disk.put(self.registry, descriptor.digest, reply.body)
+            self._keep(descriptor.digest, reply.body)
         self._configs.put((repository, descriptor.digest), config)
         return config
 
