@@ -60,7 +60,7 @@ class TagReferrers(_Base):
         self.update_title()
         self._schedule_describes()
         shown = "shown" if catalog.show_carriers else "hidden"
-        self.app.notify(
+        self.screen.notify(
             f"{count:,} referrer tag{'s' if count != 1 else ''} {shown}",
             title="Referrer tags",
             markup=False,

@@ -275,7 +275,7 @@ class TagsPane(TagSizes, TagReferrers, FilteredPane):
         self.marks.keep_only(catalog.order)  # a tag the refresh no longer lists loses its mark
         tree.listed(select=message.select, refresh=refresh)
         if message.select and not tree.select_tag(message.select) and message.tags:
-            self.app.notify(
+            self.screen.notify(
                 f"{literal(message.repository)} has no tag {literal(message.select)}",
                 title="Not found",
                 severity="warning",
@@ -508,7 +508,7 @@ class TagsPane(TagSizes, TagReferrers, FilteredPane):
         work = f"Sorting by date describes {total:,} tags"
         if not await budget_allows(self.app, self.host.provider, work, total):
             self.post_message(msg.DatesFetched(token, [], total, total))
-            self.notify(
+            self.screen.notify(
                 f"Sorted by the dates already known: {total:,} tags left undated "
                 "to spare the rate limit.",
                 title="Sort",

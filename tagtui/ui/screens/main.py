@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -139,6 +140,22 @@ class MainScreen(Screen[None]):
             # Unless the listing, asked for in compose, was already refused: the pane focused
             # the field to type a repository name in.
             self.focus_now(self.repo_list)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notification, naming this screen's registry when another one is shown: toasts are
+        the app's, and a failure of a registry left in the background (`o`) must say whose."""
+        if self not in self.app.screen_stack:
+            name = self.provider.display_name
+            title = f"{name} {glyphs.DOT} {title}" if title else name
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def focus_now(self, widget: Widget) -> None:
         # Now, not after the queued messages (Widget.focus defers): a key that follows in
