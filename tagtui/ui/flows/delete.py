@@ -51,7 +51,7 @@ def referrers_note(outcomes: Sequence[Outcome]) -> str:
     done = sum(1 for o in outcomes if o.status == DELETED)
     lines = [f"Referrers: {done:,} of {len(outcomes):,} deleted."]
     for outcome in outcomes:
-        why = f" — {literal(outcome.message)}" if outcome.message else ""
+        why = f" {glyphs.DASH} {literal(outcome.message)}" if outcome.message else ""
         lines.append(f"{literal(outcome.tag)}: {outcome.status}{why}")
     return "\n".join(lines)
 

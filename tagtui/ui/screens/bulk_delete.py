@@ -124,7 +124,9 @@ class BulkDeleteModal(ModalScreen[bool | str]):
                     notes = [ORPHANED_NOTE]
                     if self.referrers_stay is not None:
                         why = literal(self.referrers_stay)
-                        notes.append(f"Not offered: deleting them with the images — {why}.")
+                        notes.append(
+                            f"Not offered: deleting them with the images {glyphs.DASH} {why}."
+                        )
                     yield Static(Content(" ".join(notes)), id="bulk-referrers", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content("Cancel (n)"), id="cancel", variant="primary")
@@ -164,7 +166,7 @@ class BulkDeleteModal(ModalScreen[bool | str]):
         if not found:
             return []
         unchecked = sum(1 for r in found if r.unchecked is not None)
-        text = f"{self._referrer_count:,} of the images removed — they stay unless r"
+        text = f"{self._referrer_count:,} of the images removed {glyphs.DASH} they stay unless r"
         if unchecked:
             text += f"; {unchecked:,} image{'' if unchecked == 1 else 's'} could not be checked"
         return [("Referrers", text)]
@@ -222,7 +224,7 @@ def result_text(outcomes: Sequence[Outcome], referrers: Sequence[Outcome] = ()) 
         head = f"Referrers: deleted {done:,} of {len(referrers):,}."
         lines.append(Content.assemble((head, "bold")))
         for outcome in referrers:
-            why = f" — {literal(outcome.message)}" if outcome.message else ""
+            why = f" {glyphs.DASH} {literal(outcome.message)}" if outcome.message else ""
             mark = "" if outcome.status == DELETED else f"{glyphs.WARNING} "
             lines.append(Content(f"{mark}{literal(outcome.tag)}: {outcome.status}{why}"))
     return Content("\n").join(lines)
@@ -277,7 +279,7 @@ class BulkProgressModal(ModalScreen[None]):
         """The tags are done; the referrers of the images removed are deleted next."""
         if not self.stop.is_set():
             self.query_one("#bulk-count", Static).update(
-                Content("Deleting the referrers of the images removed… Esc stops")
+                Content(f"Deleting the referrers of the images removed{glyphs.ELLIPSIS} Esc stops")
             )
 
     def show_result(self, outcomes: Sequence[Outcome], referrers: Sequence[Outcome] = ()) -> None:

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from tagtui.compare import Comparison, Ref
 from tagtui.errors import UsageError
 from tagtui.session.view import WantedPlatform, parse_platform
+from tagtui.ui import glyphs
 from tagtui.ui.format import literal
 from tagtui.ui.screens.scrolling import scroll_container
 from tagtui.ui.widgets.compare_text import sections, sides_table
@@ -174,11 +175,13 @@ class CompareScreen(ModalScreen[None]):
             ref_label(self.b),
         )
         if self.loading_platform is not None:
-            title += Content(f"  · loading {literal(self.loading_platform)}…")
+            title += Content(
+                f"  {glyphs.DOT} loading {literal(self.loading_platform)}{glyphs.ELLIPSIS}"
+            )
         return title
 
     def _status(self) -> Content:
-        return Content("Loading both sides… (Esc cancels)")
+        return Content(f"Loading both sides{glyphs.ELLIPSIS} (Esc cancels)")
 
     def _draw(self) -> None:
         comparison = self.comparison

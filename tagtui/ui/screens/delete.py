@@ -79,7 +79,9 @@ def referrer_lines(referrers: ReferrersOf, indent: str = "  ") -> list[Content]:
         if referrer.tag:
             lines.append(Content(f"{indent}{'':9} tag {carrier_text(referrer.tag)}"))
     if referrers.count > NAME_LIMIT:
-        lines.append(Content(f"{indent}… and {referrers.count - NAME_LIMIT:,} more"))
+        lines.append(
+            Content(f"{indent}{glyphs.ELLIPSIS} and {referrers.count - NAME_LIMIT:,} more")
+        )
     listed = {r.tag for r in referrers.referrers if r.tag}
     extra = [c.name for c in referrers.carrier_tags if c.name not in listed]
     if extra:
@@ -114,7 +116,9 @@ def referrer_widgets(referrers: ReferrersOf | None, why_they_stay: str | None) -
     lines = [Content.assemble((heading, "bold")), *referrer_lines(referrers)]
     lines.append(Content(ORPHANED_NOTE))
     if why_they_stay is not None:
-        lines.append(Content(f"Not offered: deleting them with it — {literal(why_they_stay)}."))
+        lines.append(
+            Content(f"Not offered: deleting them with it {glyphs.DASH} {literal(why_they_stay)}.")
+        )
     yield Static(Content("\n").join(lines), id="delete-referrers", markup=False)
 
 

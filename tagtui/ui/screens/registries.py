@@ -137,7 +137,7 @@ class RegistryPicker(ModalScreen[str | None]):
         if self.opening:
             return
         self.opening = True
-        self._say(f"Opening {literal(name)}…")
+        self._say(f"Opening {literal(name)}{glyphs.ELLIPSIS}")
         try:
             key = await self.opener(name)
         except TagtuiError as err:

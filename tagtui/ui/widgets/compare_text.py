@@ -19,6 +19,7 @@ from textual.content import Content
 from tagtui.compare import Comparison, ConfigChange, Side
 from tagtui.model import HistoryEntry, Layer
 from tagtui.session.view import image_size
+from tagtui.ui import glyphs
 from tagtui.ui.format import human_size, literal, short_digest, timestamp, word_list
 
 # A value longer than this is cut (an env value of 10 MB would bury the view).
@@ -55,7 +56,9 @@ def _title(text: str, *, equal: bool) -> Content:
 
 def _capped(lines: list[Content], total: int) -> list[Content]:
     if total > len(lines):
-        lines.append(Content.styled(f"  … and {total - len(lines):,} more", "dim italic"))
+        lines.append(
+            Content.styled(f"  {glyphs.ELLIPSIS} and {total - len(lines):,} more", "dim italic")
+        )
     return lines
 
 
