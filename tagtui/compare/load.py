@@ -26,10 +26,12 @@ CompareChoice = Literal["preferred"] | WantedPlatform
 
 @dataclass(frozen=True)
 class Ref:
-    """A tag (or ``sha256:…`` digest) in a repository of the provider."""
+    """A tag (or ``sha256:…`` digest) in a repository of the provider; ``platform``: the one
+    the user pointed at under an index (its row in the tag tree), compared first."""
 
     repository: str
     name: str
+    platform: WantedPlatform | None = None
 
 
 def _own_platform(detail: TagDetail) -> WantedPlatform | None:
@@ -59,13 +61,18 @@ def _fit(detail: TagDetail, anchor: WantedPlatform | None) -> PlatformChoice:
 
 
 def platform_choices(
-    a: TagDetail, b: TagDetail, platform: CompareChoice = "preferred"
+    a: TagDetail,
+    b: TagDetail,
+    platform: CompareChoice = "preferred",
+    *,
+    anchor: WantedPlatform | None = None,
 ) -> tuple[PlatformChoice, PlatformChoice]:
-    """Which platform each side compares: ``platform`` when named; else A's own platform
-    (B's when A has none) on each index that has it, else that index's preferred one."""
+    """Which platform each side compares: ``platform`` when named; else ``anchor`` (a platform
+    pointed at), A's own platform or B's, on each index that has it, else that index's
+    preferred one."""
     if platform != "preferred":
         return platform, platform
-    anchor = _own_platform(a) or _own_platform(b)
+    anchor = anchor or _own_platform(a) or _own_platform(b)
     return _fit(a, anchor), _fit(b, anchor)
 
 
@@ -99,7 +106,12 @@ async def load_comparison(
     detail_a, detail_b = await asyncio.gather(
         provider.get_tag(a.repository, a.name), provider.get_tag(b.repository, b.name)
     )
-    choice_a, choice_b = platform_choices(detail_a, detail_b, platform)
+    if platform == "preferred" and a.platform is not None and b.platform is not None:
+        # Two platforms pointed at (one tag's amd64 against its arm64): each side its own.
+        choice_a, choice_b = _fit(detail_a, a.platform), _fit(detail_b, b.platform)
+    else:
+        anchor = a.platform or b.platform
+        choice_a, choice_b = platform_choices(detail_a, detail_b, platform, anchor=anchor)
     side_a, side_b = await asyncio.gather(
         load_side(provider, a, detail_a, choice_a), load_side(provider, b, detail_b, choice_b)
     )

@@ -18,7 +18,7 @@ from tagtui.ui.screens.main import MainScreen
 from tests.ui.compare_fakes import API, HOSTILE, MIRROR, MULTI, compare_provider
 from tests.ui.conftest import settle, wait_until
 from tests.ui.fakes import ANSI, MARKUP, OPEN_CLOSE, Gate
-from tests.ui.helpers import main_screen, notification_texts
+from tests.ui.helpers import main_screen, notification_texts, row_names
 from tests.ui.screen import COLOUR, assert_terminal_safe, screen_ansi, screen_text, terminal_output
 
 WIDE = (160, 48)
@@ -193,6 +193,38 @@ async def test_multi_platform_compares_the_preferred_then_another_platform() -> 
         text = screen_text(app)
         assert "linux/arm64/v8 · index of 2" in text
         assert "COPY app/arm64 /app/" in text and "COPY app/amd64" not in text
+
+
+async def test_equals_on_a_platform_row_compares_that_platform() -> None:
+    app = TagtuiApp(compare_provider(), repository=MULTI)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        # Rows: 1, 2. Space marks 1 (and moves to 2); 2 opens to its platforms; = on arm64.
+        await press(pilot, "space", "right", "down", "down")
+        row = main_screen(app).tag_tree.highlighted_row
+        assert row_names([row]) == ["2/linux/arm64/v8"]
+        await press(pilot, "equals_sign")
+        comparison = compare_screen(app).comparison
+        assert comparison is not None
+        assert (comparison.a.platform, comparison.b.platform) == ("linux/arm64/v8",) * 2
+        assert "COPY app/arm64 /app/" in screen_text(app)
+
+
+async def test_one_tag_on_two_platforms_compares_each_side_on_its_own() -> None:
+    app = TagtuiApp(compare_provider(), repository=MULTI)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        # = on 1's amd64 row remembers it; = on 1's arm64 row compares the two platforms.
+        await press(pilot, "right", "down", "equals_sign")
+        assert "Compare: Compare from shop/multi:1 (linux/amd64): press = on another tag" in (
+            " ".join(notification_texts(app))
+        )
+        await press(pilot, "down", "equals_sign")
+        comparison = compare_screen(app).comparison
+        assert comparison is not None
+        assert (comparison.a.platform, comparison.b.platform) == ("linux/amd64", "linux/arm64/v8")
+        text = screen_text(app)
+        assert "COPY app/amd64 /app/" in text and "COPY app/arm64 /app/" in text
 
 
 async def test_p_between_single_images_says_there_is_no_other_platform() -> None:

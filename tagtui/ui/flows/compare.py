@@ -20,11 +20,12 @@ from textual.worker import Worker
 
 from tagtui.compare import Ref, load_comparison
 from tagtui.compare.load import CompareChoice
+from tagtui.session.view import WantedPlatform
 from tagtui.ui import messages as msg
 from tagtui.ui.errors import as_error
 from tagtui.ui.flows import COMPARE_GROUP
 from tagtui.ui.screens.compare import CompareScreen, ref_label
-from tagtui.ui.widgets.tag_tree import TagRow
+from tagtui.ui.widgets.tag_tree import PlatformRow, TagRow
 
 if TYPE_CHECKING:
     from tagtui.ui.screens.main import MainScreen
@@ -46,7 +47,13 @@ def choose_pair(screen: MainScreen) -> tuple[Ref, Ref] | None:
     pane = screen.tags_pane
     repository = screen.repository
     row = screen.tag_tree.highlighted_row
-    here = Ref(repository, row.name) if repository and isinstance(row, TagRow) else None
+    here: Ref | None = None
+    if repository and isinstance(row, TagRow):
+        here = Ref(repository, row.name)
+    elif repository and isinstance(row, PlatformRow):
+        # A platform of an index: the tag, compared on that platform first.
+        p = row.platform
+        here = Ref(repository, row.tag, WantedPlatform(p.os, p.architecture, p.variant))
     marked = pane.marked_tags() if repository else []
     if repository is not None and len(marked) == 2:
         return Ref(repository, marked[0]), Ref(repository, marked[1])

@@ -34,9 +34,10 @@ NARROW_WIDTH = 120
 
 
 def ref_label(ref: Ref) -> str:
-    """``repo:tag`` or ``repo@sha256:…``, printable."""
+    """``repo:tag`` or ``repo@sha256:…`` (and the platform pointed at), printable."""
     joiner = "@" if ref.name.startswith("sha256:") else ":"
-    return literal(f"{ref.repository}{joiner}{ref.name}")
+    platform = f" ({ref.platform.name})" if ref.platform is not None else ""
+    return literal(f"{ref.repository}{joiner}{ref.name}{platform}")
 
 
 def platform_names(comparison: Comparison) -> list[str]:

@@ -98,6 +98,7 @@ def keys() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
                 ("=", "the marked tag with this one"),
                 ("=  (two marked)", "the two marked tags"),
                 ("=  (none marked)", "from this tag: = on another"),
+                ("=  (a platform)", "that platform (two platforms: each its own)"),
                 ("Enter  Space", "in the view: list what both have"),
                 ("p", "in the view: another platform"),
                 ("+ - ~", "only in B, only in A, changed"),
