@@ -2,7 +2,8 @@
 
 Sizes are small (a few KiB per layer) because every blob is real and checked against its
 digest; what matters for the demo is the shape: shared digests, platforms, attestations,
-rich configs, history with empty layers, an artifact, an empty repository.
+rich configs, history with empty layers, an artifact, an empty repository, a signed image with
+an SBOM (library/postgres:16.1).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from tagtui.demo.writer import (
     OCI_CONFIG,
+    OCI_INDEX,
+    OCI_MANIFEST,
     Descriptor,
     ImageSpec,
     LayerSpec,
@@ -23,6 +26,9 @@ from tagtui.demo.writer import (
 )
 
 PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+SIMPLESIGNING = "application/vnd.dev.cosign.simplesigning.v1+json"
+SPDX_JSON = "application/spdx+json"
+EMPTY_CONFIG = "application/vnd.oci.empty.v1+json"
 
 
 def when(text: str) -> datetime:
@@ -208,8 +214,57 @@ def write_postgres(root: Path) -> None:
             cmd=("postgres",),
             stop_signal="SIGINT",
         )
-        writer.tag(writer.image(spec), *tags)
+        image = writer.image(spec)
+        writer.tag(image, *tags)
+        if version == "16.1":
+            sign_and_attach_sbom(writer, image, created)
     writer.close()
+
+
+def sign_and_attach_sbom(writer: LayoutWriter, subject: Descriptor, created: datetime) -> None:
+    """What ``cosign sign`` and ``oras attach --artifact-type application/spdx+json`` leave
+    in a registry without the referrers API: a signature under ``sha256-<hex>.sig``, and an
+    SBOM listed by the OCI fallback tag ``sha256-<hex>``."""
+    digest = subject["digest"]
+    carrier = digest.replace(":", "-", 1)
+    pointer = {key: subject[key] for key in ("mediaType", "digest", "size")}
+    payload = {
+        "critical": {
+            "identity": {"docker-reference": "index.docker.io/library/postgres"},
+            "image": {"docker-manifest-digest": digest},
+            "type": "cosign container image signature",
+        },
+        "optional": None,
+    }
+    signature_layer = writer.blob(encode(payload), SIMPLESIGNING)
+    signature_layer["annotations"] = {"dev.cosignproject.cosign/signature": "MEUCIQDdemo"}
+    signature = {
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": writer.blob(encode({"architecture": "", "os": "", "config": {}}), OCI_CONFIG),
+        "layers": [signature_layer],
+    }
+    writer.tag(writer.blob(encode(signature), OCI_MANIFEST), f"{carrier}.sig")
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    document = {
+        "spdxVersion": "SPDX-2.3",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "postgres:16.1",
+        "creationInfo": {"created": stamp, "creators": ["Tool: syft-1.4.1"]},
+        "packages": [{"name": "postgresql-16", "versionInfo": "16.1-1.pgdg120+1"}],
+    }
+    annotations = {"org.opencontainers.image.created": stamp}
+    sbom = writer.artifact(
+        EMPTY_CONFIG,
+        b"{}",
+        [(SPDX_JSON, encode(document))],
+        artifactType=SPDX_JSON,
+        subject=pointer,
+        annotations=annotations,
+    )
+    listed = {**sbom, "artifactType": SPDX_JSON, "annotations": annotations}
+    fallback = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [listed]}
+    writer.tag(writer.blob(encode(fallback), OCI_INDEX), carrier)
 
 
 # --- acme/api: rich labels, env values with "=" and empty, user, workdir, shared tags --------

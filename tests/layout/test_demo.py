@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from tagtui.demo import prepare_demo_store
+from tagtui.model import ReferrerKind
 from tagtui.providers.layout import LayoutProvider
 from tests.layout.conftest import read_index
 from tests.support.real import need_binary
@@ -89,6 +90,23 @@ async def test_content_the_ui_relies_on(demo: LayoutProvider) -> None:
     }
     postgres = await demo.get_tag("library/postgres", "latest")
     assert postgres.image is not None and postgres.image.config.volumes
+
+
+async def test_postgres_16_is_signed_and_has_an_sbom(demo: LayoutProvider) -> None:
+    # As cosign and oras leave them on a registry without the referrers API: carrier tags.
+    tags = {t.name: t.digest for t in await demo.list_tags("library/postgres")}
+    digest = tags["16.1"]
+    assert digest is not None and tags["latest"] == tags["16"] == digest
+    carrier = digest.replace(":", "-", 1)
+    assert {name for name in tags if name.startswith("sha256-")} == {carrier, f"{carrier}.sig"}
+    referrers = await demo.referrers("library/postgres", digest, tags=list(tags))
+    kinds = {r.kind: r for r in referrers}
+    assert set(kinds) == {ReferrerKind.SIGNATURE, ReferrerKind.SBOM}
+    assert kinds[ReferrerKind.SBOM].artifact_type == "application/spdx+json"
+    assert kinds[ReferrerKind.SBOM].subject == digest
+    older = tags["15.5"]
+    assert older is not None
+    assert await demo.referrers("library/postgres", older, tags=list(tags)) == ()
 
 
 async def test_big_repository_dates_spread(demo: LayoutProvider) -> None:
