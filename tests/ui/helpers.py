@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual import events
@@ -13,6 +14,21 @@ from textual.pilot import Pilot
 from tagtui.ui.screens.cleanup import CleanupDialog
 from tagtui.ui.screens.main import MainScreen
 from tests.ui.conftest import settle, wait_until
+
+# pytest-textual-snapshot's ``snap_compare`` fixture.
+SnapCompare = Callable[..., bool]
+
+
+def keys(*presses: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Settle, then press each key and settle again: no screenshot of a half-loaded pane."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run
 
 
 def main_screen(app: App[Any]) -> MainScreen:

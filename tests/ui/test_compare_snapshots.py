@@ -3,27 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from textual.pilot import Pilot
-
 from tagtui.ui.app import TagtuiApp
 from tests.ui.compare_fakes import API, MULTI, compare_provider
-from tests.ui.conftest import settle
-
-SnapCompare = Callable[..., bool]
-
-
-def keys(*presses: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    async def run(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        for key in presses:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run
-
+from tests.ui.helpers import SnapCompare, keys
 
 # Rows of shop/api: v1, v1-again, v2. Space marks v1 and moves down.
 V1_V2 = ("space", "down", "equals_sign")

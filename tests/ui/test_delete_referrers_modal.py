@@ -16,10 +16,9 @@ from tagtui.ui.screens.bulk_delete import BulkDeleteModal
 from tagtui.ui.screens.delete import DeleteModal
 from tests.ui.conftest import settle
 from tests.ui.fakes import ANSI, MARKUP, OSC_TITLE, FakeProvider, digest_of, make_image
-from tests.ui.helpers import main_screen, notification_texts
+from tests.ui.helpers import SnapCompare, main_screen, notification_texts
 from tests.ui.screen import assert_terminal_safe, screen_text, terminal_output
 
-SnapCompare = Callable[..., bool]
 REPO = "app/web"
 SIGNATURE = Referrer(
     digest=digest_of("sig"),

@@ -8,7 +8,6 @@ run waits for the workers to finish. Update after a deliberate change with
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +22,8 @@ from tagtui.ui.screens.bulk_delete import BulkProgressModal
 from tests.ui.conftest import settle, wait_until
 from tests.ui.demo import HeldDemoProvider, demo_provider
 from tests.ui.fakes import FakeProvider, Gate, sample_provider, signed_provider
-from tests.ui.helpers import finish_delete_flow, main_screen, open_cleanup_dialog
+from tests.ui.helpers import SnapCompare, finish_delete_flow, keys, main_screen, open_cleanup_dialog
 from tests.ui.screen import screen_text
-
-SnapCompare = Callable[..., bool]
-
-
-def keys(*presses: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """Settle, then press each key and settle again: no screenshot of a half-loaded pane."""
-
-    async def run(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        for key in presses:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run
 
 
 def demo_app(tmp_path: Path, **kwargs: str) -> TagtuiApp:
