@@ -286,15 +286,22 @@ class StorageServer:
 
 @contextmanager
 def serve(handler_of: Any) -> Iterator[int]:
-    """Run ``handler_of(method, path, headers, body) -> (status, body)`` on a free port."""
+    """Run ``handler_of(method, path, headers, body)`` on a free port. It returns ``(status,
+    body)`` (a JSON answer) or ``(status, headers, body)``."""
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            status, payload = handler_of(self.command, self.path, self.headers, body)
+            answer = handler_of(self.command, self.path, self.headers, body)
+            if len(answer) == 2:
+                status, payload = answer
+                headers = {"Content-Type": "application/json"}
+            else:
+                status, headers, payload = answer
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            for key, value in headers.items():
+                self.send_header(key, value)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             if self.command != "HEAD":

@@ -10,7 +10,6 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -20,6 +19,7 @@ from tagtui.model import RateLimit, Tag
 from tagtui.providers.base import ConnectionOptions
 from tagtui.providers.http.ratelimit import parse_rate_limit
 from tagtui.providers.oci.provider import OciProvider
+from tests.oci.realservers import serve
 from tests.support.push import PushClient, build_image, image_config, tar_gz_layer
 from tests.support.registry import RunningRegistry
 
@@ -103,7 +103,9 @@ class PullCountingProxy:
         self._lock = threading.Lock()
         self._client = httpx.Client(base_url=upstream, timeout=30)
 
-    def answer(self, method: str, path: str, headers: Any) -> tuple[int, dict[str, str], bytes]:
+    def answer(
+        self, method: str, path: str, headers: Any, _body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         kind = "manifest" if "/manifests/" in path else "other"
         with self._lock:
             self.counts[(method, kind)] += 1
@@ -128,33 +130,10 @@ class PullCountingProxy:
 @pytest.fixture
 def proxy(registry: RunningRegistry) -> Iterator[tuple[PullCountingProxy, str]]:
     counting = PullCountingProxy(registry.url, limit=100)
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _answer(self) -> None:
-            status, headers, body = counting.answer(self.command, self.path, self.headers)
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
-        do_GET = do_HEAD = _answer
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield counting, f"127.0.0.1:{server.server_address[1]}"
+        with serve(counting.answer) as port:
+            yield counting, f"127.0.0.1:{port}"
     finally:
-        server.shutdown()
-        server.server_close()
         counting.close()
 
 
