@@ -10,11 +10,11 @@ manifests that lose their last tag that no manifest staying in the repository us
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from tagtui.cleanup.referrers import referrers_of
+from tagtui.cleanup.referrers import ListedTags, referrers_of
 from tagtui.cleanup.rules import utc
 from tagtui.errors import TagtuiError
 from tagtui.model import DeleteMethod, Footprint, PlannedDeletes, ReferrersOf, Tag, Unplanned
@@ -169,10 +169,17 @@ async def _newest_platform_dates(provider: Provider, repository: str, tags: list
 
 
 async def plan_cleanup(
-    provider: Provider, repository: str, names: Iterable[str], tags: Sequence[Tag]
+    provider: Provider,
+    repository: str,
+    names: Iterable[str],
+    tags: Sequence[Tag],
+    *,
+    listed: Collection[str] | None = None,
 ) -> CleanupPlan:
     """Plan deleting ``names`` (tags of ``repository``); ``tags`` is every tag of it, with
-    the digests known (``describe_all``) so that what stays can be told apart."""
+    the digests known (``describe_all``) so that what stays can be told apart. ``listed``:
+    every tag name, referrer carriers too, where ``tags`` leaves them out (the tag tree's);
+    None when the listing is not complete (carrier tags are then asked for by name)."""
     wanted = sorted(set(names), key=natural_key)
     going = set(wanted)
     digest_of = {t.name: t.digest for t in tags}
@@ -187,23 +194,27 @@ async def plan_cleanup(
     planned = await provider.plan_deletes(repository, wanted, protected=protected, known=known)
     groups = _groups(planned, digest_of, protected)
     if provider.capabilities.referrers:
-        groups = await _with_referrers(provider, repository, groups, list(digest_of))
+        every = listed if listed is not None else digest_of.keys()
+        groups = await _with_referrers(provider, repository, groups, every)
     reclaimable, note = _reclaimable(planned, groups, digest_of, footprints)
     return CleanupPlan(repository, planned, groups, reclaimable, note)
 
 
 async def _with_referrers(
-    provider: Provider, repository: str, groups: tuple[DigestGroup, ...], names: list[str]
+    provider: Provider, repository: str, groups: tuple[DigestGroup, ...], names: Collection[str]
 ) -> tuple[DigestGroup, ...]:
     """Each removed image with what refers to it (``names``: every tag of the repository)."""
     going = {name for group in groups for name in group.going}
+    # Read once for all the images, not once per image: a set to look names up in, and the
+    # carrier tags by the digest they are about.
+    listed = ListedTags(names)
     limit = asyncio.Semaphore(FOOTPRINT_CONCURRENCY)
 
     async def one(group: DigestGroup) -> DigestGroup:
         if not group.image_removed or group.digest is None:
             return group
         async with limit:
-            found = await referrers_of(provider, repository, group.digest, tags=names, going=going)
+            found = await referrers_of(provider, repository, group.digest, tags=listed, going=going)
         return replace(group, referrers=found)
 
     return tuple(await asyncio.gather(*(one(group) for group in groups)))

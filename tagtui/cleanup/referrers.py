@@ -12,7 +12,7 @@ through the provider's own safe plan and delete, which check again just before a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from tagtui.cleanup.run import DELETED, FAILED, NOT_STARTED, SKIPPED, Outcome
@@ -20,7 +20,7 @@ from tagtui.errors import DeleteAborted, NotFound, TagtuiError
 from tagtui.model import CarrierTag, DeletePlan, Referrer, ReferrersOf, Tag
 from tagtui.natsort import natural_key
 from tagtui.providers.base import Provider
-from tagtui.referrers import carrier_of, fallback_tag, is_referrer_carrier, legacy_tags
+from tagtui.referrers import carrier_of, fallback_tag, legacy_tags
 from tagtui.text import agree, short_digest
 
 if TYPE_CHECKING:
@@ -46,6 +46,36 @@ def why_referrers_stay(provider: Provider) -> str | None:
     return None
 
 
+class ListedTags(Collection[str]):
+    """Every tag name of a repository, its referrer carrier tags indexed by the digest they
+    are about: one pass over the names for all the images of a clean-up, not one per image."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._names = frozenset(names)
+        self._carriers: dict[str, list[str]] = {}
+        for name in self._names:
+            carrier = carrier_of(name)
+            if carrier is not None:
+                self._carriers.setdefault(carrier.subject, []).append(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @property
+    def has_carriers(self) -> bool:
+        return bool(self._carriers)
+
+    def carriers(self, digest: str) -> list[str]:
+        """The listed carrier tags about ``digest`` (cosign's and the fallback tag)."""
+        return self._carriers.get(digest, [])
+
+
 def referrer_label(referrer: Referrer) -> str:
     """``signature 1a2b3c4d5e6f`` — what a result line names."""
     return f"{referrer.kind.value} {short_digest(referrer.digest)}"
@@ -61,12 +91,14 @@ async def referrers_of(
 ) -> ReferrersOf:
     """What refers to ``digest`` and the tags carrying it, with the digests they point at now.
 
-    ``tags``: every tag name of the repository when the caller listed them (cosign's tags are
-    looked up in it); ``going``: tags the delete removes anyway (not carrier tags to delete
-    separately). A failed lookup is said in ``unchecked``, never raised: the delete itself
-    does not depend on it.
+    ``tags``: every tag name of the repository, carrier tags included, when the caller
+    listed them all (cosign's tags are looked up in it); ``going``: tags the delete removes
+    anyway (not carrier tags to delete separately). A failed lookup is said in
+    ``unchecked``, never raised: the delete itself does not depend on it.
     """
-    if tags is not None and not any(map(is_referrer_carrier, tags)):
+    if tags is not None and not isinstance(tags, ListedTags):
+        tags = ListedTags(tags)
+    if tags is not None and not tags.has_carriers:
         # A list without a single carrier tag may be one that leaves them out (the tag tree
         # hides them): ask for them by name rather than trust it.
         tags = None
@@ -80,13 +112,11 @@ async def referrers_of(
     return ReferrersOf(digest, tuple(ordered), carriers)
 
 
-def _carrier_names(
-    digest: str, found: Sequence[Referrer], tags: Collection[str] | None
-) -> list[str]:
+def _carrier_names(digest: str, found: Sequence[Referrer], tags: ListedTags | None) -> list[str]:
     """cosign's tags and the fallback tag of ``digest``: those listed, else those a referrer
     was found under plus the fallback tag (resolved next; a missing one drops out)."""
     if tags is not None:
-        names = {n for n in tags if (c := carrier_of(n)) is not None and c.subject == digest}
+        names = set(tags.carriers(digest))
     else:
         names = {r.tag for r in found if r.tag} | {fallback_tag(digest)}
         names &= {fallback_tag(digest), *legacy_tags(digest)}

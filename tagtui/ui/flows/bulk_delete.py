@@ -81,7 +81,10 @@ class BulkDeleteFlow(PlanningFlow):
                 f"Planning the delete of {count:,} marked tags: checking what shares their "
                 "images. Esc cancels."
             )
-            return await plan_cleanup(provider, self.repository, self.names, described)
+            listed = None if screen.tags_pane.listing else catalog.names()
+            return await plan_cleanup(
+                provider, self.repository, self.names, described, listed=listed
+            )
 
         return await self.planned(
             f"Planning the delete of {count:,} marked tags{glyphs.ELLIPSIS}", compute

@@ -183,8 +183,9 @@ class DeleteFlow(PlanningFlow):
             else f"the digest of {literal(self.tag)}"
         )
         provider = screen.provider
-        # The listed names spare lookups of cosign's tags; a list still arriving is not all.
-        names = None if screen.tags_pane.listing else list(screen.catalog.order)
+        # Every listed name (the hidden carrier tags too) spares lookups of cosign's tags; a
+        # list still arriving is not all of them.
+        names = None if screen.tags_pane.listing else screen.catalog.names()
 
         async def compute() -> DeletePlan:
             plan = await provider.plan_delete(self.repository, self.tag, whole_digest=whole_digest)
