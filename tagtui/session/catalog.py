@@ -415,10 +415,11 @@ class TagCatalog:
                 self._unknown_digests -= 1
             self.pending.discard(name)
             self.described.discard(name)
-            self._carriers.discard(name)
         if gone:
             self._order = [name for name in self._order if name not in gone]
             self.order_version += 1
+            if any(carrier_of(name) for name in gone):
+                self._index_carriers()  # a deleted .sig tag takes its badge along
         return gone
 
     # --- order --------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ ELLIPSIS = "…"  # in sentences: "Loading tags…"
 CUT = "…"  # one cell where a name or value is cut ("demo-re…-job")
 DOT = "·"  # between the parts of a title
 DASH = "—"
+ARROW = "→"  # a value changed: "dev → prod"
+VERSUS = "↔"  # the two sides of a comparison
 BRANCH = "├─"  # a platform under its index, and the last one
 LAST_BRANCH = "└─"
 
@@ -54,6 +56,8 @@ ASCII = {
     "CUT": "~",
     "DOT": "-",
     "DASH": "--",
+    "ARROW": "->",
+    "VERSUS": "<->",
     "BRANCH": "|-",
     "LAST_BRANCH": "`-",
 }

@@ -71,6 +71,13 @@ def test_badge_from_carrier_tags_then_from_the_lookup() -> None:
     assert catalog.needs_referrers("latest") == IMAGE
 
 
+def test_a_deleted_signature_tag_takes_its_badge_along() -> None:
+    catalog = loaded(Tag("latest", digest=IMAGE), Tag(SIG))
+    assert catalog.badge("latest") == "sig"
+    catalog.remove([SIG])
+    assert catalog.badge("latest") == "" and catalog.carrier_count == 0
+
+
 def test_a_failed_lookup_is_not_repeated_and_keeps_the_carrier_badge() -> None:
     catalog = loaded(Tag("latest", digest=IMAGE), Tag(SIG))
     catalog.referrers_failed(IMAGE)

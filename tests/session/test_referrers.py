@@ -1,15 +1,20 @@
-"""Carrier tags set apart from images, and the badge of what refers to an image."""
+"""Carrier tags set apart from images (the catalog), and the badge of what refers to an image."""
 
 from __future__ import annotations
 
 from tagtui.model import Referrer, ReferrerKind, Tag
-from tagtui.session.referrers import badge, split_carriers
+from tagtui.session.catalog import TagCatalog
+from tagtui.session.referrers import badge_of_kinds
 
 HEX = "ab" * 32
 
 
 def referrer(kind: ReferrerKind, n: int) -> Referrer:
     return Referrer(f"sha256:{n:064x}", None, None, kind)
+
+
+def badge(found: list[Referrer]) -> str:
+    return badge_of_kinds(r.kind for r in found)
 
 
 def test_badge_names_each_kind_once_signatures_first() -> None:
@@ -26,9 +31,12 @@ def test_badge_names_each_kind_once_signatures_first() -> None:
 
 def test_carriers_are_set_apart_in_order() -> None:
     names = ["latest", f"sha256-{HEX}", "v1", f"sha256-{HEX}.sig", f"sha256-{HEX}.sbom", "sha256-x"]
-    images, carriers = split_carriers(Tag(name) for name in names)
-    assert [t.name for t in images] == ["latest", "v1", "sha256-x"]
-    assert [t.name for t in carriers] == [
+    catalog = TagCatalog()
+    catalog.load("app", [Tag(name) for name in names])
+    images = list(catalog.order)
+    carriers = [name for name in names if catalog.is_carrier(name)]
+    assert images == ["latest", "v1", "sha256-x"]
+    assert carriers == [
         f"sha256-{HEX}",
         f"sha256-{HEX}.sig",
         f"sha256-{HEX}.sbom",

@@ -171,7 +171,7 @@ class CompareScreen(ModalScreen[None]):
             ("Compare  ", "bold"),
             ("A ", "bold $text-error"),
             ref_label(self.a),
-            ("  ↔  ", "bold"),
+            (f"  {glyphs.VERSUS}  ", "bold"),
             ("B ", "bold $text-success"),
             ref_label(self.b),
         )
@@ -196,7 +196,7 @@ class CompareScreen(ModalScreen[None]):
         body = sections(comparison, open_shared=self.open_shared)
         hint = "Enter hides what both have" if self.open_shared else "Enter lists what both have"
         if platform_names(comparison):
-            hint += " · p compares another platform"
+            hint += f" {glyphs.DOT} p compares another platform"
         body += Content.styled(f"\n\n{hint}", "dim")
         self.query_one("#compare-sections", Static).update(body)
 

@@ -97,7 +97,7 @@ def carrier_text(tag: str) -> str:
     if carrier is None:
         return literal(tag)
     suffix = f".{carrier.suffix}" if carrier.suffix else ""
-    return f"sha256-{short_digest(carrier.subject)}…{suffix}"
+    return f"sha256-{short_digest(carrier.subject)}{glyphs.CUT}{suffix}"
 
 
 def referrer_widgets(referrers: ReferrersOf | None, why_they_stay: str | None) -> ComposeResult:

@@ -75,7 +75,7 @@ def side_rows(side: Side, digest_chars: int) -> list[tuple[str, str]]:
     if side.is_index:
         rows.append(("digest", digest(side.digest)))
         platform = literal(side.platform) or "-"
-        rows.append(("platform", f"{platform} · index of {len(side.platforms)}"))
+        rows.append(("platform", f"{platform} {glyphs.DOT} index of {len(side.platforms)}"))
         rows.append(("image", digest(side.image_digest)))
     else:
         rows.append(("digest", digest(side.digest)))
@@ -122,13 +122,13 @@ def change_line(change: ConfigChange) -> Content:
     if change.field in ("env", "labels") and change.name is not None:
         name = literal(change.name, limit=VALUE_CHARS)
         if change.kind == "changed":
-            what = f"{name}: {_value(change.a)} → {_value(change.b)}"
+            what = f"{name}: {_value(change.a)} {glyphs.ARROW} {_value(change.b)}"
         else:
             what = f"{name}={_value(change.a if change.b is None else change.b)}"
     elif change.field in ("ports", "volumes"):
         what = literal(change.name, limit=VALUE_CHARS) or "-"
     elif change.kind == "changed":
-        what = f"{_value(change.a)} → {_value(change.b)}"
+        what = f"{_value(change.a)} {glyphs.ARROW} {_value(change.b)}"
     else:
         what = _value(change.a if change.b is None else change.b)
     return _line(sign, f"{field} {what}")
@@ -165,8 +165,8 @@ def layer_lines(comparison: Comparison, *, open_shared: bool) -> list[Content]:
         return [title, *_layer_rows(shown)]
     shared = layers.shared_words()
     title = _title(
-        f"Layers: {shared} · "
-        f"{len(layers.only_in_a):,} only in A ({human_size(layers.only_in_a_size)}) · "
+        f"Layers: {shared} {glyphs.DOT} "
+        f"{len(layers.only_in_a):,} only in A ({human_size(layers.only_in_a_size)}) {glyphs.DOT} "
         f"{len(layers.only_in_b):,} only in B ({human_size(layers.only_in_b_size)})",
         equal=False,
     )
