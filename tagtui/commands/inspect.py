@@ -181,7 +181,7 @@ def _section(title: str, rows: list[tuple[str, str]], lines: list[str]) -> None:
     if not rows:
         return
     lines.append("")
-    lines.append(title)
+    lines.append(sanitize(title))  # it may hold a platform's variant, as the registry wrote it
     width = min(max(len(k) for k, _ in rows), 28)
     for key, value in rows:
         lines.append(f"  {sanitize(key).ljust(width)}  {sanitize(value)}".rstrip())

@@ -39,5 +39,4 @@ def describe_rejected(source: str, username: str | None) -> str:
     """
     if source == "anonymous":
         return source
-    who = f"{username} from " if username else ""
-    return f"{who}{source} (rejected)"
+    return f"{describe_in_use(source, username)} (rejected)"

@@ -24,9 +24,9 @@ from tagtui.demo.writer import (
     Step,
     encode,
 )
+from tagtui.referrers import COSIGN_SIMPLESIGNING, fallback_tag
 
 PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-SIMPLESIGNING = "application/vnd.dev.cosign.simplesigning.v1+json"
 SPDX_JSON = "application/spdx+json"
 EMPTY_CONFIG = "application/vnd.oci.empty.v1+json"
 
@@ -226,7 +226,7 @@ def sign_and_attach_sbom(writer: LayoutWriter, subject: Descriptor, created: dat
     in a registry without the referrers API: a signature under ``sha256-<hex>.sig``, and an
     SBOM listed by the OCI fallback tag ``sha256-<hex>``."""
     digest = subject["digest"]
-    carrier = digest.replace(":", "-", 1)
+    carrier = fallback_tag(digest)
     pointer = {key: subject[key] for key in ("mediaType", "digest", "size")}
     payload = {
         "critical": {
@@ -236,7 +236,7 @@ def sign_and_attach_sbom(writer: LayoutWriter, subject: Descriptor, created: dat
         },
         "optional": None,
     }
-    signature_layer = writer.blob(encode(payload), SIMPLESIGNING)
+    signature_layer = writer.blob(encode(payload), COSIGN_SIMPLESIGNING)
     signature_layer["annotations"] = {"dev.cosignproject.cosign/signature": "MEUCIQDdemo"}
     signature = {
         "schemaVersion": 2,

@@ -206,7 +206,8 @@ class OciProvider(Provider):
             await self.http.aclose()
         finally:
             if self._disk_writes is not None:
-                self._disk_writes.flush()  # what the next process may read
+                # What the next process may read; waited for off the loop (a busy disk).
+                await asyncio.to_thread(self._disk_writes.flush)
 
     # --- helpers ------------------------------------------------------------------------------
 
