@@ -36,18 +36,24 @@ class TagSizes(_Base):
         repository: str
         total: int | None
 
-    _measuring = False
+    # The list being measured (one count at a time per list; a new list starts its own).
+    _measuring: Token | None = None
 
     def measure_sizes(self) -> None:
         """Every tag has its facts (dating for newest-first is done): count the sizes."""
         catalog = self.catalog
         if catalog.repository is None or catalog.sizes is not None or catalog.dating:
             return
-        if not catalog.all_digests_known or self._measuring:
-            return  # a tag whose digest is unknown could hold any blob
         token = self._epoch.current
-        self._measuring = True
+        if not catalog.all_digests_known or self._measuring == token:
+            return  # a tag whose digest is unknown could hold any blob
+        self._measuring = token
         self.run_worker(self._measure(token), group="sizes", exclusive=True, exit_on_error=False)
+
+    def cancel_sizes(self) -> None:
+        """The list is read again or another repository opens: stop counting this one."""
+        self.workers.cancel_group(self, "sizes")
+        self._measuring = None
 
     async def _measure(self, token: Token) -> None:
         from tagtui.cleanup.plan import load_footprints
@@ -67,7 +73,8 @@ class TagSizes(_Base):
         except Exception:  # sizes are extra facts: the list and the detail go on without them
             return
         finally:
-            self._measuring = False
+            if self._measuring == token:
+                self._measuring = None
         self.post_message(msg.FootprintsRead(token, footprints))
 
     def learn_footprints(self, footprints: Footprints) -> None:

@@ -173,6 +173,7 @@ class TagsPane(TagSizes, TagReferrers, FilteredPane):
         self._cancel_describes()
         self._cancel_lookups()
         self.cancel_dating()
+        self.cancel_sizes()
         self._describe_errors = 0
         self._children_loading.clear()
         self.listing = True
