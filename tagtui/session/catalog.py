@@ -96,6 +96,8 @@ class TagCatalog:
         self._carrier_kinds: dict[str, set[ReferrerKind]] = {}
         # What refers to each digest (looked up for the rows on screen), and lookups under way.
         self._referrers: dict[str, tuple[Referrer, ...]] = {}
+        # Digests whose lookup failed (kept as "nothing" above, for the badge).
+        self._referrers_failed: set[str] = set()
         self.referrers_pending: set[str] = set()
 
     # --- reading ------------------------------------------------------------------------------
@@ -227,16 +229,26 @@ class TagCatalog:
         """What refers to ``digest``; returns the tags on it (their rows change)."""
         self.referrers_pending.discard(digest)
         self._referrers[digest] = tuple(referrers)
+        self._referrers_failed.discard(digest)
         return set(self._digest_tags.get(digest, ()))
 
     def referrers_failed(self, digest: str) -> None:
         """The lookup failed: the row keeps the carrier tags' badge, and is not asked again."""
         self.referrers_pending.discard(digest)
         self._referrers.setdefault(digest, ())
+        self._referrers_failed.add(digest)
+
+    def referrers_found(self, digest: str) -> tuple[Referrer, ...] | None:
+        """What a lookup found refers to ``digest``; None if not looked up, or if it failed
+        (the detail asks again, and says why when it fails)."""
+        if digest in self._referrers_failed:
+            return None
+        return self._referrers.get(digest)
 
     def forget_referrers(self) -> None:
         """``r``: look them up again."""
         self._referrers.clear()
+        self._referrers_failed.clear()
         self.referrers_pending.clear()
 
     def badge(self, name: str) -> str:

@@ -15,7 +15,7 @@ The detail panel and ``tagtui inspect`` both load through ``load_view``.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -251,12 +251,14 @@ async def with_referrers(
     *,
     tags: Collection[str] | None = None,
     index_digest: str | None = None,
+    known: Callable[[str], tuple[Referrer, ...] | None] | None = None,
 ) -> DetailView:
     """``view`` with what refers to it: a tag's own digest (an index's, for a multi-platform
     tag), a platform's image (with BuildKit's attestations in ``index_digest``), a revision's.
 
-    ``tags``: the repository's tag names, when listed (spares asking for absent cosign tags).
-    A failed lookup says why in the view; the rest of the detail stands.
+    ``tags``: the repository's tag names, when listed (spares asking for absent cosign tags);
+    ``known``: what an earlier lookup found for a digest (the tag list's, for its badges), so
+    it is not asked for twice. A failed lookup says why in the view; the rest stands.
     """
     if not provider.capabilities.referrers or isinstance(subject, ReferrerSubject):
         return view
@@ -269,6 +271,8 @@ async def with_referrers(
         digest = subject.revision.digest
     if digest is None:
         return view
+    if in_index is None and known is not None and (found := known(digest)) is not None:
+        return replace(view, referrers=found)
     try:
         found = await provider.referrers(repository, digest, tags=tags, in_index=in_index)
     except TagtuiError as err:

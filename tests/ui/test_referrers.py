@@ -170,6 +170,19 @@ async def test_the_detail_lists_the_referrers() -> None:
         assert detail.section_text("Referrers") == "Referrers none"
 
 
+async def test_the_detail_reuses_the_lookup_the_row_badge_made() -> None:
+    provider = signed_provider()
+    app = TagtuiApp(provider, repository=SIGNED, tag="v1")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "up")  # away and back: the detail is loaded again
+        await settle(pilot)
+        assert main_screen(app).detail.section_text("Referrers").startswith("Referrers")
+    v1 = f"{SIGNED}@{provider.digests[(SIGNED, 'v1')]}"
+    # One lookup per digest: the rows' badges and the detail share it.
+    assert [subject for call, subject in provider.calls if call == "referrers"].count(v1) == 1
+
+
 async def test_a_failing_lookup_leaves_the_detail_standing() -> None:
     provider = signed_provider()
     provider.errors["referrers"] = BadResponse("the registry sent [bold]garbage[/]")

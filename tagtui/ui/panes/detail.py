@@ -161,13 +161,10 @@ class DetailPane(DetailPanel):
         provider = self.host.provider
         try:
             view = await load_view(provider, repository, subject)
+            catalog = self.catalog
+            known = catalog.referrers_found if tags is not None and catalog else None
             view = await with_referrers(
-                provider,
-                repository,
-                view,
-                subject,
-                tags=tags,
-                index_digest=index,
+                provider, repository, view, subject, tags=tags, index_digest=index, known=known
             )
         except Exception as exc:
             err = as_error(exc)
