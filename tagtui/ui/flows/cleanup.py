@@ -46,8 +46,10 @@ class CleanupFlow:
     async def run(self) -> None:
         screen = self.screen
         pane = screen.tags_pane
-        work = f"Planning a clean-up describes {len(screen.catalog.order):,} tags"
-        if not await budget_allows(screen.app, screen.provider, work, len(screen.catalog.order)):
+        # What describing will fetch: the tags without a date yet (sorting by date read the rest).
+        undated = len(screen.catalog.undated())
+        work = f"Planning a clean-up describes {undated:,} tags"
+        if not await budget_allows(screen.app, screen.provider, work, undated):
             return
         before = pane.marked_tags()
         dialog = CleanupDialog(self.repository, datetime.now(UTC), pane.set_marks)
