@@ -38,7 +38,7 @@ UNICODE = {
     if name.isupper() and isinstance(value, str)
 }
 # The symbols keep their width, so rows keep their columns in both modes; only sentences take
-# the longer ASCII "..." and "--".
+# the longer ASCII "...", "--", "->" and "<->".
 ASCII = {
     "COLLAPSED": ">",
     "EXPANDED": "v",
